@@ -1,0 +1,51 @@
+package dev.imaginebot.core;
+
+import dev.imaginebot.core.command.CommandContext;
+import dev.imaginebot.core.command.FrontEnd;
+import dev.imaginebot.core.command.Reply;
+import dev.imaginebot.core.job.JobEvent;
+import dev.imaginebot.core.job.StoredImage;
+import java.util.List;
+
+/**
+ * The core as front-ends see it. Every method returns quickly (jobs run on the core's own threads)
+ * and never throws for bad user input: that becomes an error {@link Reply} or a {@code Failed}
+ * event with a stable code.
+ *
+ * <p>Commands, by name: {@code imagine}, {@code models}, {@code history}, {@code cancel}, {@code
+ * settings}, {@code help}, and the admin commands {@code setdefault}, {@code addmodel}, {@code
+ * removemodel}, {@code inspect}, {@code audit}.
+ */
+public interface Bot extends AutoCloseable {
+
+  /**
+   * Runs a command. {@code args} is the text after the command name, for example {@code "a red fox
+   * --ar 16:9 flux"} for {@code imagine}.
+   */
+  Reply handle(CommandContext ctx, String command, String args);
+
+  /** Handles a button press (see {@code Button#id()} for the ids). */
+  Reply press(CommandContext ctx, String buttonId);
+
+  /** Registers a front-end; jobs in flight from a previous run are reattached to it. */
+  void register(FrontEnd frontEnd);
+
+  /** Model aliases, for autocomplete, best first, filtered by a typed prefix. */
+  List<String> modelAliases(String prefix);
+
+  /** The text for an event in a language ({@code "en"}, {@code "zh-CN"}; null means default). */
+  String describe(JobEvent event, String language);
+
+  /** Text for a message key in a language, for platform-specific labels. */
+  String text(String language, String key, Object... args);
+
+  /**
+   * The image re-encoded (and if need be scaled down) to fit in {@code maxBytes}; the original if
+   * it already fits.
+   */
+  byte[] fit(StoredImage image, long maxBytes);
+
+  /** Stops taking jobs, lets running ones finish up to a deadline, leaves the rest resumable. */
+  @Override
+  void close();
+}

@@ -1,0 +1,26 @@
+package dev.imaginebot.core.command;
+
+import dev.imaginebot.core.job.ChatRef;
+import dev.imaginebot.core.job.JobView;
+import dev.imaginebot.core.job.UserRef;
+import java.util.Objects;
+
+/**
+ * Who sent a command, where, and how to show a job it may start.
+ *
+ * @param user the sender
+ * @param chat where it was sent
+ * @param platformAdmin true when the platform says the sender administers this chat (Discord Manage
+ *     Server, Telegram chat administrator); configured bot admins are known to the core
+ * @param replyRef an opaque string the front-end can later use to find the message that shows the
+ *     job (stored with the job, handed back to {@link FrontEnd#reattach} after a restart), or null
+ * @param view where the events of a job this command starts go
+ */
+public record CommandContext(
+    UserRef user, ChatRef chat, boolean platformAdmin, String replyRef, JobView view) {
+  public CommandContext {
+    Objects.requireNonNull(user, "user == null");
+    Objects.requireNonNull(chat, "chat == null");
+    Objects.requireNonNull(view, "view == null");
+  }
+}

@@ -1,0 +1,55 @@
+package dev.imaginebot.core.command;
+
+import java.util.List;
+
+/**
+ * What a command answers.
+ *
+ * @param kind how the front-end should treat it
+ * @param text the message text (already in the user's language; plain text, may contain line
+ *     breaks; never contains mentions)
+ * @param buttons buttons to show under it, in rows of at most five
+ * @param ephemeral show only to the user where the platform can
+ * @param jobId the job a {@link Kind#JOB_STARTED} reply started, else 0
+ */
+public record Reply(Kind kind, String text, List<Button> buttons, boolean ephemeral, long jobId) {
+  public Reply {
+    buttons = List.copyOf(buttons);
+  }
+
+  /** What the front-end does with a reply. */
+  public enum Kind {
+    /** Show {@code text} (and buttons). */
+    MESSAGE,
+    /** A job started: its events go to the view given in the context; show nothing else. */
+    JOB_STARTED,
+    /** The message the button was on was deleted by the core's decision: delete it. */
+    DELETE_MESSAGE,
+    /** Show {@code text} as an error (ephemeral where possible). */
+    ERROR
+  }
+
+  public static Reply message(String text) {
+    return new Reply(Kind.MESSAGE, text, List.of(), false, 0);
+  }
+
+  public static Reply message(String text, List<Button> buttons) {
+    return new Reply(Kind.MESSAGE, text, buttons, false, 0);
+  }
+
+  public static Reply error(String text) {
+    return new Reply(Kind.ERROR, text, List.of(), true, 0);
+  }
+
+  public static Reply jobStarted(long jobId) {
+    return new Reply(Kind.JOB_STARTED, "", List.of(), false, jobId);
+  }
+
+  public static Reply deleteMessage() {
+    return new Reply(Kind.DELETE_MESSAGE, "", List.of(), true, 0);
+  }
+
+  public Reply asEphemeral() {
+    return new Reply(kind, text, buttons, true, jobId);
+  }
+}

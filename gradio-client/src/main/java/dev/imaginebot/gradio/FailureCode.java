@@ -1,0 +1,38 @@
+package dev.imaginebot.gradio;
+
+/**
+ * Stable codes for the ways a Gradio call can fail. The names are part of the public API: callers
+ * map them to their own wording and decide on retries and failover by them.
+ */
+public enum FailureCode {
+  /** ZeroGPU (or similar) quota exhausted; {@link Failure#retryAfter()} may say when to retry. */
+  QUOTA_EXCEEDED,
+  /** The app's queue is at its maximum size. */
+  QUEUE_FULL,
+  /** The app's queue was stopped by its owner. */
+  QUEUE_STOPPED,
+  /** HTTP 429 from the Hub or the Space proxy. */
+  RATE_LIMITED,
+  /** The app rejected the input (HTTP 422, or a validator). */
+  INPUT_REJECTED,
+  /** The app needs a login or a token that was not given. */
+  AUTH_REQUIRED,
+  /** The credentials or token given were refused. */
+  AUTH_DENIED,
+  /** No such Space or app. */
+  SPACE_NOT_FOUND,
+  /** The Space exists but is paused, failed to build, or crashed. */
+  SPACE_NOT_RUNNING,
+  /** No endpoint with that name; the message lists the valid ones. */
+  ENDPOINT_NOT_FOUND,
+  /** The app's function raised; the message is the app's own text, HTML stripped. */
+  APP_ERROR,
+  /** No heartbeat within the liveness timeout, or the total deadline passed. */
+  TIMEOUT,
+  /** The connection or the event stream was lost while the job was pending. */
+  CONNECTION_LOST,
+  /** A file was refused: from a host that is not allowed, or larger than the cap. */
+  FILE_REJECTED,
+  /** The app answered something this client cannot understand. */
+  PROTOCOL_ERROR
+}

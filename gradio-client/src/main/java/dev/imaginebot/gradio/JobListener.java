@@ -1,0 +1,13 @@
+package dev.imaginebot.gradio;
+
+/**
+ * Receives a job's events, in order, on the callback executor given in {@link GradioOptions} (never
+ * on an OkHttp thread). Gets exactly one terminal event.
+ */
+@FunctionalInterface
+public interface JobListener {
+  /** A listener that ignores everything. */
+  JobListener NONE = event -> {};
+
+  void onEvent(Event event);
+}
