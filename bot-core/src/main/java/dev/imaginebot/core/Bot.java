@@ -19,6 +19,14 @@ import java.util.List;
 public interface Bot extends AutoCloseable {
 
   /**
+   * Starts the core: opens (and migrates) the database, reads the configured Spaces' APIs in the
+   * background, resumes jobs left over from a previous run once their front-end registers.
+   */
+  static Bot start(CoreConfig config) {
+    return dev.imaginebot.core.internal.RealBot.start(config);
+  }
+
+  /**
    * Runs a command. {@code args} is the text after the command name, for example {@code "a red fox
    * --ar 16:9 flux"} for {@code imagine}.
    */

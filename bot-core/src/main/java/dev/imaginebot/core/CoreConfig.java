@@ -1,0 +1,153 @@
+package dev.imaginebot.core;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Everything the core needs, already validated by whoever read it (bot-app reads YAML). The core
+ * never reads files, environment variables or system properties itself.
+ *
+ * @param dataDir where the database (by default) and the image store live
+ * @param jdbcUrl JDBC URL, or null for an H2 file database in {@code dataDir}
+ * @param models the configured models, in display order (admins can add more at run time)
+ * @param defaultModel the global default model alias (admins can change it at run time)
+ * @param admins bot admins as user keys ({@code "discord:1234"}, {@code "telegram:42"})
+ * @param limits caps and sizes
+ * @param progressInterval at most one progress update per job per this interval
+ * @param defaultLanguage {@code "en"} or {@code "zh-CN"}, for users whose platform gives none
+ * @param gradio how Spaces are reached
+ */
+public record CoreConfig(
+    Path dataDir,
+    String jdbcUrl,
+    List<ModelConfig> models,
+    String defaultModel,
+    Set<String> admins,
+    Limits limits,
+    Duration progressInterval,
+    String defaultLanguage,
+    GradioSettings gradio) {
+  public CoreConfig {
+    Objects.requireNonNull(dataDir, "dataDir == null");
+    models = List.copyOf(models);
+    Objects.requireNonNull(defaultModel, "defaultModel == null");
+    admins = Set.copyOf(admins);
+    Objects.requireNonNull(limits, "limits == null");
+    Objects.requireNonNull(progressInterval, "progressInterval == null");
+    Objects.requireNonNull(defaultLanguage, "defaultLanguage == null");
+    Objects.requireNonNull(gradio, "gradio == null");
+  }
+
+  /**
+   * One model users can name.
+   *
+   * @param alias what users type ({@code flux}); lower case, no spaces
+   * @param displayName what users see ({@code FLUX.1 [schnell]})
+   * @param backends Spaces to try in order: the first is preferred, the rest are fallbacks
+   */
+  public record ModelConfig(String alias, String displayName, List<BackendConfig> backends) {
+    public ModelConfig {
+      Objects.requireNonNull(alias, "alias == null");
+      Objects.requireNonNull(displayName, "displayName == null");
+      backends = List.copyOf(backends);
+    }
+  }
+
+  /**
+   * One Space behind a model.
+   *
+   * @param space a Space id ({@code owner/name}) or URL
+   * @param endpoint the endpoint to call ({@code /infer}), or null to discover it
+   * @param fixed parameter values always sent (by the Space's own parameter names)
+   * @param renames canonical parameter name ({@code steps}) to the Space's name, where discovery
+   *     would guess wrong
+   * @param concurrency how many jobs may run on this backend at once
+   */
+  public record BackendConfig(
+      String space,
+      String endpoint,
+      Map<String, Object> fixed,
+      Map<String, String> renames,
+      int concurrency) {
+    public BackendConfig {
+      Objects.requireNonNull(space, "space == null");
+      fixed = Map.copyOf(fixed);
+      renames = Map.copyOf(renames);
+    }
+
+    /** A backend that discovers everything from the Space's API. */
+    public static BackendConfig discover(String space) {
+      return new BackendConfig(space, null, Map.of(), Map.of(), 2);
+    }
+  }
+
+  /**
+   * Caps and sizes.
+   *
+   * @param perUserRunning jobs one user may have running at once
+   * @param perUserWaiting jobs one user may have waiting at once
+   * @param globalRunning jobs running at once across all users
+   * @param maxPromptLength longest prompt accepted, in characters
+   * @param maxImageBytes largest image downloaded from a Space
+   */
+  public record Limits(
+      int perUserRunning,
+      int perUserWaiting,
+      int globalRunning,
+      int maxPromptLength,
+      long maxImageBytes) {
+    public static Limits defaults() {
+      return new Limits(1, 5, 8, 1000, 25L * 1024 * 1024);
+    }
+  }
+
+  /**
+   * How Spaces are reached.
+   *
+   * @param hfToken a Hugging Face token, or null
+   * @param hubUrl the Hub API base URL
+   * @param jobTimeout total deadline for one job on one backend
+   * @param heartbeatTimeout how long a silent event stream is tolerated
+   * @param wakeTimeout how long to wait for a sleeping Space
+   * @param driftCheckInterval how often Space APIs are re-read
+   */
+  public record GradioSettings(
+      String hfToken,
+      String hubUrl,
+      Duration jobTimeout,
+      Duration heartbeatTimeout,
+      Duration wakeTimeout,
+      Duration driftCheckInterval) {
+    public static GradioSettings defaults() {
+      return new GradioSettings(
+          null,
+          "https://huggingface.co",
+          Duration.ofMinutes(5),
+          Duration.ofSeconds(60),
+          Duration.ofMinutes(3),
+          Duration.ofHours(6));
+    }
+
+    @Override
+    public String toString() {
+      // Never print the token.
+      return "GradioSettings[hfToken="
+          + (hfToken == null ? "none" : "***")
+          + ", hubUrl="
+          + hubUrl
+          + ", jobTimeout="
+          + jobTimeout
+          + ", heartbeatTimeout="
+          + heartbeatTimeout
+          + ", wakeTimeout="
+          + wakeTimeout
+          + ", driftCheckInterval="
+          + driftCheckInterval
+          + "]";
+    }
+  }
+}
