@@ -1,0 +1,30 @@
+package dev.imaginebot.core.engine;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/** A {@link Timer} on one daemon thread. */
+final class ScheduledTimer implements Timer {
+  private final ScheduledExecutorService executor =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "imagine-events");
+            t.setDaemon(true);
+            return t;
+          });
+
+  @Override
+  public Runnable schedule(Runnable task, Duration delay) {
+    ScheduledFuture<?> f =
+        executor.schedule(task, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+    return () -> f.cancel(false);
+  }
+
+  @Override
+  public void shutdown() {
+    executor.shutdownNow();
+  }
+}

@@ -1,0 +1,199 @@
+package dev.imaginebot.core.model;
+
+import dev.imaginebot.core.CoreConfig.BackendConfig;
+import dev.imaginebot.core.CoreConfig.ModelConfig;
+import dev.imaginebot.core.store.ModelStore;
+import dev.imaginebot.gradio.FailureCode;
+import dev.imaginebot.gradio.GradioException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The models users can name: configured ones, then those admins added (kept in a {@link
+ * ModelStore}). Reads each Space's API to map it ({@link Onboarding}), at start-up in the
+ * background, on a schedule and after failures that suggest the API changed. Thread-safe; close it
+ * to stop the checks.
+ */
+public final class ModelRegistry implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ModelRegistry.class);
+
+  private final List<ModelConfig> configured;
+  private final ModelStore store;
+  private final SpaceGateway gateway;
+  private final Clock clock;
+  private final ExecutorService checks;
+  private volatile Map<String, Model> models = Map.of();
+  private ScheduledExecutorService schedule;
+
+  /**
+   * @param store where admin-added models live, or null for none
+   */
+  public ModelRegistry(
+      List<ModelConfig> configured, ModelStore store, SpaceGateway gateway, Clock clock) {
+    this.configured = List.copyOf(configured);
+    this.store = store;
+    this.gateway = gateway;
+    this.clock = clock;
+    this.checks =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "imagine-drift-check");
+              t.setDaemon(true);
+              return t;
+            });
+    reload();
+  }
+
+  /** Re-reads the model list (after an admin added or removed one), keeping known backends. */
+  public synchronized void reload() {
+    Map<String, Model> old = models;
+    Map<String, Model> next = new LinkedHashMap<>();
+    for (ModelConfig c : configured) next.put(c.alias(), build(c, true, old));
+    if (store != null) {
+      for (ModelConfig c : store.all()) next.putIfAbsent(c.alias(), build(c, false, old));
+    }
+    models = next;
+  }
+
+  private Model build(ModelConfig c, boolean isConfigured, Map<String, Model> old) {
+    Model previous = old.get(c.alias());
+    List<Backend> backends = new ArrayList<>();
+    for (int i = 0; i < c.backends().size(); i++) {
+      BackendConfig b = c.backends().get(i);
+      Backend reuse = null;
+      if (previous != null
+          && i < previous.backends().size()
+          && previous.backends().get(i).config().equals(b)) {
+        reuse = previous.backends().get(i);
+      }
+      backends.add(reuse != null ? reuse : new Backend(c.alias(), i, b));
+    }
+    return new Model(c.alias(), c.displayName(), backends, isConfigured);
+  }
+
+  /** All models, configured first. */
+  public List<Model> models() {
+    return List.copyOf(models.values());
+  }
+
+  /** Model aliases, in display order. */
+  public List<String> aliases() {
+    return List.copyOf(models.keySet());
+  }
+
+  /** The model with this alias (case-insensitive). */
+  public Optional<Model> find(String alias) {
+    if (alias == null) return Optional.empty();
+    Model exact = models.get(alias);
+    if (exact != null) return Optional.of(exact);
+    return models.values().stream().filter(m -> m.alias().equalsIgnoreCase(alias)).findFirst();
+  }
+
+  /** A model's health: ok if a backend is usable, else cooling, unknown or degraded. */
+  public BackendStatus status(Model model) {
+    Instant now = clock.instant();
+    BackendStatus cooling = null;
+    BackendStatus unknown = null;
+    BackendStatus degraded = null;
+    for (Backend b : model.backends()) {
+      BackendStatus s = b.status(now);
+      switch (s.kind()) {
+        case OK:
+          return s;
+        case COOLING:
+          if (cooling == null || s.until().isBefore(cooling.until())) cooling = s;
+          break;
+        case UNKNOWN:
+          if (unknown == null) unknown = s;
+          break;
+        default:
+          if (degraded == null) degraded = s;
+      }
+    }
+    if (unknown != null) return unknown;
+    if (cooling != null) return cooling;
+    return degraded != null ? degraded : BackendStatus.degraded("no backends");
+  }
+
+  /**
+   * Reads a Space's API now and maps it, without keeping anything (for admins adding a model).
+   * Blocks while the Space is reached.
+   */
+  public Onboarding.Result probe(BackendConfig backend) {
+    try {
+      return Onboarding.map(gateway.api(backend.space()), backend);
+    } catch (GradioException e) {
+      return new Onboarding.Result(null, e.failure().code() + ": " + e.failure().message());
+    }
+  }
+
+  /**
+   * Reads one backend's API now and updates its mapping and status. Blocks while the Space is
+   * reached. Returns the mapping, or null when there is none.
+   */
+  public SpaceMapping check(Backend backend) {
+    try {
+      Onboarding.Result r = Onboarding.map(gateway.api(backend.space()), backend.config());
+      backend.checked(r);
+      if (!r.ok()) log.warn("Backend {} degraded: {}", backend, r.problem());
+      return r.mapping();
+    } catch (GradioException e) {
+      FailureCode code = e.failure().code();
+      if (code == FailureCode.SPACE_NOT_FOUND) {
+        backend.degrade("Space not found");
+      }
+      log.info("Could not read the API of {}: {}", backend, e.getMessage());
+      return backend.mapping();
+    }
+  }
+
+  /** Re-reads a backend's API in the background (after an endpoint or validation failure). */
+  public void checkLater(Backend backend) {
+    if (checks.isShutdown()) return;
+    checks.execute(
+        () -> {
+          gateway.forget(backend.space());
+          check(backend);
+        });
+  }
+
+  /** Checks every backend in the background now, then every {@code interval}. */
+  public synchronized void startChecks(Duration interval) {
+    if (schedule != null) return;
+    schedule =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "imagine-drift-schedule");
+              t.setDaemon(true);
+              return t;
+            });
+    long millis = Math.max(1000, interval.toMillis());
+    schedule.scheduleWithFixedDelay(this::checkAllLater, 0, millis, TimeUnit.MILLISECONDS);
+  }
+
+  private void checkAllLater() {
+    for (Model m : models()) {
+      for (Backend b : m.backends()) {
+        if (!checks.isShutdown()) checks.execute(() -> check(b));
+      }
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (schedule != null) schedule.shutdownNow();
+    checks.shutdownNow();
+  }
+}
