@@ -1,0 +1,74 @@
+package dev.imaginebot.discord;
+
+import dev.imaginebot.core.command.Reply;
+import dev.imaginebot.core.job.JobView;
+import net.dv8tion.jda.api.entities.Message;
+import net.dv8tion.jda.api.events.interaction.component.ButtonInteractionEvent;
+import net.dv8tion.jda.api.exceptions.ErrorResponseException;
+import net.dv8tion.jda.api.interactions.InteractionHook;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A button press: the id goes to the core as it is (ids name stored jobs, so buttons work after a
+ * restart). A press that starts a job gets a followup message as its view; a refusal is an
+ * ephemeral followup only the presser sees.
+ */
+final class ButtonHandler {
+  private static final Logger log = LoggerFactory.getLogger(ButtonHandler.class);
+
+  /** A placeholder shown until the new job's first event; no words, so no language. */
+  static final String PLACEHOLDER = "\u23f3";
+
+  private final Services services;
+
+  ButtonHandler(Services services) {
+    this.services = services;
+  }
+
+  /** Runs on a worker thread after the press was acknowledged with deferEdit. */
+  void run(ButtonInteractionEvent e) {
+    String id = e.getComponentId();
+    InteractionHook hook = e.getHook();
+    Message placeholder = null;
+    JobView view = SlashCommand.NO_VIEW;
+    String replyRef = null;
+    if (startsJob(id)) {
+      placeholder = hook.sendMessage(Payload.text(PLACEHOLDER).toCreate()).complete();
+      ReplyRef ref =
+          Interactions.ref(e, placeholder.getChannelIdLong(), placeholder.getIdLong(), false);
+      view = new DiscordJobView(services, e.getJDA(), ref, hook);
+      replyRef = ref.encode();
+    }
+    Reply reply = services.bot().press(Interactions.context(e, replyRef, view), id);
+    if (placeholder != null && reply.kind() != Reply.Kind.JOB_STARTED) {
+      try {
+        hook.deleteMessageById(placeholder.getIdLong()).complete();
+      } catch (ErrorResponseException ex) {
+        log.warn("could not delete a placeholder: {}", ex.getMeaning());
+      }
+    }
+    switch (reply.kind()) {
+      case JOB_STARTED:
+        return;
+      case DELETE_MESSAGE:
+        hook.deleteOriginal().complete();
+        return;
+      case ERROR:
+        hook.sendMessage(Payload.text(reply.text()).toCreate()).setEphemeral(true).complete();
+        return;
+      case MESSAGE:
+      default:
+        Payload payload = Payload.text(reply.text(), Buttons.of(reply.buttons()));
+        if (id.startsWith("history:")) {
+          hook.editOriginal(payload.toEdit()).complete();
+        } else {
+          hook.sendMessage(payload.toCreate()).setEphemeral(reply.ephemeral()).complete();
+        }
+    }
+  }
+
+  static boolean startsJob(String id) {
+    return id.startsWith("reroll:") || id.startsWith("vary:") || id.startsWith("rerun:");
+  }
+}

@@ -1,0 +1,348 @@
+package dev.imaginebot.discord;
+
+import dev.imaginebot.core.job.JobEvent;
+import dev.imaginebot.core.job.JobView;
+import dev.imaginebot.core.job.StoredImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import net.dv8tion.jda.api.EmbedBuilder;
+import net.dv8tion.jda.api.JDA;
+import net.dv8tion.jda.api.entities.Message;
+import net.dv8tion.jda.api.entities.channel.middleman.MessageChannel;
+import net.dv8tion.jda.api.exceptions.ErrorResponseException;
+import net.dv8tion.jda.api.exceptions.InteractionExpiredException;
+import net.dv8tion.jda.api.interactions.InteractionHook;
+import net.dv8tion.jda.api.requests.ErrorResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Shows one job in one Discord message: edits it on each event (at most one edit per interval,
+ * never an unchanged one), then puts the images, an embed and the Reroll/Variations/Delete buttons
+ * on it. While the interaction token is young the message is edited through the interaction
+ * webhook; from about 14 minutes on (the token dies at 15) the job moves to a normal channel
+ * message and finishes there.
+ *
+ * <p>{@link #onEvent} only enqueues: all Discord calls run in order on the front-end's worker
+ * threads, one at a time per view.
+ */
+final class DiscordJobView implements JobView {
+  private static final Logger log = LoggerFactory.getLogger(DiscordJobView.class);
+
+  /** Tokens live 15 minutes; leave a margin for a slow last edit. */
+  static final Duration TOKEN_SAFE_AGE = Duration.ofMinutes(14);
+
+  /** Discord's cap on one request's size, less room for the JSON part. */
+  static final long REQUEST_MAX = 25L * 1024 * 1024 - 256 * 1024;
+
+  static final int FILES_MAX = 10;
+
+  private final Services services;
+  private final JDA jda;
+  private final InteractionHook hook;
+  private final Object lock = new Object();
+  private final Queue<Runnable> tasks = new ArrayDeque<>();
+  private final Set<String> logged = new HashSet<>();
+
+  // Guarded by lock.
+  private boolean running;
+
+  // Touched only by the task running now (one at a time).
+  private ReplyRef ref;
+  private boolean viaChannel;
+  private boolean done;
+  private String lastText;
+  private long lastEditNanos;
+  private JobEvent pending;
+  private boolean flushScheduled;
+  private long jobId;
+
+  /**
+   * @param hook the interaction's hook, or null to make one from the ref's token (after a restart)
+   */
+  DiscordJobView(Services services, JDA jda, ReplyRef ref, InteractionHook hook) {
+    this.services = services;
+    this.jda = jda;
+    this.ref = ref;
+    this.hook =
+        hook != null || ref.token().isEmpty() ? hook : InteractionHook.from(jda, ref.token());
+    this.viaChannel = this.hook == null || tokenTooOld();
+  }
+
+  @Override
+  public void onEvent(JobEvent event) {
+    enqueue(() -> accept(event));
+  }
+
+  /** The current message reference (changes when the job moves to a channel message). */
+  ReplyRef ref() {
+    return ref;
+  }
+
+  private void enqueue(Runnable task) {
+    synchronized (lock) {
+      tasks.add(task);
+      if (running) return;
+      running = true;
+    }
+    try {
+      services.worker().execute(this::drain);
+    } catch (RejectedExecutionException e) {
+      log.debug("front-end closed; dropping an update for job {}", jobId);
+    }
+  }
+
+  private void drain() {
+    while (true) {
+      Runnable task;
+      synchronized (lock) {
+        task = tasks.poll();
+        if (task == null) {
+          running = false;
+          return;
+        }
+      }
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        logOnce("fault", "job {}: showing an update failed", jobId, e);
+      }
+    }
+  }
+
+  private void accept(JobEvent event) {
+    if (event.jobId() != 0) jobId = event.jobId();
+    if (done) return;
+    if (event.terminal()) {
+      pending = null;
+      done = true;
+      if (event instanceof JobEvent.Completed) {
+        finish((JobEvent.Completed) event);
+      } else {
+        deliver(Payload.text(describe(event)));
+      }
+      return;
+    }
+    long waited = System.nanoTime() - lastEditNanos;
+    long interval = services.editInterval().toNanos();
+    if (lastText != null && waited < interval) {
+      pending = event;
+      if (!flushScheduled) {
+        flushScheduled = true;
+        try {
+          services
+              .timer()
+              .schedule(() -> enqueue(this::flush), interval - waited, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+          log.debug("front-end closed; dropping an update for job {}", jobId);
+        }
+      }
+      return;
+    }
+    progress(event);
+  }
+
+  private void flush() {
+    flushScheduled = false;
+    JobEvent event = pending;
+    pending = null;
+    if (event != null && !done) progress(event);
+  }
+
+  private void progress(JobEvent event) {
+    String text = Text.safe(describe(event), Text.CONTENT_MAX);
+    if (text.equals(lastText)) return;
+    if (deliver(Payload.text(text))) {
+      lastText = text;
+      lastEditNanos = System.nanoTime();
+    }
+  }
+
+  private void finish(JobEvent.Completed done) {
+    List<StoredImage> images = done.images();
+    if (images.size() > FILES_MAX) images = images.subList(0, FILES_MAX);
+    long limit =
+        images.isEmpty() ? ref.sizeLimit() : Math.min(ref.sizeLimit(), REQUEST_MAX / images.size());
+    String lang = language();
+    for (int attempt = 0; attempt < 4; attempt++) {
+      Payload payload = result(done, images, limit, lang);
+      try {
+        deliverOrThrowTooLarge(payload);
+        return;
+      } catch (ErrorResponseException e) {
+        logOnce(
+            "too-large",
+            "job {}: Discord refused {} bytes of images ({}); shrinking",
+            jobId,
+            payload.fileBytes(),
+            e.getMeaning());
+        limit /= 2;
+      }
+    }
+    // Even quarter-size images were refused: show the result without files rather than nothing.
+    deliver(new Payload(describe(done), embed(done, List.of(), lang), List.of(), buttons(lang)));
+  }
+
+  private Payload result(
+      JobEvent.Completed done, List<StoredImage> images, long limit, String lang) {
+    List<Payload.NamedFile> files = new ArrayList<>();
+    for (int i = 0; i < images.size(); i++) {
+      StoredImage image = images.get(i);
+      String ext = "image/jpeg".equals(image.mimeType()) ? ".jpg" : ".png";
+      files.add(new Payload.NamedFile("image-" + (i + 1) + ext, bytes(image, limit)));
+    }
+    return new Payload(describe(done), embed(done, files, lang), files, buttons(lang));
+  }
+
+  private byte[] bytes(StoredImage image, long limit) {
+    if (image.bytes() <= limit) {
+      try {
+        byte[] bytes = Files.readAllBytes(image.file());
+        if (bytes.length <= limit) return bytes;
+      } catch (IOException e) {
+        throw new UncheckedIOException("reading " + image.file(), e);
+      }
+    }
+    return services.bot().fit(image, limit);
+  }
+
+  private net.dv8tion.jda.api.entities.MessageEmbed embed(
+      JobEvent.Completed done, List<Payload.NamedFile> files, String lang) {
+    EmbedBuilder embed = new EmbedBuilder();
+    embed.setDescription(Text.safe(done.prompt(), Text.EMBED_DESCRIPTION_MAX));
+    embed.addField(label(lang, Labels.MODEL), Text.safe(done.model(), Text.FIELD_MAX), true);
+    embed.addField(
+        label(lang, Labels.SEED), done.seed() == null ? "\u2014" : done.seed().toString(), true);
+    embed.addField(label(lang, Labels.TIME), seconds(done.elapsed()), true);
+    if (files.size() == 1) embed.setImage("attachment://" + files.get(0).name());
+    return embed.build();
+  }
+
+  private List<net.dv8tion.jda.api.components.buttons.Button> buttons(String lang) {
+    String id = Long.toString(jobId);
+    return List.of(
+        Buttons.of("reroll:" + id, label(lang, Labels.REROLL)),
+        Buttons.of("vary:" + id, label(lang, Labels.VARY)),
+        Buttons.of("delete:" + id, label(lang, Labels.DELETE)));
+  }
+
+  private static String seconds(Duration d) {
+    if (d == null) return "\u2014";
+    return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+  }
+
+  private String label(String lang, String key) {
+    return Text.safe(services.bot().text(lang, key), Text.LABEL_MAX);
+  }
+
+  private String describe(JobEvent event) {
+    return services.bot().describe(event, language());
+  }
+
+  private String language() {
+    return ref.language().isEmpty() ? null : ref.language();
+  }
+
+  private boolean tokenTooOld() {
+    long age = services.clock().millis() - ref.createdMillis();
+    return age >= TOKEN_SAFE_AGE.toMillis();
+  }
+
+  /** Shows the payload; false when Discord would not take it (logged once). */
+  private boolean deliver(Payload payload) {
+    try {
+      deliverOrThrowTooLarge(payload);
+      return true;
+    } catch (ErrorResponseException e) {
+      logOnce("too-large", "job {}: Discord refused the message: {}", jobId, e.getMeaning());
+      return false;
+    }
+  }
+
+  private void deliverOrThrowTooLarge(Payload payload) {
+    if (!viaChannel && tokenTooOld()) {
+      // The token dies at 15 minutes: continue in a normal channel message.
+      log.info("job {}: interaction token nearly expired; continuing in a channel message", jobId);
+      send(payload);
+      return;
+    }
+    try {
+      if (viaChannel) {
+        if (ref.messageId() == 0) {
+          send(payload);
+          return;
+        }
+        channel().editMessageById(ref.messageId(), payload.toEdit()).complete();
+      } else if (ref.original()) {
+        hook.editOriginal(payload.toEdit()).complete();
+      } else {
+        hook.editMessageById(ref.messageId(), payload.toEdit()).complete();
+      }
+    } catch (ErrorResponseException e) {
+      if (tooLarge(e)) throw e;
+      if (gone(e)) {
+        logOnce(
+            "gone", "job {}: the message is gone ({}); posting a new one", jobId, e.getMeaning());
+        viaChannel = true;
+        send(payload);
+        return;
+      }
+      logOnce("edit", "job {}: Discord refused an edit: {}", jobId, e.getMeaning());
+    } catch (InteractionExpiredException e) {
+      viaChannel = true;
+      send(payload);
+    }
+  }
+
+  /** Posts the payload as a new channel message and edits that one from now on. */
+  private boolean send(Payload payload) {
+    try {
+      Message m = channel().sendMessage(payload.toCreate()).complete();
+      ref = ref.withMessage(m.getChannelIdLong(), m.getIdLong());
+      viaChannel = true;
+      return true;
+    } catch (ErrorResponseException e) {
+      if (tooLarge(e)) throw e;
+      logOnce("send", "job {}: Discord refused a new message: {}", jobId, e.getMeaning());
+      return false;
+    }
+  }
+
+  private MessageChannel channel() {
+    MessageChannel channel = jda.getChannelById(MessageChannel.class, ref.channelId());
+    if (channel != null) return channel;
+    if (ref.guildId() == 0 && ref.userId() != 0) {
+      return jda.openPrivateChannelById(ref.userId()).complete();
+    }
+    throw new IllegalStateException("channel " + ref.channelId() + " is not reachable");
+  }
+
+  static boolean tooLarge(ErrorResponseException e) {
+    return e.getErrorResponse() == ErrorResponse.REQUEST_ENTITY_TOO_LARGE
+        || e.getErrorCode() == 40005
+        || (e.getResponse() != null && e.getResponse().code == 413);
+  }
+
+  static boolean gone(ErrorResponseException e) {
+    ErrorResponse r = e.getErrorResponse();
+    return r == ErrorResponse.UNKNOWN_MESSAGE
+        || r == ErrorResponse.UNKNOWN_WEBHOOK
+        || r == ErrorResponse.UNKNOWN_INTERACTION
+        || r == ErrorResponse.INVALID_WEBHOOK_TOKEN;
+  }
+
+  private void logOnce(String kind, String format, Object... args) {
+    if (logged.add(kind)) log.warn(format, args);
+  }
+}

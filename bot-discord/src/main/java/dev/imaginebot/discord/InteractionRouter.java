@@ -1,0 +1,126 @@
+package dev.imaginebot.discord;
+
+import dev.imaginebot.core.job.JobEvent;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import net.dv8tion.jda.api.events.interaction.GenericInteractionCreateEvent;
+import net.dv8tion.jda.api.events.interaction.command.CommandAutoCompleteInteractionEvent;
+import net.dv8tion.jda.api.events.interaction.command.SlashCommandInteractionEvent;
+import net.dv8tion.jda.api.events.interaction.component.ButtonInteractionEvent;
+import net.dv8tion.jda.api.hooks.ListenerAdapter;
+import net.dv8tion.jda.api.interactions.InteractionHook;
+import net.dv8tion.jda.api.interactions.commands.build.SlashCommandData;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes interactions off JDA's event thread: acknowledges at once (well inside Discord's three
+ * seconds), then runs the handler on a worker. The boundary where faults are logged once and the
+ * user gets "something went wrong (ref …)".
+ */
+final class InteractionRouter extends ListenerAdapter {
+  private static final Logger log = LoggerFactory.getLogger(InteractionRouter.class);
+  private static final int CHOICES_MAX = 25;
+
+  private final Services services;
+  private final Map<String, SlashCommand> commands;
+  private final ButtonHandler buttons;
+
+  InteractionRouter(Services services) {
+    this.services = services;
+    this.commands =
+        List.of(
+                new ImagineCommand(services),
+                new ModelsCommand(services),
+                new HistoryCommand(services),
+                new CancelCommand(services),
+                new SettingsCommand(services),
+                new HelpCommand(services),
+                new AdminCommand(services))
+            .stream()
+            .collect(Collectors.toUnmodifiableMap(SlashCommand::name, Function.identity()));
+    this.buttons = new ButtonHandler(services);
+  }
+
+  List<SlashCommandData> commandData() {
+    return commands.values().stream()
+        .map(SlashCommand::data)
+        .sorted((a, b) -> a.getName().compareTo(b.getName()))
+        .collect(Collectors.toList());
+  }
+
+  @Override
+  public void onSlashCommandInteraction(SlashCommandInteractionEvent e) {
+    SlashCommand command = commands.get(e.getName());
+    if (command == null) {
+      log.warn("unknown slash command /{}", e.getName());
+      return;
+    }
+    e.deferReply(command.ephemeral(e))
+        .queue(null, err -> log.warn("/{}: could not defer the reply: {}", e.getName(), err));
+    submit(e, e.getHook(), "/" + e.getName(), () -> command.run(e));
+  }
+
+  @Override
+  public void onButtonInteraction(ButtonInteractionEvent e) {
+    e.deferEdit().queue(null, err -> log.warn("button: could not acknowledge: {}", err));
+    submit(e, e.getHook(), "button " + e.getComponentId(), () -> buttons.run(e));
+  }
+
+  @Override
+  public void onCommandAutoCompleteInteraction(CommandAutoCompleteInteractionEvent e) {
+    if (!e.getFocusedOption().getName().equals("model")) return;
+    String prefix = e.getFocusedOption().getValue().strip().toLowerCase(Locale.ROOT);
+    run(
+        "autocomplete",
+        () -> {
+          List<String> aliases = services.bot().modelAliases(prefix);
+          e.replyChoiceStrings(aliases.subList(0, Math.min(CHOICES_MAX, aliases.size())))
+              .complete();
+        });
+  }
+
+  private void submit(
+      GenericInteractionCreateEvent e, InteractionHook hook, String what, Runnable task) {
+    run(
+        what,
+        () -> {
+          try {
+            task.run();
+          } catch (RuntimeException ex) {
+            String ref = Long.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+            log.error("{} failed (ref {})", what, ref, ex);
+            tellUser(e, hook, ref);
+          }
+        });
+  }
+
+  private void tellUser(GenericInteractionCreateEvent e, InteractionHook hook, String ref) {
+    try {
+      JobEvent failed =
+          new JobEvent.Failed(0, dev.imaginebot.core.job.ErrorCode.INTERNAL, ref, Optional.empty());
+      String text = services.bot().describe(failed, Interactions.language(e));
+      if (e instanceof SlashCommandInteractionEvent) {
+        hook.editOriginal(Payload.text(text).toEdit()).complete();
+      } else {
+        hook.sendMessage(Payload.text(text).toCreate()).setEphemeral(true).complete();
+      }
+    } catch (RuntimeException ex) {
+      log.warn("could not tell the user about failure {}: {}", ref, ex.toString());
+    }
+  }
+
+  private void run(String what, Runnable task) {
+    try {
+      services.worker().execute(task);
+    } catch (RejectedExecutionException ex) {
+      log.warn("{} dropped: the front-end is closing", what);
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package dev.imaginebot.discord;
+
+import java.util.EnumSet;
+import net.dv8tion.jda.api.JDA;
+import net.dv8tion.jda.api.JDABuilder;
+import net.dv8tion.jda.api.requests.GatewayIntent;
+import net.dv8tion.jda.api.requests.RestConfig;
+import net.dv8tion.jda.api.utils.Compression;
+import net.dv8tion.jda.api.utils.ConcurrentSessionController;
+
+/**
+ * Builds JDA for a REST base URL and a gateway URL, so production and tests (a local stand-in)
+ * share everything else.
+ */
+final class JdaFactory {
+  private JdaFactory() {}
+
+  static JDA create(DiscordConfig config, Object... listeners) {
+    String gateway = config.gatewayUrl();
+    return JDABuilder.createLight(config.token(), EnumSet.noneOf(GatewayIntent.class))
+        .setRestConfig(new RestConfig().setBaseUrl(config.restBaseUrl()))
+        .setSessionController(
+            new ConcurrentSessionController() {
+              @Override
+              public String getGateway() {
+                return gateway;
+              }
+            })
+        .setCompression(Compression.NONE)
+        // The raw interaction carries attachment_size_limit and the member's permissions.
+        .setEventPassthrough(true)
+        .setEnableShutdownHook(false)
+        .addEventListeners(listeners)
+        .build();
+  }
+}

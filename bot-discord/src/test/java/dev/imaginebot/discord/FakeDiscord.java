@@ -1,0 +1,742 @@
+package dev.imaginebot.discord;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import net.dv8tion.jda.api.utils.data.DataArray;
+import net.dv8tion.jda.api.utils.data.DataObject;
+import okhttp3.MultipartReader;
+import okhttp3.Response;
+import okhttp3.WebSocket;
+import okhttp3.WebSocketListener;
+import okio.Buffer;
+
+/**
+ * Discord on loopback, for real JDA: REST under {@code /api/v10/} and the gateway websocket at
+ * {@code /gateway} on one MockWebServer. It replays HELLO, READY and GUILD_CREATE, answers
+ * heartbeats, sends slash commands and button clicks with fresh snowflakes, keeps the messages the
+ * bot makes, and records every REST call per interaction token (channel calls under {@code
+ * "channel"}), with multipart files and {@code payload_json} decoded. Failures (429, 413) can be
+ * injected for the next matching call.
+ */
+final class FakeDiscord implements AutoCloseable {
+  static final long DISCORD_EPOCH = 1420070400000L;
+  static final long APP_ID = 200000000000000001L;
+  static final long GUILD_ID = 300000000000000001L;
+  static final long CHANNEL_ID = 300000000000000002L;
+  static final long DM_CHANNEL_ID = 300000000000000003L;
+  static final String MEMBER_PERMISSIONS = "2248473465835073";
+  static final String MANAGER_PERMISSIONS = Long.toString(2248473465835073L | 32);
+  static final String CHANNEL_KEY = "channel";
+
+  /** A user who can click and type. */
+  record User(long id, String name, boolean manager) {}
+
+  /** One REST call the bot made. */
+  record Call(
+      String method,
+      String path,
+      String token,
+      String kind,
+      long messageId,
+      DataObject json,
+      List<FileData> files) {
+    String content() {
+      return json == null ? null : json.getString("content", null);
+    }
+
+    int flags() {
+      return json == null ? 0 : json.getInt("flags", 0);
+    }
+
+    List<String> customIds() {
+      List<String> ids = new ArrayList<>();
+      if (json == null || !json.hasKey("components")) return ids;
+      DataArray rows = json.getArray("components");
+      for (int i = 0; i < rows.length(); i++) {
+        DataArray row = rows.getObject(i).getArray("components");
+        for (int j = 0; j < row.length(); j++) ids.add(row.getObject(j).getString("custom_id"));
+      }
+      return ids;
+    }
+
+    List<String> labels() {
+      List<String> labels = new ArrayList<>();
+      if (json == null || !json.hasKey("components")) return labels;
+      DataArray rows = json.getArray("components");
+      for (int i = 0; i < rows.length(); i++) {
+        DataArray row = rows.getObject(i).getArray("components");
+        for (int j = 0; j < row.length(); j++) labels.add(row.getObject(j).getString("label"));
+      }
+      return labels;
+    }
+
+    DataObject embed() {
+      if (json == null || !json.hasKey("embeds") || json.getArray("embeds").isEmpty()) {
+        return null;
+      }
+      return json.getArray("embeds").getObject(0);
+    }
+
+    /** The parse list of allowed_mentions, or null when the request set none. */
+    List<Object> allowedParse() {
+      if (json == null || !json.hasKey("allowed_mentions")) return null;
+      return json.getObject("allowed_mentions").getArray("parse").toList();
+    }
+  }
+
+  /** A decoded {@code files[n]} part. */
+  record FileData(String field, String filename, byte[] bytes) {}
+
+  /** A sent interaction. */
+  record Interaction(long id, String token, long channelId) {}
+
+  private record Injection(Predicate<Call> when, MockResponse response) {}
+
+  private static final Pattern CALLBACK = Pattern.compile("interactions/(\\d+)/([^/]+)/callback");
+  private static final Pattern WEBHOOK =
+      Pattern.compile("webhooks/(\\d+)/([^/?]+)(?:/messages/([^/?]+))?");
+  private static final Pattern CHANNEL_MESSAGES =
+      Pattern.compile("channels/(\\d+)/messages(?:/(\\d+))?");
+
+  private final MockWebServer server = new MockWebServer();
+  private final AtomicLong seq = new AtomicLong();
+  private final AtomicInteger snowflakeCounter = new AtomicInteger();
+  private final Map<String, LinkedBlockingQueue<Call>> calls = new ConcurrentHashMap<>();
+  private final List<Call> all = new CopyOnWriteArrayList<>();
+  private final Map<String, Long> originals = new ConcurrentHashMap<>();
+  private final Map<Long, DataObject> messages = new ConcurrentHashMap<>();
+  private final ConcurrentLinkedQueue<Injection> injections = new ConcurrentLinkedQueue<>();
+  private final List<WebSocket> sockets = new CopyOnWriteArrayList<>();
+  private final LinkedBlockingQueue<String> commandRegistrations = new LinkedBlockingQueue<>();
+
+  final User bot = new User(APP_ID, "fakebot", false);
+
+  FakeDiscord() {
+    server.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest request) {
+            return FakeDiscord.this.dispatch(request);
+          }
+        });
+    try {
+      server.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  String restUrl() {
+    return server.url("/api/v10/").toString();
+  }
+
+  String gatewayUrl() {
+    return "ws://" + server.getHostName() + ":" + server.getPort() + "/gateway";
+  }
+
+  long snowflake() {
+    return ((System.currentTimeMillis() - DISCORD_EPOCH) << 22)
+        | (snowflakeCounter.incrementAndGet() & 0x3FFFFF);
+  }
+
+  // ---- what the test does -------------------------------------------------------------------
+
+  /** Starts building a slash command. */
+  Slash slash(String name, User user) {
+    return new Slash(name, user);
+  }
+
+  /** Clicks a button on a message the bot made. */
+  Interaction click(User user, long messageId, String customId) {
+    DataObject message = messages.get(messageId);
+    assertThat(message).as("message %s", messageId).isNotNull();
+    long id = snowflake();
+    String token = "click-" + id;
+    boolean dm = message.getLong("channel_id") == DM_CHANNEL_ID;
+    DataObject d = base(id, token, 3, user, dm, 0);
+    d.put("message", message);
+    tokenChannels.put(token, message.getLong("channel_id"));
+    d.put("data", DataObject.empty().put("component_type", 2).put("custom_id", customId));
+    dispatchEvent("INTERACTION_CREATE", d);
+    return new Interaction(id, token, message.getLong("channel_id"));
+  }
+
+  /** The next call made with this interaction token (or {@link #CHANNEL_KEY}), waiting 10 s. */
+  Call next(String key) {
+    try {
+      Call call = queue(key).poll(10, TimeUnit.SECONDS);
+      assertThat(call).as("a call for %s", key).isNotNull();
+      return call;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /** The next call of a kind for this key, skipping others. */
+  Call next(String key, String kind) {
+    while (true) {
+      Call call = next(key);
+      if (call.kind().equals(kind)) return call;
+    }
+  }
+
+  /** Calls made for this key not yet taken. */
+  List<Call> pending(String key) {
+    return new ArrayList<>(queue(key));
+  }
+
+  List<Call> all() {
+    return List.copyOf(all);
+  }
+
+  /** The next command registration (the PUT path). */
+  String nextCommandRegistration() throws InterruptedException {
+    return commandRegistrations.poll(10, TimeUnit.SECONDS);
+  }
+
+  long originalMessageId(String token) {
+    return originals.getOrDefault(token, 0L);
+  }
+
+  DataObject message(long id) {
+    return messages.get(id);
+  }
+
+  /** Answers the next call matching {@code when} with {@code response} instead. */
+  void failNext(Predicate<Call> when, MockResponse response) {
+    injections.add(new Injection(when, response));
+  }
+
+  static MockResponse rateLimited(int retryAfterSeconds) {
+    return new MockResponse.Builder()
+        .code(429)
+        .setHeader("Content-Type", "application/json")
+        .setHeader("Retry-After", retryAfterSeconds)
+        .setHeader("Via", "1.1 google")
+        .setHeader("X-RateLimit-Bucket", "fake-bucket")
+        .setHeader("X-RateLimit-Scope", "user")
+        .setHeader("X-RateLimit-Limit", 5)
+        .setHeader("X-RateLimit-Remaining", 0)
+        .setHeader("X-RateLimit-Reset-After", retryAfterSeconds)
+        .body(
+            "{\"message\":\"You are being rate limited.\",\"retry_after\":"
+                + retryAfterSeconds
+                + ",\"global\":false}")
+        .build();
+  }
+
+  static MockResponse tooLarge() {
+    return new MockResponse.Builder()
+        .code(413)
+        .setHeader("Content-Type", "application/json")
+        .body("{\"message\":\"Request entity too large\",\"code\":40005}")
+        .build();
+  }
+
+  /** Builds and sends a slash command. */
+  final class Slash {
+    private final String name;
+    private final User user;
+    private final DataArray options = DataArray.empty();
+    private String subcommand;
+    private boolean dm;
+    private long sizeLimit;
+
+    Slash(String name, User user) {
+      this.name = name;
+      this.user = user;
+    }
+
+    Slash option(String option, String value) {
+      options.add(DataObject.empty().put("name", option).put("type", 3).put("value", value));
+      return this;
+    }
+
+    Slash option(String option, long value) {
+      options.add(DataObject.empty().put("name", option).put("type", 4).put("value", value));
+      return this;
+    }
+
+    Slash subcommand(String sub) {
+      this.subcommand = sub;
+      return this;
+    }
+
+    Slash dm() {
+      this.dm = true;
+      return this;
+    }
+
+    Slash sizeLimit(long bytes) {
+      this.sizeLimit = bytes;
+      return this;
+    }
+
+    Interaction send() {
+      long id = snowflake();
+      String token = "slash-" + id;
+      DataObject d = base(id, token, 2, user, dm, sizeLimit);
+      tokenChannels.put(token, dm ? DM_CHANNEL_ID : CHANNEL_ID);
+      DataArray opts = options;
+      if (subcommand != null) {
+        opts =
+            DataArray.empty()
+                .add(
+                    DataObject.empty()
+                        .put("name", subcommand)
+                        .put("type", 1)
+                        .put("options", options));
+      }
+      d.put(
+          "data",
+          DataObject.empty()
+              .put("id", Long.toString(APP_ID + 100))
+              .put("name", name)
+              .put("type", 1)
+              .put("options", opts));
+      dispatchEvent("INTERACTION_CREATE", d);
+      return new Interaction(id, token, dm ? DM_CHANNEL_ID : CHANNEL_ID);
+    }
+  }
+
+  private DataObject base(long id, String token, int type, User user, boolean dm, long sizeLimit) {
+    DataObject d =
+        DataObject.empty()
+            .put("id", Long.toString(id))
+            .put("application_id", Long.toString(APP_ID))
+            .put("type", type)
+            .put("token", token)
+            .put("version", 1)
+            .put("locale", "en-US")
+            .put("app_permissions", MEMBER_PERMISSIONS)
+            .put("entitlements", DataArray.empty());
+    if (sizeLimit > 0) d.put("attachment_size_limit", sizeLimit);
+    if (dm) {
+      d.put("channel_id", Long.toString(DM_CHANNEL_ID))
+          .put(
+              "channel",
+              DataObject.empty()
+                  .put("id", Long.toString(DM_CHANNEL_ID))
+                  .put("type", 1)
+                  .put("recipients", DataArray.empty().add(userJson(user))))
+          .put("user", userJson(user))
+          .put("context", 1)
+          .put(
+              "authorizing_integration_owners",
+              DataObject.empty().put("0", Long.toString(user.id())));
+    } else {
+      d.put("guild_id", Long.toString(GUILD_ID))
+          .put("channel_id", Long.toString(CHANNEL_ID))
+          .put("guild_locale", "en-US")
+          .put(
+              "guild",
+              DataObject.empty()
+                  .put("id", Long.toString(GUILD_ID))
+                  .put("locale", "en-US")
+                  .put("features", DataArray.empty()))
+          .put("channel", channelJson())
+          .put(
+              "member",
+              DataObject.empty()
+                  .put("user", userJson(user))
+                  .put("roles", DataArray.empty())
+                  .put("joined_at", "2026-01-01T00:00:00.000000+00:00")
+                  .put("permissions", user.manager() ? MANAGER_PERMISSIONS : MEMBER_PERMISSIONS)
+                  .put("deaf", false)
+                  .put("mute", false)
+                  .put("flags", 0))
+          .put("context", 0)
+          .put(
+              "authorizing_integration_owners",
+              DataObject.empty().put("0", Long.toString(GUILD_ID)));
+    }
+    return d;
+  }
+
+  private static DataObject userJson(User user) {
+    return DataObject.empty()
+        .put("id", Long.toString(user.id()))
+        .put("username", user.name())
+        .put("discriminator", "0")
+        .putNull("avatar");
+  }
+
+  private static DataObject channelJson() {
+    return DataObject.empty()
+        .put("id", Long.toString(CHANNEL_ID))
+        .put("type", 0)
+        .put("guild_id", Long.toString(GUILD_ID))
+        .put("name", "general")
+        .put("position", 0)
+        .put("permission_overwrites", DataArray.empty());
+  }
+
+  // ---- the gateway --------------------------------------------------------------------------
+
+  private void dispatchEvent(String type, DataObject d) {
+    assertThat(sockets).as("a connected gateway").isNotEmpty();
+    WebSocket ws = sockets.get(sockets.size() - 1);
+    ws.send(
+        DataObject.empty()
+            .put("op", 0)
+            .put("t", type)
+            .put("s", seq.incrementAndGet())
+            .put("d", d)
+            .toString());
+  }
+
+  private final class Gateway extends WebSocketListener {
+    @Override
+    public void onOpen(WebSocket ws, Response response) {
+      ws.send("{\"op\":10,\"s\":null,\"t\":null,\"d\":{\"heartbeat_interval\":41250}}");
+    }
+
+    @Override
+    public void onMessage(WebSocket ws, String text) {
+      DataObject msg = DataObject.fromJson(text);
+      int op = msg.getInt("op");
+      if (op == 1) {
+        ws.send("{\"op\":11}");
+      } else if (op == 2) {
+        ws.send(frame("READY", ready()));
+        ws.send(frame("GUILD_CREATE", guildCreate()));
+        sockets.add(ws);
+      }
+    }
+
+    @Override
+    public void onClosing(WebSocket ws, int code, String reason) {
+      sockets.remove(ws);
+      ws.close(1000, null);
+    }
+
+    @Override
+    public void onClosed(WebSocket ws, int code, String reason) {
+      sockets.remove(ws);
+    }
+
+    @Override
+    public void onFailure(WebSocket ws, Throwable t, Response response) {
+      sockets.remove(ws);
+    }
+  }
+
+  private String frame(String type, DataObject d) {
+    return DataObject.empty()
+        .put("op", 0)
+        .put("t", type)
+        .put("s", seq.incrementAndGet())
+        .put("d", d)
+        .toString();
+  }
+
+  private DataObject ready() {
+    return DataObject.empty()
+        .put("v", 10)
+        .put("user", userJson(bot).put("bot", true))
+        .put(
+            "guilds",
+            DataArray.empty()
+                .add(
+                    DataObject.empty().put("id", Long.toString(GUILD_ID)).put("unavailable", true)))
+        .put("session_id", "fake-session")
+        .put("resume_gateway_url", gatewayUrl())
+        .put("private_channels", DataArray.empty())
+        .put("application", DataObject.empty().put("id", Long.toString(APP_ID)).put("flags", 0));
+  }
+
+  private DataObject guildCreate() {
+    DataObject colors =
+        DataObject.empty()
+            .put("primary_color", 0)
+            .putNull("secondary_color")
+            .putNull("tertiary_color");
+    DataObject everyone =
+        DataObject.empty()
+            .put("id", Long.toString(GUILD_ID))
+            .put("name", "@everyone")
+            .put("position", 0)
+            .put("permissions", MEMBER_PERMISSIONS)
+            .put("managed", false)
+            .put("hoist", false)
+            .put("mentionable", false)
+            .put("color", 0)
+            .put("colors", colors);
+    DataObject botMember =
+        DataObject.empty()
+            .put("user", userJson(bot).put("bot", true))
+            .put("roles", DataArray.empty())
+            .put("joined_at", "2026-01-01T00:00:00.000000+00:00")
+            .put("deaf", false)
+            .put("mute", false)
+            .put("flags", 0);
+    return DataObject.empty()
+        .put("id", Long.toString(GUILD_ID))
+        .put("name", "Fake Server")
+        .put("owner_id", "1")
+        .put("member_count", 2)
+        .put("afk_timeout", 300)
+        .put("features", DataArray.empty())
+        .put("members", DataArray.empty().add(botMember))
+        .put("roles", DataArray.empty().add(everyone))
+        .put("channels", DataArray.empty().add(channelJson()))
+        .put("threads", DataArray.empty())
+        .put("guild_scheduled_events", DataArray.empty())
+        .put("emojis", DataArray.empty())
+        .put("stickers", DataArray.empty())
+        .put("voice_states", DataArray.empty())
+        .put("presences", DataArray.empty())
+        .put("preferred_locale", "en-US")
+        .put("verification_level", 0)
+        .put("default_message_notifications", 0)
+        .put("explicit_content_filter", 0)
+        .put("mfa_level", 0)
+        .put("nsfw_level", 0)
+        .put("premium_tier", 0)
+        .put("system_channel_flags", 0)
+        .put("large", false);
+  }
+
+  // ---- REST ---------------------------------------------------------------------------------
+
+  private MockResponse dispatch(RecordedRequest request) {
+    String path = request.getUrl().encodedPath();
+    if (path.equals("/gateway")) {
+      return new MockResponse.Builder().webSocketUpgrade(new Gateway()).build();
+    }
+    if (!path.startsWith("/api/v10/")) return json(404, "{\"message\":\"404: Not Found\"}");
+    String route = path.substring("/api/v10/".length());
+    String method = request.getMethod();
+    Call call = record(request, method, route);
+    for (Injection injection : injections) {
+      if (injection.when().test(call) && injections.remove(injection)) {
+        add(call.token() == null ? CHANNEL_KEY : call.token(), withKind(call, "rejected"));
+        return injection.response();
+      }
+    }
+    add(call.token() == null ? CHANNEL_KEY : call.token(), call);
+    return answer(call);
+  }
+
+  private static Call withKind(Call c, String kind) {
+    return new Call(c.method(), c.path(), c.token(), kind, c.messageId(), c.json(), c.files());
+  }
+
+  private void add(String key, Call call) {
+    all.add(call);
+    queue(key).add(call);
+  }
+
+  private LinkedBlockingQueue<Call> queue(String key) {
+    return calls.computeIfAbsent(key, k -> new LinkedBlockingQueue<>());
+  }
+
+  private Call record(RecordedRequest request, String method, String route) {
+    DataObject json = null;
+    List<FileData> files = new ArrayList<>();
+    String type = request.getHeaders().get("Content-Type");
+    if (request.getBody() != null && request.getBody().size() > 0) {
+      if (type != null && type.startsWith("multipart/form-data")) {
+        String boundary = type.substring(type.indexOf("boundary=") + "boundary=".length());
+        try (MultipartReader reader =
+            new MultipartReader(new Buffer().write(request.getBody()), boundary)) {
+          MultipartReader.Part part;
+          while ((part = reader.nextPart()) != null) {
+            String disposition = part.headers().get("Content-Disposition");
+            String name = param(disposition, "name");
+            byte[] bytes = part.body().readByteArray();
+            if ("payload_json".equals(name)) {
+              json =
+                  DataObject.fromJson(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+            } else {
+              files.add(new FileData(name, param(disposition, "filename"), bytes));
+            }
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      } else if (request.getBody().utf8().startsWith("{")) {
+        json = DataObject.fromJson(request.getBody().utf8());
+      }
+    }
+    Matcher m;
+    if ((m = CALLBACK.matcher(route)).matches()) {
+      return new Call(method, route, m.group(2), "callback", 0, json, files);
+    }
+    if ((m = WEBHOOK.matcher(route)).matches()) {
+      String token = m.group(2);
+      String target = m.group(3);
+      long messageId =
+          target == null
+              ? 0
+              : target.equals("@original") ? originalMessageId(token) : Long.parseLong(target);
+      String kind;
+      if (target == null) kind = "followup";
+      else if (method.equals("GET")) kind = "get";
+      else if (method.equals("DELETE")) kind = "delete";
+      else kind = "edit";
+      return new Call(method, route, token, kind, messageId, json, files);
+    }
+    if ((m = CHANNEL_MESSAGES.matcher(route)).matches()) {
+      long messageId = m.group(2) == null ? 0 : Long.parseLong(m.group(2));
+      String kind =
+          method.equals("POST")
+              ? "channel-send"
+              : method.equals("DELETE") ? "channel-delete" : "channel-edit";
+      return new Call(method, route, null, kind, messageId, json, files);
+    }
+    return new Call(method, route, null, "other", 0, json, files);
+  }
+
+  private static String param(String disposition, String name) {
+    if (disposition == null) return null;
+    Matcher m = Pattern.compile(name + "=\"([^\"]*)\"").matcher(disposition);
+    return m.find() ? m.group(1) : null;
+  }
+
+  private MockResponse answer(Call call) {
+    String route = call.path();
+    if (route.equals("users/@me") && call.method().equals("GET")) {
+      return json(
+          200,
+          userJson(bot)
+              .put("bot", true)
+              .put("verified", true)
+              .put("mfa_enabled", false)
+              .toString());
+    }
+    if (route.equals("users/@me/channels") && call.method().equals("POST")) {
+      return json(
+          200,
+          DataObject.empty()
+              .put("id", Long.toString(DM_CHANNEL_ID))
+              .put("type", 1)
+              .put("recipients", DataArray.empty())
+              .toString());
+    }
+    if (route.startsWith("applications/")
+        && route.endsWith("/commands")
+        && call.method().equals("PUT")) {
+      commandRegistrations.add(route);
+      return json(200, "[]");
+    }
+    switch (call.kind()) {
+      case "callback":
+        {
+          int type = call.json().getInt("type");
+          if (type == 5) {
+            long id = snowflake();
+            long channel = channelOfToken(call.token());
+            originals.put(call.token(), id);
+            messages.put(id, messageJson(id, channel, "", 0));
+          }
+          return new MockResponse.Builder().code(204).build();
+        }
+      case "get":
+      case "edit":
+        {
+          DataObject msg = messages.get(call.messageId());
+          if (msg == null) return json(404, "{\"message\":\"Unknown Message\",\"code\":10008}");
+          if (call.kind().equals("edit") && call.json() != null && call.json().hasKey("content")) {
+            msg.put("content", call.json().getString("content"));
+          }
+          return json(200, msg.toString());
+        }
+      case "delete":
+      case "channel-delete":
+        messages.remove(call.messageId());
+        return new MockResponse.Builder().code(204).build();
+      case "followup":
+      case "channel-send":
+        {
+          long id = snowflake();
+          long channel =
+              call.kind().equals("followup")
+                  ? channelOfToken(call.token())
+                  : Long.parseLong(call.path().split("/")[1]);
+          DataObject msg =
+              messageJson(
+                  id,
+                  channel,
+                  call.json() == null ? "" : call.json().getString("content", ""),
+                  call.flags());
+          messages.put(id, msg);
+          return json(200, msg.toString());
+        }
+      case "channel-edit":
+        {
+          DataObject msg = messages.get(call.messageId());
+          if (msg == null) return json(404, "{\"message\":\"Unknown Message\",\"code\":10008}");
+          if (call.json() != null && call.json().hasKey("content")) {
+            msg.put("content", call.json().getString("content"));
+          }
+          return json(200, msg.toString());
+        }
+      default:
+        return json(404, "{\"message\":\"404: Not Found\",\"code\":0}");
+    }
+  }
+
+  private final Map<String, Long> tokenChannels = new ConcurrentHashMap<>();
+
+  private long channelOfToken(String token) {
+    return tokenChannels.getOrDefault(token, CHANNEL_ID);
+  }
+
+  private DataObject messageJson(long id, long channel, String content, int flags) {
+    DataObject m =
+        DataObject.empty()
+            .put("id", Long.toString(id))
+            .put("channel_id", Long.toString(channel))
+            .put("author", userJson(bot).put("bot", true))
+            .put("content", content)
+            .put("timestamp", "2026-01-01T00:00:00.000000+00:00")
+            .putNull("edited_timestamp")
+            .put("tts", false)
+            .put("mention_everyone", false)
+            .put("mentions", DataArray.empty())
+            .put("mention_roles", DataArray.empty())
+            .put("attachments", DataArray.empty())
+            .put("embeds", DataArray.empty())
+            .put("components", DataArray.empty())
+            .put("pinned", false)
+            .put("type", 0)
+            .put("flags", flags);
+    if (channel == CHANNEL_ID) m.put("guild_id", Long.toString(GUILD_ID));
+    return m;
+  }
+
+  private static MockResponse json(int code, String body) {
+    return new MockResponse.Builder()
+        .code(code)
+        .setHeader("Content-Type", "application/json")
+        .body(body)
+        .build();
+  }
+
+  @Override
+  public void close() {
+    for (WebSocket ws : sockets) ws.cancel();
+    server.close();
+  }
+}
