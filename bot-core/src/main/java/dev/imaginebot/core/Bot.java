@@ -1,5 +1,6 @@
 package dev.imaginebot.core;
 
+import dev.imaginebot.core.command.Button;
 import dev.imaginebot.core.command.CommandContext;
 import dev.imaginebot.core.command.FrontEnd;
 import dev.imaginebot.core.command.Reply;
@@ -46,6 +47,26 @@ public interface Bot extends AutoCloseable {
 
   /** Text for a message key in a language, for platform-specific labels. */
   String text(String language, String key, Object... args);
+
+  /**
+   * The buttons to show with a job's message after {@code event}, labelled in {@code language}:
+   * Cancel while the job waits or runs; Reroll, Variations and Delete when it is done; Re-run after
+   * it failed; none after it was cancelled.
+   */
+  default List<Button> buttons(JobEvent event, String language) {
+    long id = event.jobId();
+    if (id == 0 || event instanceof JobEvent.Cancelled) return List.of();
+    if (event instanceof JobEvent.Completed) {
+      return List.of(
+          new Button("reroll:" + id, text(language, "button.reroll")),
+          new Button("vary:" + id, text(language, "button.vary")),
+          new Button("delete:" + id, text(language, "button.delete")));
+    }
+    if (event instanceof JobEvent.Failed) {
+      return List.of(new Button("rerun:" + id, text(language, "button.rerun", id)));
+    }
+    return List.of(new Button("cancel:" + id, text(language, "button.cancel")));
+  }
 
   /**
    * The image re-encoded (and if need be scaled down) to fit in {@code maxBytes}; the original if

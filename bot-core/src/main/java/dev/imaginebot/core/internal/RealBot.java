@@ -2,12 +2,231 @@ package dev.imaginebot.core.internal;
 
 import dev.imaginebot.core.Bot;
 import dev.imaginebot.core.CoreConfig;
+import dev.imaginebot.core.command.CommandContext;
+import dev.imaginebot.core.command.FrontEnd;
+import dev.imaginebot.core.command.Reply;
+import dev.imaginebot.core.command.handlers.Commands;
+import dev.imaginebot.core.command.handlers.Services;
+import dev.imaginebot.core.engine.JobEngine;
+import dev.imaginebot.core.i18n.Messages;
+import dev.imaginebot.core.job.ErrorCode;
+import dev.imaginebot.core.job.JobEvent;
+import dev.imaginebot.core.job.StoredImage;
+import dev.imaginebot.core.model.BackendStatus;
+import dev.imaginebot.core.model.Model;
+import dev.imaginebot.core.model.ModelRegistry;
+import dev.imaginebot.core.model.RealSpaceGateway;
+import dev.imaginebot.core.model.SpaceGateway;
+import dev.imaginebot.core.store.AuditLog;
+import dev.imaginebot.core.store.Database;
+import dev.imaginebot.core.store.ImageStore;
+import dev.imaginebot.core.store.JobRecord;
+import dev.imaginebot.core.store.JobStore;
+import dev.imaginebot.core.store.ModelStore;
+import dev.imaginebot.core.store.SettingsStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The production {@link Bot}. */
-public final class RealBot {
-  private RealBot() {}
+/**
+ * The production {@link Bot}: wires the database, stores, model registry, job engine and messages.
+ */
+public final class RealBot implements Bot {
+  private static final Logger log = LoggerFactory.getLogger(RealBot.class);
 
+  /** How long {@link #close()} lets running jobs finish. */
+  static final Duration CLOSE_DEADLINE = Duration.ofSeconds(20);
+
+  private final CoreConfig config;
+  private final Database db;
+  private final SpaceGateway gateway;
+  private final ModelRegistry registry;
+  private final JobEngine engine;
+  private final ImageStore images;
+  private final Messages messages;
+  private final Commands commands;
+  private final Map<String, List<DeferredView>> waitingForFrontEnd = new ConcurrentHashMap<>();
+  private final Map<String, FrontEnd> frontEnds = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  private RealBot(CoreConfig config, Database db, SpaceGateway gateway) {
+    this.config = config;
+    this.db = db;
+    this.gateway = gateway;
+    JobStore jobs = new JobStore(db);
+    ModelStore modelStore = new ModelStore(db);
+    this.images = new ImageStore(config.dataDir(), db);
+    this.messages = new Messages(config.defaultLanguage());
+    this.registry = new ModelRegistry(config.models(), modelStore, gateway, Clock.systemUTC());
+    int maxWaiting = Math.max(1000, config.limits().globalRunning() * 250);
+    this.engine =
+        new JobEngine(
+            jobs,
+            images,
+            registry,
+            gateway,
+            config.limits(),
+            config.progressInterval(),
+            maxWaiting);
+    this.commands =
+        new Commands(
+            new Services(
+                config,
+                messages,
+                registry,
+                engine,
+                jobs,
+                new SettingsStore(db),
+                modelStore,
+                new AuditLog(db)));
+    registry.startChecks(config.gradio().driftCheckInterval());
+    resume(jobs);
+  }
+
+  /** Starts the core with Spaces reached through gradio-client. */
   public static Bot start(CoreConfig config) {
-    throw new UnsupportedOperationException("not implemented yet");
+    Objects.requireNonNull(config, "config == null");
+    return start(config, new RealSpaceGateway(config.gradio(), config.limits().maxImageBytes()));
+  }
+
+  /** Starts the core with Spaces reached through {@code gateway} (tests pass a fake); closes it. */
+  public static RealBot start(CoreConfig config, SpaceGateway gateway) {
+    Objects.requireNonNull(config, "config == null");
+    Database db = Database.open(config.jdbcUrl(), config.dataDir());
+    try {
+      RealBot bot = new RealBot(config, db, gateway);
+      log.info("Bot core started with {} model(s)", bot.registry.models().size());
+      return bot;
+    } catch (RuntimeException e) {
+      gateway.close();
+      db.close();
+      throw e;
+    }
+  }
+
+  private void resume(JobStore jobs) {
+    List<JobRecord> unfinished = jobs.unfinished();
+    if (!unfinished.isEmpty()) log.info("Resuming {} unfinished job(s)", unfinished.size());
+    for (JobRecord r : unfinished) {
+      String platform = r.platform() == null ? "" : r.platform();
+      DeferredView view = new DeferredView(r.id(), platform, r.replyRef());
+      waitingForFrontEnd.computeIfAbsent(platform, p -> new CopyOnWriteArrayList<>()).add(view);
+      engine.resume(r, view);
+    }
+  }
+
+  @Override
+  public Reply handle(CommandContext ctx, String command, String args) {
+    if (closed) return shuttingDown(ctx);
+    try {
+      return commands.handle(ctx, command, args);
+    } catch (RuntimeException e) {
+      return internal(ctx, "command " + command, e);
+    }
+  }
+
+  @Override
+  public Reply press(CommandContext ctx, String buttonId) {
+    if (closed) return shuttingDown(ctx);
+    try {
+      return commands.press(ctx, buttonId);
+    } catch (RuntimeException e) {
+      return internal(ctx, "button " + buttonId, e);
+    }
+  }
+
+  private Reply shuttingDown(CommandContext ctx) {
+    return Reply.error(messages.error(fallbackLanguage(ctx), ErrorCode.BOT_BUSY));
+  }
+
+  private Reply internal(CommandContext ctx, String what, RuntimeException e) {
+    String ref = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+    log.error("Unexpected failure in {} for {} (ref {})", what, ctx.user().key(), ref, e);
+    return Reply.error(messages.error(fallbackLanguage(ctx), ErrorCode.INTERNAL, ref));
+  }
+
+  private String fallbackLanguage(CommandContext ctx) {
+    try {
+      return commands.language(ctx);
+    } catch (RuntimeException e) {
+      return messages.language(ctx.user().language());
+    }
+  }
+
+  @Override
+  public void register(FrontEnd frontEnd) {
+    Objects.requireNonNull(frontEnd, "frontEnd == null");
+    frontEnds.put(frontEnd.platform(), frontEnd);
+    List<DeferredView> views = waitingForFrontEnd.remove(frontEnd.platform());
+    if (views == null) return;
+    for (DeferredView v : views) {
+      try {
+        v.attach(frontEnd.reattach(v.jobId, v.replyRef));
+      } catch (RuntimeException e) {
+        log.warn("Front-end {} could not reattach job {}", frontEnd.platform(), v.jobId, e);
+      }
+    }
+  }
+
+  @Override
+  public List<String> modelAliases(String prefix) {
+    String p = prefix == null ? "" : prefix.strip().toLowerCase(Locale.ROOT);
+    List<Model> models = new ArrayList<>(registry.models());
+    models.removeIf(m -> !m.alias().toLowerCase(Locale.ROOT).startsWith(p));
+    // Usable models first, display order otherwise (the sort is stable).
+    models.sort(
+        Comparator.comparingInt(
+            m -> registry.status(m).kind() == BackendStatus.Kind.DEGRADED ? 1 : 0));
+    return models.stream().map(Model::alias).toList();
+  }
+
+  @Override
+  public String describe(JobEvent event, String language) {
+    return messages.describe(event, language);
+  }
+
+  @Override
+  public String text(String language, String key, Object... args) {
+    return messages.text(language, key, args);
+  }
+
+  @Override
+  public byte[] fit(StoredImage image, long maxBytes) {
+    return images.fit(image, maxBytes);
+  }
+
+  /** The configuration this core runs with. */
+  public CoreConfig config() {
+    return config;
+  }
+
+  @Override
+  public void close() {
+    shutdown(CLOSE_DEADLINE);
+  }
+
+  /** Stops at once, as a crash would (for tests): unfinished jobs stay resumable. */
+  void closeNow() {
+    shutdown(Duration.ZERO);
+  }
+
+  private synchronized void shutdown(Duration deadline) {
+    if (closed) return;
+    closed = true;
+    engine.shutdown(deadline);
+    registry.close();
+    gateway.close();
+    db.close();
+    log.info("Bot core stopped");
   }
 }

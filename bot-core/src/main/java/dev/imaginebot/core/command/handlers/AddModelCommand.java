@@ -1,0 +1,61 @@
+package dev.imaginebot.core.command.handlers;
+
+import dev.imaginebot.core.CoreConfig.BackendConfig;
+import dev.imaginebot.core.CoreConfig.ModelConfig;
+import dev.imaginebot.core.command.CommandContext;
+import dev.imaginebot.core.command.Reply;
+import dev.imaginebot.core.model.Onboarding;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * {@code /addmodel <alias> <space> [endpoint]}: reads the Space's API (blocking while it is
+ * reached) and keeps the model only if a mapping can be made.
+ */
+final class AddModelCommand implements Command {
+  private static final Pattern ALIAS = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
+  private final Env env;
+
+  AddModelCommand(Env env) {
+    this.env = env;
+  }
+
+  @Override
+  public String name() {
+    return "addmodel";
+  }
+
+  @Override
+  public boolean adminOnly() {
+    return true;
+  }
+
+  @Override
+  public Reply run(CommandContext ctx, String args) {
+    String[] words = args == null || args.isBlank() ? new String[0] : args.strip().split("\\s+");
+    if (words.length < 2 || words.length > 3) return env.errorText(ctx, "cmd.addmodel.usage");
+    String alias = words[0].toLowerCase(Locale.ROOT);
+    if (!ALIAS.matcher(alias).matches())
+      return env.errorText(ctx, "cmd.addmodel.badAlias", words[0]);
+    var existing = env.s.registry().find(alias);
+    if (existing.isPresent() && existing.get().configured()) {
+      return env.errorText(ctx, "cmd.addmodel.configured", alias);
+    }
+    String endpoint = words.length == 3 ? words[2] : null;
+    BackendConfig backend = new BackendConfig(words[1], endpoint, Map.of(), Map.of(), 2);
+    Onboarding.Result probe = env.s.registry().probe(backend);
+    if (!probe.ok()) return env.errorText(ctx, "cmd.addmodel.failed", probe.problem());
+    env.s.modelStore().put(new ModelConfig(alias, alias, List.of(backend)));
+    env.s.registry().reload();
+    env.s.registry().find(alias).ifPresent(m -> m.backends().forEach(env.s.registry()::check));
+    env.s
+        .audit()
+        .record(
+            ctx.user().key(),
+            "addmodel",
+            alias + " " + words[1] + (endpoint == null ? "" : " " + endpoint));
+    return Reply.message(env.text(ctx, "cmd.addmodel.ok", alias, probe.mapping().describe()));
+  }
+}

@@ -1,0 +1,51 @@
+package dev.imaginebot.core.command.handlers;
+
+import dev.imaginebot.core.command.CommandContext;
+import dev.imaginebot.core.command.Reply;
+import dev.imaginebot.core.store.AuditEntry;
+import java.util.List;
+
+/** {@code /audit [n]}: the most recent admin actions. */
+final class AuditCommand implements Command {
+  private final Env env;
+
+  AuditCommand(Env env) {
+    this.env = env;
+  }
+
+  @Override
+  public String name() {
+    return "audit";
+  }
+
+  @Override
+  public boolean adminOnly() {
+    return true;
+  }
+
+  @Override
+  public Reply run(CommandContext ctx, String args) {
+    int n = 20;
+    try {
+      if (args != null && !args.isBlank())
+        n = Math.max(1, Math.min(50, Integer.parseInt(args.strip())));
+    } catch (NumberFormatException e) {
+      n = 20;
+    }
+    List<AuditEntry> entries = env.s.audit().recent(n);
+    if (entries.isEmpty()) return Reply.message(env.text(ctx, "cmd.audit.empty")).asEphemeral();
+    StringBuilder out = new StringBuilder(env.text(ctx, "cmd.audit.header"));
+    for (AuditEntry e : entries) {
+      out.append('\n')
+          .append(
+              env.text(
+                  ctx,
+                  "cmd.audit.line",
+                  Env.TIME.format(e.at()),
+                  e.actorKey(),
+                  e.action(),
+                  e.detail()));
+    }
+    return Reply.message(out.toString()).asEphemeral();
+  }
+}

@@ -1,0 +1,51 @@
+package dev.imaginebot.core.command.handlers;
+
+import dev.imaginebot.core.command.CommandContext;
+import dev.imaginebot.core.command.Reply;
+import dev.imaginebot.core.engine.JobEngine;
+import dev.imaginebot.core.job.ErrorCode;
+import java.util.List;
+
+/** {@code /cancel [job]}: cancels the user's newest job, or the one named (admins: any). */
+final class CancelCommand implements Command {
+  private final Env env;
+
+  CancelCommand(Env env) {
+    this.env = env;
+  }
+
+  @Override
+  public String name() {
+    return "cancel";
+  }
+
+  @Override
+  public Reply run(CommandContext ctx, String args) {
+    String a = args == null ? "" : args.strip().replace("#", "");
+    long id;
+    if (a.isEmpty()) {
+      List<Long> mine = env.s.engine().active(ctx.user().key());
+      if (mine.isEmpty()) return env.errorText(ctx, "cmd.cancel.nothing");
+      id = mine.get(mine.size() - 1);
+    } else {
+      try {
+        id = Long.parseLong(a);
+      } catch (NumberFormatException e) {
+        return env.errorText(ctx, "cmd.cancel.usage");
+      }
+    }
+    return cancel(ctx, id);
+  }
+
+  Reply cancel(CommandContext ctx, long id) {
+    JobEngine.CancelOutcome outcome = env.s.engine().cancel(id, ctx.user().key(), env.admin(ctx));
+    switch (outcome) {
+      case CANCELLED:
+        return Reply.message(env.text(ctx, "cmd.cancel.done", id)).asEphemeral();
+      case NOT_ALLOWED:
+        return env.error(ctx, ErrorCode.NOT_ALLOWED);
+      default:
+        return env.errorText(ctx, "cmd.cancel.notFound", id);
+    }
+  }
+}

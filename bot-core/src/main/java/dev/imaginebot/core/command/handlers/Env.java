@@ -1,0 +1,115 @@
+package dev.imaginebot.core.command.handlers;
+
+import dev.imaginebot.core.command.Button;
+import dev.imaginebot.core.command.CommandContext;
+import dev.imaginebot.core.command.Reply;
+import dev.imaginebot.core.engine.JobEngine;
+import dev.imaginebot.core.i18n.Messages;
+import dev.imaginebot.core.job.ErrorCode;
+import dev.imaginebot.core.job.GenerationRequest;
+import dev.imaginebot.core.job.UserRef;
+import dev.imaginebot.core.model.BackendStatus;
+import dev.imaginebot.core.request.ParseResult;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Optional;
+
+/** Helpers every command shares: language, admin checks, default models, replies. */
+final class Env {
+  static final String MODEL = "model";
+  static final String LANGUAGE = "language";
+  static final String GLOBAL = "global";
+  static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
+
+  final Services s;
+
+  Env(Services s) {
+    this.s = s;
+  }
+
+  static String userScope(UserRef user) {
+    return "user:" + user.key();
+  }
+
+  static String chatScope(CommandContext ctx) {
+    return "chat:" + ctx.chat().key();
+  }
+
+  /** The user's language: their setting, else their platform's, else the configured default. */
+  String language(UserRef user) {
+    Optional<String> stored = s.settings().get(userScope(user), LANGUAGE);
+    String lang = stored.map(Messages::normalize).orElse(null);
+    if (lang == null) lang = Messages.normalize(user.language());
+    if (lang == null) lang = s.messages().language(s.config().defaultLanguage());
+    return lang;
+  }
+
+  String lang(CommandContext ctx) {
+    return language(ctx.user());
+  }
+
+  boolean botAdmin(CommandContext ctx) {
+    return s.config().admins().contains(ctx.user().key());
+  }
+
+  boolean admin(CommandContext ctx) {
+    return botAdmin(ctx) || ctx.platformAdmin();
+  }
+
+  String text(CommandContext ctx, String key, Object... args) {
+    return s.messages().text(lang(ctx), key, args);
+  }
+
+  Reply error(CommandContext ctx, ErrorCode code, Object... args) {
+    return Reply.error(s.messages().error(lang(ctx), code, args));
+  }
+
+  Reply errorText(CommandContext ctx, String key, Object... args) {
+    return Reply.error(text(ctx, key, args));
+  }
+
+  Reply parseError(CommandContext ctx, ParseResult r) {
+    String lang = lang(ctx);
+    return Reply.error(
+        s.messages().text(lang, r.messageKey(), r.args().toArray())
+            + "\n"
+            + s.messages().text(lang, "hint." + r.error().name()));
+  }
+
+  /** The default model: the user's, else the chat's, else the global one, else the configured. */
+  String defaultModel(CommandContext ctx) {
+    for (String scope : List.of(userScope(ctx.user()), chatScope(ctx), GLOBAL)) {
+      Optional<String> alias = s.settings().get(scope, MODEL);
+      if (alias.isPresent() && s.registry().find(alias.get()).isPresent()) {
+        return s.registry().find(alias.get()).get().alias();
+      }
+    }
+    if (s.registry().find(s.config().defaultModel()).isPresent()) return s.config().defaultModel();
+    List<String> all = s.registry().aliases();
+    return all.isEmpty() ? s.config().defaultModel() : all.get(0);
+  }
+
+  /** Starts a job for the sender, with the default model when the request names none. */
+  Reply start(CommandContext ctx, GenerationRequest request) {
+    GenerationRequest r = request.model() == null ? request.withModel(defaultModel(ctx)) : request;
+    JobEngine.Submitted submitted =
+        s.engine().submit(ctx.user(), ctx.chat(), ctx.replyRef(), r, ctx.view());
+    if (!submitted.ok()) return error(ctx, submitted.error(), submitted.args().toArray());
+    return Reply.jobStarted(submitted.jobId());
+  }
+
+  String status(String lang, BackendStatus status) {
+    String until = status.until() == null ? "" : TIME.format(status.until()) + " UTC";
+    return s.messages()
+        .text(
+            lang,
+            "status." + status.kind().name(),
+            status.kind() == BackendStatus.Kind.COOLING ? until : status.reason());
+  }
+
+  Button button(CommandContext ctx, String id, String key, Object... args) {
+    return new Button(id, text(ctx, key, args));
+  }
+}

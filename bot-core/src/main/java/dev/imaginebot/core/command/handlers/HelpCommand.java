@@ -1,0 +1,23 @@
+package dev.imaginebot.core.command.handlers;
+
+import dev.imaginebot.core.command.CommandContext;
+import dev.imaginebot.core.command.Reply;
+
+/** {@code /help}. */
+final class HelpCommand implements Command {
+  private final Env env;
+
+  HelpCommand(Env env) {
+    this.env = env;
+  }
+
+  @Override
+  public String name() {
+    return "help";
+  }
+
+  @Override
+  public Reply run(CommandContext ctx, String args) {
+    return Reply.message(env.text(ctx, "help.text")).asEphemeral();
+  }
+}

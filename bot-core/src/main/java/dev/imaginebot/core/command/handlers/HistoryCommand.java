@@ -1,0 +1,71 @@
+package dev.imaginebot.core.command.handlers;
+
+import dev.imaginebot.core.command.Button;
+import dev.imaginebot.core.command.CommandContext;
+import dev.imaginebot.core.command.Reply;
+import dev.imaginebot.core.store.JobRecord;
+import dev.imaginebot.core.store.Page;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code /history [page]}: the user's jobs, newest first, with re-run buttons. */
+final class HistoryCommand implements Command {
+  static final int PAGE_SIZE = 5;
+  private static final int PREVIEW = 60;
+  private final Env env;
+
+  HistoryCommand(Env env) {
+    this.env = env;
+  }
+
+  @Override
+  public String name() {
+    return "history";
+  }
+
+  @Override
+  public Reply run(CommandContext ctx, String args) {
+    int page = 1;
+    String a = args == null ? "" : args.strip();
+    if (!a.isEmpty()) {
+      try {
+        page = Math.max(1, Integer.parseInt(a));
+      } catch (NumberFormatException e) {
+        page = 1;
+      }
+    }
+    return page(ctx, page);
+  }
+
+  /** Page {@code page} (1-based). */
+  Reply page(CommandContext ctx, int page) {
+    Page<JobRecord> p = env.s.jobs().history(ctx.user().key(), page - 1, PAGE_SIZE);
+    if (p.total() == 0) return Reply.message(env.text(ctx, "cmd.history.empty"));
+    StringBuilder out =
+        new StringBuilder(env.text(ctx, "cmd.history.header", page, Math.max(1, p.pages())));
+    List<Button> buttons = new ArrayList<>();
+    for (JobRecord j : p.items()) {
+      String seed =
+          j.seed() == null
+              ? env.text(ctx, "cmd.history.noSeed")
+              : env.text(ctx, "cmd.history.seed", j.seed());
+      String prompt = j.request().prompt();
+      if (prompt.length() > PREVIEW) prompt = prompt.substring(0, PREVIEW - 1) + "\u2026";
+      out.append('\n')
+          .append(
+              env.text(
+                  ctx,
+                  "cmd.history.line",
+                  j.id(),
+                  env.text(ctx, "state." + j.state().name()),
+                  j.model(),
+                  seed,
+                  Env.TIME.format(j.createdAt()),
+                  prompt));
+      buttons.add(env.button(ctx, "rerun:" + j.id(), "button.rerun", j.id()));
+    }
+    if (page > 1) buttons.add(env.button(ctx, "history:" + (page - 1), "button.previous"));
+    if (page < p.pages()) buttons.add(env.button(ctx, "history:" + (page + 1), "button.next"));
+    return Reply.message(out.toString(), buttons).asEphemeral();
+  }
+}

@@ -1,0 +1,65 @@
+package dev.imaginebot.core.command.handlers;
+
+import dev.imaginebot.core.command.CommandContext;
+import dev.imaginebot.core.command.Reply;
+import dev.imaginebot.core.model.Backend;
+import dev.imaginebot.core.model.BackendStatus;
+import dev.imaginebot.core.model.Model;
+import dev.imaginebot.core.model.SpaceMapping;
+import java.time.Instant;
+
+/**
+ * {@code /inspect <model>}: each backend's status, endpoint and parameter mapping. Reads the API of
+ * backends not checked yet (blocking while the Space is reached).
+ */
+final class InspectCommand implements Command {
+  private final Env env;
+
+  InspectCommand(Env env) {
+    this.env = env;
+  }
+
+  @Override
+  public String name() {
+    return "inspect";
+  }
+
+  @Override
+  public boolean adminOnly() {
+    return true;
+  }
+
+  @Override
+  public Reply run(CommandContext ctx, String args) {
+    String alias = args == null ? "" : args.strip();
+    if (alias.isEmpty()) return env.errorText(ctx, "cmd.inspect.usage");
+    var found = env.s.registry().find(alias);
+    if (found.isEmpty()) return SettingsCommand.unknownModel(env, ctx, alias);
+    Model m = found.get();
+    String lang = env.lang(ctx);
+    for (Backend b : m.backends()) {
+      if (b.status(Instant.now()).kind() == BackendStatus.Kind.UNKNOWN) env.s.registry().check(b);
+    }
+    StringBuilder out =
+        new StringBuilder(
+            env.text(
+                ctx,
+                "cmd.inspect.header",
+                m.alias(),
+                m.displayName(),
+                env.status(lang, env.s.registry().status(m))));
+    for (Backend b : m.backends()) {
+      out.append('\n')
+          .append(
+              env.text(
+                  ctx,
+                  "cmd.inspect.backend",
+                  b.index(),
+                  b.space(),
+                  env.status(lang, b.status(Instant.now()))));
+      SpaceMapping mapping = b.mapping();
+      if (mapping != null) out.append('\n').append(mapping.describe());
+    }
+    return Reply.message(out.toString()).asEphemeral();
+  }
+}

@@ -1,0 +1,47 @@
+package dev.imaginebot.core.command.handlers;
+
+import dev.imaginebot.core.command.CommandContext;
+import dev.imaginebot.core.command.Reply;
+import dev.imaginebot.core.job.ErrorCode;
+
+/**
+ * {@code /setdefault <model> [global]}: the chat's default model, or (bot admins) the global one.
+ */
+final class SetDefaultCommand implements Command {
+  private final Env env;
+
+  SetDefaultCommand(Env env) {
+    this.env = env;
+  }
+
+  @Override
+  public String name() {
+    return "setdefault";
+  }
+
+  @Override
+  public boolean adminOnly() {
+    return true;
+  }
+
+  @Override
+  public Reply run(CommandContext ctx, String args) {
+    String[] words = args == null || args.isBlank() ? new String[0] : args.strip().split("\\s+");
+    boolean global = words.length == 2 && words[1].equalsIgnoreCase("global");
+    if (words.length == 0 || words.length > 2 || (words.length == 2 && !global)) {
+      return env.errorText(ctx, "cmd.setdefault.usage");
+    }
+    if (global && !env.botAdmin(ctx)) return env.error(ctx, ErrorCode.NOT_ALLOWED);
+    var model = env.s.registry().find(words[0]);
+    if (model.isEmpty()) return SettingsCommand.unknownModel(env, ctx, words[0]);
+    String alias = model.get().alias();
+    if (global) {
+      env.s.settings().put(Env.GLOBAL, Env.MODEL, alias);
+      env.s.audit().record(ctx.user().key(), "setdefault", "global " + alias);
+      return Reply.message(env.text(ctx, "cmd.setdefault.global", alias));
+    }
+    env.s.settings().put(Env.chatScope(ctx), Env.MODEL, alias);
+    env.s.audit().record(ctx.user().key(), "setdefault", ctx.chat().key() + " " + alias);
+    return Reply.message(env.text(ctx, "cmd.setdefault.chat", alias));
+  }
+}

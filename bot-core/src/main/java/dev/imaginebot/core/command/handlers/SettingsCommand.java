@@ -1,0 +1,76 @@
+package dev.imaginebot.core.command.handlers;
+
+import dev.imaginebot.core.command.CommandContext;
+import dev.imaginebot.core.command.Reply;
+import dev.imaginebot.core.i18n.Messages;
+import dev.imaginebot.core.job.ErrorCode;
+import dev.imaginebot.core.request.RequestParser;
+import java.util.Locale;
+import java.util.Optional;
+
+/** {@code /settings [model <alias>|none] [language en|zh-CN]}: the user's own settings. */
+final class SettingsCommand implements Command {
+  private final Env env;
+
+  SettingsCommand(Env env) {
+    this.env = env;
+  }
+
+  @Override
+  public String name() {
+    return "settings";
+  }
+
+  @Override
+  public Reply run(CommandContext ctx, String args) {
+    String[] words = args == null || args.isBlank() ? new String[0] : args.strip().split("\\s+");
+    String scope = Env.userScope(ctx.user());
+    if (words.length == 0) {
+      Optional<String> own = env.s.settings().get(scope, Env.MODEL);
+      return Reply.message(
+              env.text(
+                  ctx,
+                  "cmd.settings.show",
+                  own.orElse(env.text(ctx, "cmd.settings.none")),
+                  env.lang(ctx)))
+          .asEphemeral();
+    }
+    if (words.length != 2) return env.errorText(ctx, "cmd.settings.usage");
+    String key = words[0].toLowerCase(Locale.ROOT);
+    String value = words[1];
+    if (key.equals("model")) {
+      if (value.equalsIgnoreCase("none") || value.equalsIgnoreCase("default")) {
+        env.s.settings().remove(scope, Env.MODEL);
+        return Reply.message(env.text(ctx, "cmd.settings.model.cleared")).asEphemeral();
+      }
+      var model = env.s.registry().find(value);
+      if (model.isEmpty()) return unknownModel(ctx, value);
+      env.s.settings().put(scope, Env.MODEL, model.get().alias());
+      return Reply.message(env.text(ctx, "cmd.settings.model.set", model.get().alias()))
+          .asEphemeral();
+    }
+    if (key.equals("language") || key.equals("lang")) {
+      String lang = Messages.normalize(value);
+      if (lang == null) return env.errorText(ctx, "cmd.settings.language.unknown", value);
+      env.s.settings().put(scope, Env.LANGUAGE, lang);
+      return Reply.message(env.text(ctx, "cmd.settings.language.set")).asEphemeral();
+    }
+    return env.errorText(ctx, "cmd.settings.usage");
+  }
+
+  static Reply unknownModel(Env env, CommandContext ctx, String value) {
+    var close = RequestParser.suggestions(value, env.s.registry().aliases());
+    if (!close.isEmpty()) {
+      return Reply.error(
+          env.text(ctx, "parse.model.didYouMean", value, String.join(", ", close))
+              + "\n"
+              + env.text(ctx, "hint.UNKNOWN_MODEL"));
+    }
+    return env.error(
+        ctx, ErrorCode.UNKNOWN_MODEL, value, String.join(", ", env.s.registry().aliases()));
+  }
+
+  private Reply unknownModel(CommandContext ctx, String value) {
+    return unknownModel(env, ctx, value);
+  }
+}
