@@ -1,0 +1,71 @@
+package dev.imaginebot.app;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The YAML file as written, before validation: every field may be null (meaning "not given, use the
+ * default"). Keys are kebab-case ({@code data-dir}, {@code per-user-running}). {@link ConfigLoader}
+ * turns this into {@link Settings}.
+ */
+record AppConfig(
+    String language,
+    String dataDir,
+    String jdbcUrl,
+    List<String> admins,
+    Discord discord,
+    Telegram telegram,
+    HuggingFace huggingFace,
+    String defaultModel,
+    List<Model> models,
+    Limits limits,
+    Timeouts timeouts,
+    Duration progressInterval,
+    Http http,
+    Logging logging) {
+
+  /** Discord front-end. {@code enabled} null means "on when the token resolves". */
+  record Discord(Boolean enabled, String token, String guildId) {}
+
+  /** Telegram front-end. {@code enabled} null means "on when the token resolves". */
+  record Telegram(Boolean enabled, String token) {}
+
+  /** Hugging Face access: an optional token and the Hub's base URL. */
+  record HuggingFace(String token, String hubUrl) {}
+
+  /** A model: an alias, a display name, and either one {@code space} or a list of backends. */
+  record Model(String alias, String name, String space, List<Backend> backends) {}
+
+  /** One Space behind a model. */
+  record Backend(
+      String space,
+      String endpoint,
+      Map<String, Object> fixed,
+      Map<String, String> renames,
+      Integer concurrency) {}
+
+  /** Caps and sizes. */
+  record Limits(
+      Integer perUserRunning,
+      Integer perUserWaiting,
+      Integer perBackend,
+      Integer globalRunning,
+      Integer maxPromptLength,
+      ByteSize maxImageBytes) {}
+
+  /** Deadlines. */
+  record Timeouts(
+      Duration job, Duration heartbeat, Duration wake, Duration driftCheck, Duration shutdown) {}
+
+  /** The optional health and metrics endpoint; {@code port} null or 0 turns it off. */
+  record Http(Integer port, String bind) {}
+
+  /** Log format and level. */
+  record Logging(Boolean json, String level) {}
+
+  /**
+   * A byte count written as a number or with a unit ({@code 25MiB}, {@code 10MB}, {@code 512k}).
+   */
+  record ByteSize(long bytes) {}
+}

@@ -1,0 +1,521 @@
+package dev.imaginebot.app;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.imaginebot.core.CoreConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Reads the YAML config (or the built-in {@code default-config.yml}), merges it over the built-in
+ * defaults, resolves secret references and validates everything. Every problem becomes a {@link
+ * ConfigException} whose text names the key and the fix.
+ *
+ * <p>Secrets are never written in the file: a token is {@code ${ENV_VAR}} (read from the
+ * environment) or {@code file:/path} (the trimmed content of a file, as with Docker secrets).
+ */
+final class ConfigLoader {
+  static final String DEFAULTS_RESOURCE = "/dev/imaginebot/app/default-config.yml";
+
+  private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+  private static final Pattern ALIAS = Pattern.compile("[a-z0-9][a-z0-9._-]*");
+  private static final Pattern ADMIN = Pattern.compile("(discord|telegram|console):\\S+");
+  private static final Set<String> LEVELS =
+      Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
+
+  private final Function<String, String> env;
+  private final String defaultLanguage;
+  private final ObjectMapper mapper;
+
+  /**
+   * @param env looks up environment variables ({@code System::getenv} in production)
+   * @param defaultLanguage the language when the config names none (from the system locale)
+   */
+  ConfigLoader(Function<String, String> env, String defaultLanguage) {
+    this.env = Objects.requireNonNull(env, "env == null");
+    this.defaultLanguage = Objects.requireNonNull(defaultLanguage, "defaultLanguage == null");
+    this.mapper = newMapper();
+  }
+
+  static ObjectMapper newMapper() {
+    SimpleModule units = new SimpleModule("units");
+    units.addDeserializer(Duration.class, new DurationDeserializer());
+    units.addDeserializer(AppConfig.ByteSize.class, new ByteSizeDeserializer());
+    return new ObjectMapper(new YAMLFactory())
+        .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+        .registerModule(units);
+  }
+
+  /** The built-in defaults alone. */
+  Settings loadDefaults() {
+    return validate(defaultsTree(), "built-in defaults");
+  }
+
+  /** {@code file} merged over the built-in defaults. */
+  Settings load(Path file) {
+    String yaml;
+    try {
+      yaml = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException("config.notFound", file);
+    } catch (IOException e) {
+      throw new ConfigException("config.unreadable", file, e.getMessage());
+    }
+    return loadString(yaml, file.toString());
+  }
+
+  /** YAML text merged over the built-in defaults; {@code source} names it in messages. */
+  Settings loadString(String yaml, String source) {
+    JsonNode user;
+    try {
+      // First pass straight into the records: errors then carry the key path and line number.
+      mapper.readValue(yaml.isBlank() ? "{}" : yaml, AppConfig.class);
+      user = mapper.readTree(yaml);
+    } catch (JacksonException e) {
+      throw translate(e, source);
+    }
+    ObjectNode merged = defaultsTree();
+    if (user != null && !user.isMissingNode() && !user.isNull()) {
+      if (!user.isObject()) throw new ConfigException("config.notMapping", source);
+      merge(merged, (ObjectNode) user);
+    }
+    return validate(merged, source);
+  }
+
+  private ObjectNode defaultsTree() {
+    try (InputStream in = ConfigLoader.class.getResourceAsStream(DEFAULTS_RESOURCE)) {
+      if (in == null) throw new IllegalStateException(DEFAULTS_RESOURCE + " missing from the jar");
+      return (ObjectNode) mapper.readTree(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Objects merge key by key; lists and scalars from the user replace the default. */
+  private static void merge(ObjectNode target, ObjectNode source) {
+    Iterator<Map.Entry<String, JsonNode>> fields = source.fields();
+    while (fields.hasNext()) {
+      Map.Entry<String, JsonNode> field = fields.next();
+      JsonNode existing = target.get(field.getKey());
+      if (existing instanceof ObjectNode && field.getValue() instanceof ObjectNode) {
+        merge((ObjectNode) existing, (ObjectNode) field.getValue());
+      } else {
+        target.set(field.getKey(), field.getValue());
+      }
+    }
+  }
+
+  private Settings validate(ObjectNode tree, String source) {
+    AppConfig c;
+    try {
+      c = mapper.treeToValue(tree, AppConfig.class);
+    } catch (JacksonException e) {
+      throw translate(e, source);
+    }
+    String language = language(c.language());
+    Path dataDir = Path.of(require(c.dataDir(), "data-dir"));
+    String jdbcUrl = blankToNull(c.jdbcUrl());
+    if (jdbcUrl != null && !jdbcUrl.startsWith("jdbc:")) {
+      throw new ConfigException("config.badValue", "jdbc-url", jdbcUrl, "jdbc:h2:/path/to/db");
+    }
+
+    Set<String> admins = new LinkedHashSet<>();
+    for (String admin : nullToEmpty(c.admins())) {
+      if (admin == null || !ADMIN.matcher(admin).matches()) {
+        throw new ConfigException("config.badAdmin", admin);
+      }
+      admins.add(admin);
+    }
+
+    AppConfig.Limits l = c.limits();
+    int perBackend = positive(l.perBackend(), "limits.per-backend");
+    CoreConfig.Limits limits =
+        new CoreConfig.Limits(
+            positive(l.perUserRunning(), "limits.per-user-running"),
+            positive(l.perUserWaiting(), "limits.per-user-waiting"),
+            positive(l.globalRunning(), "limits.global-running"),
+            positive(l.maxPromptLength(), "limits.max-prompt-length"),
+            positiveBytes(l.maxImageBytes(), "limits.max-image-bytes"));
+
+    List<CoreConfig.ModelConfig> models = models(c.models(), perBackend);
+    String defaultModel = blankToNull(c.defaultModel());
+    if (defaultModel == null) defaultModel = models.get(0).alias();
+    String wanted = defaultModel;
+    if (models.stream().noneMatch(m -> m.alias().equals(wanted))) {
+      throw new ConfigException(
+          "config.unknownDefaultModel",
+          defaultModel,
+          models.stream().map(CoreConfig.ModelConfig::alias).collect(Collectors.joining(", ")));
+    }
+
+    AppConfig.Timeouts t = c.timeouts();
+    AppConfig.HuggingFace hf = c.huggingFace();
+    String hubUrl = require(hf.hubUrl(), "hugging-face.hub-url");
+    if (!hubUrl.startsWith("http://") && !hubUrl.startsWith("https://")) {
+      throw new ConfigException(
+          "config.badValue", "hugging-face.hub-url", hubUrl, "https://huggingface.co");
+    }
+    CoreConfig.GradioSettings gradio =
+        new CoreConfig.GradioSettings(
+            secret(hf.token(), "hugging-face.token", "HF_TOKEN"),
+            hubUrl,
+            positive(t.job(), "timeouts.job"),
+            positive(t.heartbeat(), "timeouts.heartbeat"),
+            positive(t.wake(), "timeouts.wake"),
+            positive(t.driftCheck(), "timeouts.drift-check"));
+
+    CoreConfig core =
+        new CoreConfig(
+            dataDir,
+            jdbcUrl,
+            models,
+            defaultModel,
+            admins,
+            limits,
+            positive(c.progressInterval(), "progress-interval"),
+            language,
+            gradio);
+
+    Settings.DiscordSettings discord = null;
+    AppConfig.Discord d = c.discord();
+    String discordToken = frontEndToken(d.enabled(), d.token(), "discord", "DISCORD_TOKEN");
+    if (discordToken != null) {
+      discord = new Settings.DiscordSettings(discordToken, blankToNull(d.guildId()));
+    }
+    Settings.TelegramSettings telegram = null;
+    AppConfig.Telegram tg = c.telegram();
+    String telegramToken = frontEndToken(tg.enabled(), tg.token(), "telegram", "TELEGRAM_TOKEN");
+    if (telegramToken != null) telegram = new Settings.TelegramSettings(telegramToken);
+
+    AppConfig.Http http = c.http();
+    int port = http.port() == null ? 0 : http.port();
+    if (port < 0 || port > 65535) {
+      throw new ConfigException("config.badValue", "http.port", port, "9464 (0 turns it off)");
+    }
+    String level = require(c.logging().level(), "logging.level").toUpperCase(Locale.ROOT);
+    if (!LEVELS.contains(level)) {
+      throw new ConfigException("config.badValue", "logging.level", level, "INFO");
+    }
+    return new Settings(
+        source,
+        core,
+        discord,
+        telegram,
+        language,
+        positive(t.shutdown(), "timeouts.shutdown"),
+        port,
+        require(http.bind(), "http.bind"),
+        Boolean.TRUE.equals(c.logging().json()),
+        level);
+  }
+
+  private List<CoreConfig.ModelConfig> models(List<AppConfig.Model> raw, int perBackend) {
+    if (raw == null || raw.isEmpty()) throw new ConfigException("config.noModels");
+    List<CoreConfig.ModelConfig> models = new ArrayList<>();
+    Set<String> aliases = new LinkedHashSet<>();
+    for (int i = 0; i < raw.size(); i++) {
+      AppConfig.Model m = raw.get(i);
+      String key = "models[" + i + "]";
+      String alias = require(m.alias(), key + ".alias");
+      if (!ALIAS.matcher(alias).matches()) throw new ConfigException("config.badAlias", key, alias);
+      if (!aliases.add(alias)) throw new ConfigException("config.duplicateAlias", alias);
+      List<AppConfig.Backend> backends = m.backends();
+      if (m.space() != null && backends != null) {
+        throw new ConfigException("config.spaceOrBackends", key);
+      }
+      if (m.space() != null) {
+        backends = List.of(new AppConfig.Backend(m.space(), null, null, null, null));
+      }
+      if (backends == null || backends.isEmpty()) {
+        throw new ConfigException("config.spaceOrBackends", key);
+      }
+      List<CoreConfig.BackendConfig> out = new ArrayList<>();
+      for (int j = 0; j < backends.size(); j++) {
+        AppConfig.Backend b = backends.get(j);
+        String bkey = key + ".backends[" + j + "]";
+        String space = require(b.space(), bkey + ".space");
+        String endpoint = blankToNull(b.endpoint());
+        if (endpoint != null && !endpoint.startsWith("/")) endpoint = "/" + endpoint;
+        int concurrency =
+            b.concurrency() == null ? perBackend : positive(b.concurrency(), bkey + ".concurrency");
+        Map<String, Object> fixed = new LinkedHashMap<>();
+        if (b.fixed() != null) {
+          b.fixed()
+              .forEach(
+                  (name, value) -> {
+                    if (value == null) {
+                      throw new ConfigException("config.nullFixed", bkey + ".fixed." + name);
+                    }
+                    fixed.put(name, value);
+                  });
+        }
+        out.add(
+            new CoreConfig.BackendConfig(
+                space, endpoint, fixed, b.renames() == null ? Map.of() : b.renames(), concurrency));
+      }
+      String name = blankToNull(m.name());
+      models.add(new CoreConfig.ModelConfig(alias, name == null ? alias : name, out));
+    }
+    return models;
+  }
+
+  /**
+   * The token of a front-end, or null when it is off. {@code enabled} null means "on when the token
+   * resolves"; true means the token must resolve.
+   */
+  private String frontEndToken(Boolean enabled, String ref, String platform, String envVar) {
+    if (Boolean.FALSE.equals(enabled)) return null;
+    String token = secret(ref, platform + ".token", envVar);
+    if (token == null && Boolean.TRUE.equals(enabled)) {
+      Matcher m = ENV_REF.matcher(ref == null ? "" : ref.trim());
+      String variable = m.matches() ? m.group(1) : envVar;
+      throw new ConfigException("config.missingToken", platform, variable);
+    }
+    return token;
+  }
+
+  /**
+   * Resolves a secret reference: {@code ${VAR}} from the environment, {@code file:path} from a
+   * file; null when not set. A literal value is refused so tokens never sit in config files.
+   */
+  String secret(String ref, String key, String suggestedVar) {
+    if (ref == null || ref.isBlank()) return null;
+    String value = ref.trim();
+    Matcher m = ENV_REF.matcher(value);
+    if (m.matches()) {
+      String resolved = env.apply(m.group(1));
+      return resolved == null || resolved.isBlank() ? null : remember(resolved.trim());
+    }
+    if (value.startsWith("file:")) {
+      Path file = Path.of(value.substring("file:".length()));
+      try {
+        String content = Files.readString(file, StandardCharsets.UTF_8).trim();
+        if (content.isEmpty()) throw new ConfigException("config.emptySecretFile", key, file);
+        return remember(content);
+      } catch (NoSuchFileException e) {
+        throw new ConfigException("config.missingSecretFile", key, file);
+      } catch (IOException e) {
+        throw new ConfigException("config.unreadable", file, e.getMessage());
+      }
+    }
+    throw new ConfigException("config.literalSecret", key, suggestedVar);
+  }
+
+  private static String remember(String secret) {
+    Redactor.addSecret(secret);
+    return secret;
+  }
+
+  private String language(String raw) {
+    String value = raw == null || raw.isBlank() ? defaultLanguage : raw.trim();
+    String lower = value.toLowerCase(Locale.ROOT).replace('_', '-');
+    if (lower.equals("en") || lower.startsWith("en-")) return "en";
+    if (lower.equals("zh") || lower.equals("zh-cn") || lower.equals("zh-hans")) return "zh-CN";
+    throw new ConfigException("config.badValue", "language", raw, "en or zh-CN");
+  }
+
+  private static String require(String value, String key) {
+    if (value == null || value.isBlank()) throw new ConfigException("config.missing", key);
+    return value.trim();
+  }
+
+  private static int positive(Integer value, String key) {
+    if (value == null) throw new ConfigException("config.missing", key);
+    if (value < 1) throw new ConfigException("config.notPositive", key, value);
+    return value;
+  }
+
+  private static long positiveBytes(AppConfig.ByteSize value, String key) {
+    if (value == null) throw new ConfigException("config.missing", key);
+    if (value.bytes() < 1) throw new ConfigException("config.notPositive", key, value.bytes());
+    return value.bytes();
+  }
+
+  private static Duration positive(Duration value, String key) {
+    if (value == null) throw new ConfigException("config.missing", key);
+    if (value.isNegative() || value.isZero()) {
+      throw new ConfigException("config.notPositive", key, value);
+    }
+    return value;
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s.trim();
+  }
+
+  private static <T> List<T> nullToEmpty(List<T> list) {
+    return list == null ? List.of() : list;
+  }
+
+  /** One line for a Jackson problem: the key path, the line, and what was expected. */
+  static ConfigException translate(JacksonException e, String source) {
+    JsonLocation where = e.getLocation();
+    int line = where == null ? -1 : where.getLineNr();
+    if (e instanceof UnrecognizedPropertyException) {
+      UnrecognizedPropertyException u = (UnrecognizedPropertyException) e;
+      String known =
+          u.getKnownPropertyIds() == null
+              ? ""
+              : u.getKnownPropertyIds().stream()
+                  .map(String::valueOf)
+                  .sorted()
+                  .collect(Collectors.joining(", "));
+      return new ConfigException("config.unknownKey", source, line, path(u), known);
+    }
+    if (e instanceof InvalidFormatException) {
+      InvalidFormatException f = (InvalidFormatException) e;
+      return new ConfigException(
+          "config.badValueAt", source, line, path(f), f.getValue(), expected(f.getTargetType()));
+    }
+    if (e instanceof MismatchedInputException) {
+      MismatchedInputException m = (MismatchedInputException) e;
+      String path = path(m);
+      if (path.isEmpty()) return new ConfigException("config.notMapping", source);
+      return new ConfigException(
+          "config.badShape", source, line, path, expected(m.getTargetType()));
+    }
+    if (e instanceof JsonMappingException && !((JsonMappingException) e).getPath().isEmpty()) {
+      return new ConfigException(
+          "config.badShape", source, line, path((JsonMappingException) e), e.getOriginalMessage());
+    }
+    String problem = e.getOriginalMessage();
+    int newline = problem == null ? -1 : problem.indexOf('\n');
+    if (newline >= 0) problem = problem.substring(0, newline);
+    return new ConfigException("config.syntax", source, line, problem);
+  }
+
+  private static String path(JsonMappingException e) {
+    StringBuilder out = new StringBuilder();
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      if (ref.getFieldName() != null) {
+        if (out.length() > 0) out.append('.');
+        out.append(ref.getFieldName());
+      } else if (ref.getIndex() >= 0) {
+        out.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return out.toString();
+  }
+
+  private static String expected(Class<?> type) {
+    if (type == null) return "?";
+    if (type == Integer.class || type == int.class || type == Long.class) return "a whole number";
+    if (type == Boolean.class || type == boolean.class) return "true or false";
+    if (type == Duration.class) return "a duration such as 500ms, 30s, 5m or 1h";
+    if (type == AppConfig.ByteSize.class) return "a size such as 25MiB or 10MB";
+    if (type == String.class) return "a text value";
+    if (List.class.isAssignableFrom(type)) return "a list";
+    if (Map.class.isAssignableFrom(type) || type.isRecord()) return "a mapping of keys";
+    return type.getSimpleName();
+  }
+
+  /** Durations as {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 2d} or ISO-8601. */
+  static final class DurationDeserializer extends JsonDeserializer<Duration> {
+    private static final Pattern SIMPLE = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+
+    @Override
+    public Duration deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      String text = p.getValueAsString();
+      if (p.currentToken().isNumeric()) return Duration.ofSeconds(p.getLongValue());
+      if (text == null) {
+        return (Duration) ctxt.handleUnexpectedToken(Duration.class, p);
+      }
+      Duration parsed = parse(text.trim().toLowerCase(Locale.ROOT));
+      if (parsed == null) {
+        throw InvalidFormatException.from(p, "not a duration", text, Duration.class);
+      }
+      return parsed;
+    }
+
+    static Duration parse(String text) {
+      Matcher m = SIMPLE.matcher(text);
+      if (m.matches()) {
+        long n = Long.parseLong(m.group(1));
+        switch (m.group(2)) {
+          case "ms":
+            return Duration.ofMillis(n);
+          case "s":
+            return Duration.ofSeconds(n);
+          case "m":
+            return Duration.ofMinutes(n);
+          case "h":
+            return Duration.ofHours(n);
+          default:
+            return Duration.ofDays(n);
+        }
+      }
+      try {
+        return Duration.parse(text.toUpperCase(Locale.ROOT));
+      } catch (DateTimeParseException e) {
+        return null;
+      }
+    }
+  }
+
+  /** Sizes as a number of bytes or with a unit: k/KB/KiB, M/MB/MiB, G/GB/GiB (all powers of 2). */
+  static final class ByteSizeDeserializer extends JsonDeserializer<AppConfig.ByteSize> {
+    private static final Pattern SIZE =
+        Pattern.compile("(\\d+)\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?", Pattern.CASE_INSENSITIVE);
+
+    @Override
+    public AppConfig.ByteSize deserialize(JsonParser p, DeserializationContext ctxt)
+        throws IOException {
+      if (p.currentToken().isNumeric()) return new AppConfig.ByteSize(p.getLongValue());
+      String text = p.getValueAsString();
+      if (text == null) {
+        return (AppConfig.ByteSize) ctxt.handleUnexpectedToken(AppConfig.ByteSize.class, p);
+      }
+      Matcher m = SIZE.matcher(text.trim());
+      if (!m.matches()) {
+        throw InvalidFormatException.from(p, "not a size", text, AppConfig.ByteSize.class);
+      }
+      long n = Long.parseLong(m.group(1));
+      String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
+      long factor =
+          unit.startsWith("k")
+              ? 1024L
+              : unit.startsWith("m")
+                  ? 1024L * 1024
+                  : unit.startsWith("g") ? 1024L * 1024 * 1024 : 1L;
+      return new AppConfig.ByteSize(n * factor);
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package dev.imaginebot.app;
+
+import dev.imaginebot.core.CoreConfig;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The validated configuration: what the core needs plus what only the app uses. Secrets are
+ * resolved here and never printed ({@link #toString()} hides them).
+ *
+ * @param source where the settings came from (a file path, or "built-in defaults")
+ * @param core the core's configuration
+ * @param discord the Discord front-end, or null when disabled
+ * @param telegram the Telegram front-end, or null when disabled
+ * @param language the default language of users and of this program's messages
+ * @param shutdownTimeout how long running jobs may take to finish on shutdown
+ * @param httpPort the health and metrics port, 0 when off
+ * @param httpBind the address the health and metrics endpoint listens on
+ * @param logJson JSON logs
+ * @param logLevel the root log level
+ */
+record Settings(
+    String source,
+    CoreConfig core,
+    DiscordSettings discord,
+    TelegramSettings telegram,
+    String language,
+    Duration shutdownTimeout,
+    int httpPort,
+    String httpBind,
+    boolean logJson,
+    String logLevel) {
+
+  Settings {
+    Objects.requireNonNull(core, "core == null");
+  }
+
+  /** An enabled Discord front-end. {@code guildId} is null for global command registration. */
+  record DiscordSettings(String token, String guildId) {
+    @Override
+    public String toString() {
+      return "DiscordSettings[token=***, guildId=" + guildId + "]";
+    }
+  }
+
+  /** An enabled Telegram front-end. */
+  record TelegramSettings(String token) {
+    @Override
+    public String toString() {
+      return "TelegramSettings[token=***]";
+    }
+  }
+
+  boolean anyFrontEnd() {
+    return discord != null || telegram != null;
+  }
+
+  Settings withCore(CoreConfig newCore) {
+    return new Settings(
+        source,
+        newCore,
+        discord,
+        telegram,
+        language,
+        shutdownTimeout,
+        httpPort,
+        httpBind,
+        logJson,
+        logLevel);
+  }
+
+  Settings withHttpPort(int port) {
+    return new Settings(
+        source,
+        core,
+        discord,
+        telegram,
+        language,
+        shutdownTimeout,
+        port,
+        httpBind,
+        logJson,
+        logLevel);
+  }
+}
