@@ -34,5 +34,7 @@ public enum FailureCode {
   /** A file was refused: from a host that is not allowed, or larger than the cap. */
   FILE_REJECTED,
   /** The app answered something this client cannot understand. */
-  PROTOCOL_ERROR
+  PROTOCOL_ERROR,
+  /** The job was cancelled by the caller (or by the app's own cancel event). */
+  CANCELLED
 }
