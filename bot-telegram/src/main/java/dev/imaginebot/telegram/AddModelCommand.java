@@ -1,0 +1,8 @@
+package dev.imaginebot.telegram;
+
+/** {@code /addmodel} (admins only). */
+final class AddModelCommand extends AdminCommand {
+  AddModelCommand() {
+    super("addmodel", "Admin: add a model from a Space");
+  }
+}

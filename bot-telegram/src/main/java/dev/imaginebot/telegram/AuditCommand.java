@@ -1,0 +1,8 @@
+package dev.imaginebot.telegram;
+
+/** {@code /audit} (admins only). */
+final class AuditCommand extends AdminCommand {
+  AuditCommand() {
+    super("audit", "Admin: recent admin actions");
+  }
+}

@@ -1,0 +1,138 @@
+package dev.imaginebot.telegram;
+
+import dev.imaginebot.core.command.Reply;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.telegram.telegrambots.meta.api.methods.AnswerCallbackQuery;
+import org.telegram.telegrambots.meta.api.objects.CallbackQuery;
+import org.telegram.telegrambots.meta.api.objects.message.MaybeInaccessibleMessage;
+
+/**
+ * An inline button press: {@code bot.press} with the button's data, then {@code
+ * answerCallbackQuery} (an error shows as an alert). Buttons that start a job (Reroll, Variations,
+ * Re-run) get a new status message first, so the new job can name it; Delete removes the status
+ * message and the images sent with it; a history page replaces the message it was on.
+ */
+final class ButtonPress {
+  private static final Logger log = LoggerFactory.getLogger(ButtonPress.class);
+
+  void handle(Env env, CallbackQuery query) {
+    String data = query.getData() == null ? "" : query.getData();
+    MaybeInaccessibleMessage message = query.getMessage();
+    if (message == null) {
+      answer(env, query, null);
+      return;
+    }
+    long chatId = message.getChatId();
+    int messageId = message.getMessageId();
+    boolean group = chatId < 0;
+    String language = query.getFrom().getLanguageCode();
+
+    if (startsJob(data)) {
+      env.placeholder(chatId, messageId)
+          .thenAcceptAsync(
+              statusId -> {
+                Reply reply;
+                try {
+                  reply =
+                      env.bot.press(
+                          env.context(
+                              query.getFrom(),
+                              chatId,
+                              group,
+                              false,
+                              Env.replyRef(chatId, statusId),
+                              env.editingView(chatId, statusId, language)),
+                          data);
+                } catch (RuntimeException e) {
+                  answer(env, query, null);
+                  env.fault(chatId, statusId, language, "button " + data, e);
+                  return;
+                }
+                answer(env, query, reply);
+                // An error shows as an alert; the placeholder has nothing left to say.
+                env.renderInto(
+                    chatId,
+                    statusId,
+                    reply.kind() == Reply.Kind.ERROR ? Reply.deleteMessage() : reply);
+              },
+              env.workers)
+          .exceptionally(
+              e -> {
+                log.debug("button {} in chat {} dropped: {}", data, chatId, e.toString());
+                answer(env, query, null);
+                return null;
+              });
+      return;
+    }
+
+    boolean platformAdmin =
+        (data.startsWith("delete:") || data.startsWith("cancel:"))
+            && env.chatAdmin(chatId, group, query.getFrom().getId());
+    Reply reply;
+    try {
+      reply =
+          env.bot.press(
+              env.context(
+                  query.getFrom(),
+                  chatId,
+                  group,
+                  platformAdmin,
+                  null,
+                  env.lazyView(chatId, messageId, language)),
+              data);
+    } catch (RuntimeException e) {
+      answer(env, query, null);
+      throw e;
+    }
+    answer(env, query, reply);
+    switch (reply.kind()) {
+      case DELETE_MESSAGE:
+        env.outbox.submit(chatId, Steps.deleteMessage(chatId, messageId));
+        Long job = jobOf(data);
+        if (job != null) {
+          for (int id : env.sentImages.remove(chatId, job)) {
+            env.outbox.submit(chatId, Steps.deleteMessage(chatId, id));
+          }
+        }
+        break;
+      case MESSAGE:
+        if (data.startsWith("history:")) {
+          env.renderInto(chatId, messageId, reply);
+        } else {
+          env.render(chatId, messageId, reply);
+        }
+        break;
+      case ERROR:
+      case JOB_STARTED:
+        break;
+    }
+  }
+
+  private static boolean startsJob(String data) {
+    return data.startsWith("reroll:") || data.startsWith("vary:") || data.startsWith("rerun:");
+  }
+
+  private static Long jobOf(String data) {
+    int colon = data.indexOf(':');
+    try {
+      return Long.parseLong(data.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /** Every press is answered exactly once, or the user's client keeps spinning. */
+  private static void answer(Env env, CallbackQuery query, Reply reply) {
+    AnswerCallbackQuery.AnswerCallbackQueryBuilder<?, ?> answer =
+        AnswerCallbackQuery.builder().callbackQueryId(query.getId());
+    if (reply != null && reply.kind() == Reply.Kind.ERROR) {
+      answer.text(Texts.alert(reply.text())).showAlert(true);
+    }
+    try {
+      env.api.call(answer.build());
+    } catch (ApiFailure f) {
+      log.warn("Telegram answerCallbackQuery failed: {}", f.getMessage());
+    }
+  }
+}

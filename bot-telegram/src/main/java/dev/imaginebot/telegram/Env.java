@@ -1,0 +1,172 @@
+package dev.imaginebot.telegram;
+
+import dev.imaginebot.core.Bot;
+import dev.imaginebot.core.command.Button;
+import dev.imaginebot.core.command.CommandContext;
+import dev.imaginebot.core.command.Reply;
+import dev.imaginebot.core.job.ChatRef;
+import dev.imaginebot.core.job.JobView;
+import dev.imaginebot.core.job.UserRef;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.telegram.telegrambots.meta.api.methods.groupadministration.GetChatMember;
+import org.telegram.telegrambots.meta.api.objects.User;
+import org.telegram.telegrambots.meta.api.objects.chatmember.ChatMember;
+import org.telegram.telegrambots.meta.api.objects.replykeyboard.InlineKeyboardMarkup;
+import org.telegram.telegrambots.meta.api.objects.replykeyboard.buttons.InlineKeyboardButton;
+import org.telegram.telegrambots.meta.api.objects.replykeyboard.buttons.InlineKeyboardRow;
+
+/** What command and button handlers share: the core, the Bot API, the outbox, the workers. */
+final class Env {
+  static final String PLATFORM = "telegram";
+
+  /** What a status message says before the core has said anything (no words to translate). */
+  static final String PLACEHOLDER = "⏳";
+
+  private static final Logger log = LoggerFactory.getLogger(Env.class);
+  private static final SecureRandom random = new SecureRandom();
+
+  final Bot bot;
+  final TelegramApi api;
+  final Outbox outbox;
+  final SentImages sentImages;
+  final Executor workers;
+
+  Env(Bot bot, TelegramApi api, Outbox outbox, SentImages sentImages, Executor workers) {
+    this.bot = bot;
+    this.api = api;
+    this.outbox = outbox;
+    this.sentImages = sentImages;
+    this.workers = workers;
+  }
+
+  static UserRef user(User from) {
+    String name = from.getFirstName();
+    if (from.getLastName() != null) name = name + " " + from.getLastName();
+    return new UserRef(PLATFORM, Long.toString(from.getId()), name, from.getLanguageCode());
+  }
+
+  static ChatRef chat(long chatId, boolean group) {
+    return new ChatRef(PLATFORM, Long.toString(chatId), group);
+  }
+
+  static String replyRef(long chatId, int messageId) {
+    return chatId + ":" + messageId;
+  }
+
+  CommandContext context(
+      User from, long chatId, boolean group, boolean platformAdmin, String replyRef, JobView view) {
+    return new CommandContext(user(from), chat(chatId, group), platformAdmin, replyRef, view);
+  }
+
+  /**
+   * True when the Bot API says the user administers the group (asked on every call, as rights
+   * change). Private chats have no chat admins: configured bot admins are the core's business.
+   */
+  boolean chatAdmin(long chatId, boolean group, long userId) {
+    if (!group) return false;
+    try {
+      ChatMember member = api.call(new GetChatMember(Long.toString(chatId), userId));
+      String status = member.getStatus();
+      return "administrator".equals(status) || "creator".equals(status);
+    } catch (ApiFailure f) {
+      log.warn("Telegram getChatMember in chat {} failed: {}", chatId, f.getMessage());
+      return false;
+    }
+  }
+
+  /** A view that sends its own status message on the first event, replying to {@code replyTo}. */
+  TelegramJobView lazyView(long chatId, Integer replyTo, String language) {
+    return TelegramJobView.lazy(chatId, replyTo, language, bot, outbox, sentImages);
+  }
+
+  TelegramJobView editingView(long chatId, int messageId, String language) {
+    return TelegramJobView.editing(chatId, messageId, language, bot, outbox, sentImages);
+  }
+
+  /** Sends a placeholder status message; the future completes with its id. */
+  CompletableFuture<Integer> placeholder(long chatId, Integer replyTo) {
+    CompletableFuture<Integer> sent = new CompletableFuture<>();
+    outbox.submit(chatId, Steps.sendMessage(chatId, replyTo, PLACEHOLDER, null, sent));
+    return sent;
+  }
+
+  /** Shows a command's reply as a new message; a started job shows itself through its view. */
+  void render(long chatId, Integer replyTo, Reply reply) {
+    if (reply.kind() == Reply.Kind.MESSAGE || reply.kind() == Reply.Kind.ERROR) {
+      outbox.submit(
+          chatId,
+          Steps.sendMessage(
+              chatId, replyTo, reply.text(), keyboard(reply.buttons()), new CompletableFuture<>()));
+    }
+  }
+
+  /** Shows a reply in a message we sent already (a placeholder, a page of history). */
+  void renderInto(long chatId, int messageId, Reply reply) {
+    switch (reply.kind()) {
+      case MESSAGE:
+      case ERROR:
+        outbox.submit(
+            chatId,
+            new EditStep(
+                chatId,
+                CompletableFuture.completedFuture(messageId),
+                reply.text(),
+                keyboard(reply.buttons()),
+                false));
+        break;
+      case DELETE_MESSAGE:
+        outbox.submit(chatId, Steps.deleteMessage(chatId, messageId));
+        break;
+      case JOB_STARTED:
+        break;
+    }
+  }
+
+  /**
+   * The boundary for faults: logs one with its stack trace and a short reference, and tells the
+   * user "something went wrong (ref ...)" (in the status message when there is one).
+   */
+  void fault(
+      long chatId, Integer statusMessageId, String language, String what, RuntimeException e) {
+    String ref =
+        HexFormat.of().formatHex(new byte[] {(byte) random.nextInt(), (byte) random.nextInt()});
+    log.error("Telegram {} in chat {} failed (ref {})", what, chatId, ref, e);
+    String text;
+    try {
+      text = bot.text(language, "error.INTERNAL", ref);
+    } catch (RuntimeException again) {
+      text = "Something went wrong (ref " + ref + ").";
+    }
+    if (statusMessageId != null) {
+      outbox.submit(
+          chatId,
+          new EditStep(
+              chatId, CompletableFuture.completedFuture(statusMessageId), text, null, false));
+    } else {
+      outbox.submit(chatId, Steps.sendMessage(chatId, null, text, null, new CompletableFuture<>()));
+    }
+  }
+
+  /** Core buttons as an inline keyboard, five to a row; null for none. */
+  static InlineKeyboardMarkup keyboard(List<Button> buttons) {
+    if (buttons.isEmpty()) return null;
+    List<InlineKeyboardRow> rows = new ArrayList<>();
+    InlineKeyboardRow row = new InlineKeyboardRow();
+    for (Button b : buttons) {
+      if (row.size() == 5) {
+        rows.add(row);
+        row = new InlineKeyboardRow();
+      }
+      row.add(InlineKeyboardButton.builder().text(b.label()).callbackData(b.id()).build());
+    }
+    rows.add(row);
+    return new InlineKeyboardMarkup(rows);
+  }
+}

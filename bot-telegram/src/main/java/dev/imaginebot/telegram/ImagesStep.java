@@ -1,0 +1,259 @@
+package dev.imaginebot.telegram;
+
+import dev.imaginebot.core.Bot;
+import dev.imaginebot.core.job.StoredImage;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.telegram.telegrambots.meta.api.methods.send.SendDocument;
+import org.telegram.telegrambots.meta.api.methods.send.SendMediaGroup;
+import org.telegram.telegrambots.meta.api.methods.send.SendPhoto;
+import org.telegram.telegrambots.meta.api.objects.InputFile;
+import org.telegram.telegrambots.meta.api.objects.media.InputMedia;
+import org.telegram.telegrambots.meta.api.objects.media.InputMediaPhoto;
+import org.telegram.telegrambots.meta.api.objects.message.Message;
+
+/**
+ * Plans how a job's images go out and queues the uploads: one image as a photo, several as albums
+ * of 2 to 10, anything Telegram will not take as a photo (over 10 MB after {@link Bot#fit}, or
+ * outside the dimension rules) as a document. A photo Telegram still rejects is sent again as a
+ * document.
+ */
+final class ImagesStep extends Step {
+  static final long PHOTO_MAX_BYTES = 10L * 1000 * 1000;
+  static final int PHOTO_MAX_SIDES = 10_000;
+  static final int PHOTO_MAX_ASPECT = 20;
+  static final int ALBUM_MAX = 10;
+
+  private final long chatId;
+  private final CompletableFuture<Integer> replyToFuture;
+  private Integer replyTo;
+  private final long jobId;
+  private final List<StoredImage> images;
+  private final String caption;
+  private final Bot bot;
+  private final Consumer<Integer> sent;
+  private final Consumer<ApiFailure> lost;
+
+  /**
+   * @param sent told the id of every message that carries an image (for a later delete)
+   * @param lost told when an image could not be sent at all
+   */
+  ImagesStep(
+      long chatId,
+      CompletableFuture<Integer> replyTo,
+      long jobId,
+      List<StoredImage> images,
+      String caption,
+      Bot bot,
+      Consumer<Integer> sent,
+      Consumer<ApiFailure> lost) {
+    this.chatId = chatId;
+    this.replyToFuture = replyTo;
+    this.jobId = jobId;
+    this.images = List.copyOf(images);
+    this.caption = Texts.caption(caption);
+    this.bot = bot;
+    this.sent = sent;
+    this.lost = lost;
+  }
+
+  @Override
+  String method() {
+    return "sendImages";
+  }
+
+  @Override
+  List<Step> run(TelegramApi api) {
+    replyTo = replyToFuture.isCompletedExceptionally() ? null : replyToFuture.getNow(null);
+    List<Upload> photos = new ArrayList<>();
+    List<Upload> documents = new ArrayList<>();
+    for (int i = 0; i < images.size(); i++) {
+      StoredImage image = images.get(i);
+      String name = "imagine-" + jobId + "-" + (i + 1);
+      Upload original = new Upload(name + extension(image.mimeType()), image.file(), null);
+      if (!dimensionsFitPhoto(image)) {
+        documents.add(original);
+      } else if (image.bytes() <= PHOTO_MAX_BYTES) {
+        photos.add(original);
+      } else {
+        byte[] smaller = bot.fit(image, PHOTO_MAX_BYTES);
+        if (smaller.length <= PHOTO_MAX_BYTES) {
+          photos.add(new Upload(name + (isJpeg(smaller) ? ".jpg" : ".png"), null, smaller));
+        } else {
+          documents.add(original);
+        }
+      }
+    }
+    List<Step> steps = new ArrayList<>();
+    String pendingCaption = caption;
+    for (int from = 0; from < photos.size(); from += ALBUM_MAX) {
+      List<Upload> chunk = photos.subList(from, Math.min(photos.size(), from + ALBUM_MAX));
+      steps.add(
+          chunk.size() == 1
+              ? new PhotoStep(chunk.get(0), pendingCaption)
+              : new AlbumStep(List.copyOf(chunk), pendingCaption));
+      pendingCaption = null;
+    }
+    for (Upload document : documents) {
+      steps.add(new DocumentStep(document, pendingCaption));
+      pendingCaption = null;
+    }
+    return steps;
+  }
+
+  static boolean dimensionsFitPhoto(StoredImage image) {
+    int w = image.width();
+    int h = image.height();
+    if (w <= 0 || h <= 0) return true; // unknown: let Telegram judge, a rejection falls back
+    return w + h <= PHOTO_MAX_SIDES && Math.max(w, h) <= (long) PHOTO_MAX_ASPECT * Math.min(w, h);
+  }
+
+  private static String extension(String mimeType) {
+    return "image/jpeg".equals(mimeType) ? ".jpg" : ".png";
+  }
+
+  private static boolean isJpeg(byte[] data) {
+    return data.length > 2 && (data[0] & 0xff) == 0xff && (data[1] & 0xff) == 0xd8;
+  }
+
+  /** One file to upload: from disk, or re-encoded bytes. */
+  private record Upload(String name, Path file, byte[] data) {
+    InputFile inputFile() {
+      return data != null
+          ? new InputFile(new ByteArrayInputStream(data), name)
+          : new InputFile(file.toFile(), name);
+    }
+
+    InputMediaPhoto media(String caption) {
+      InputMediaPhoto m =
+          data != null
+              ? new InputMediaPhoto(new ByteArrayInputStream(data), name)
+              : new InputMediaPhoto(file.toFile(), name);
+      m.setCaption(caption);
+      return m;
+    }
+  }
+
+  private final class PhotoStep extends Step {
+    private final Upload upload;
+    private final String caption;
+
+    PhotoStep(Upload upload, String caption) {
+      this.upload = upload;
+      this.caption = caption;
+    }
+
+    @Override
+    String method() {
+      return SendPhoto.PATH;
+    }
+
+    @Override
+    List<Step> run(TelegramApi api) {
+      Message m =
+          api.sendPhoto(
+              SendPhoto.builder()
+                  .chatId(chatId)
+                  .photo(upload.inputFile())
+                  .caption(caption)
+                  .replyToMessageId(replyTo)
+                  .allowSendingWithoutReply(replyTo == null ? null : true)
+                  .build());
+      sent.accept(m.getMessageId());
+      return List.of();
+    }
+
+    @Override
+    List<Step> failed(ApiFailure failure) {
+      if (failure.photoRejected()) return List.of(new DocumentStep(upload, caption));
+      lost.accept(failure);
+      return List.of();
+    }
+  }
+
+  private final class AlbumStep extends Step {
+    private final List<Upload> uploads;
+    private final String caption;
+
+    AlbumStep(List<Upload> uploads, String caption) {
+      this.uploads = uploads;
+      this.caption = caption;
+    }
+
+    @Override
+    String method() {
+      return SendMediaGroup.PATH;
+    }
+
+    @Override
+    List<Step> run(TelegramApi api) {
+      List<InputMedia> media = new ArrayList<>();
+      for (int i = 0; i < uploads.size(); i++) {
+        media.add(uploads.get(i).media(i == 0 ? caption : null));
+      }
+      List<Message> messages =
+          api.sendMediaGroup(
+              SendMediaGroup.builder()
+                  .chatId(chatId)
+                  .medias(media)
+                  .replyToMessageId(replyTo)
+                  .allowSendingWithoutReply(replyTo == null ? null : true)
+                  .build());
+      for (Message m : messages) sent.accept(m.getMessageId());
+      return List.of();
+    }
+
+    @Override
+    List<Step> failed(ApiFailure failure) {
+      if (!failure.photoRejected()) {
+        lost.accept(failure);
+        return List.of();
+      }
+      List<Step> documents = new ArrayList<>();
+      for (int i = 0; i < uploads.size(); i++) {
+        documents.add(new DocumentStep(uploads.get(i), i == 0 ? caption : null));
+      }
+      return documents;
+    }
+  }
+
+  private final class DocumentStep extends Step {
+    private final Upload upload;
+    private final String caption;
+
+    DocumentStep(Upload upload, String caption) {
+      this.upload = upload;
+      this.caption = caption;
+    }
+
+    @Override
+    String method() {
+      return SendDocument.PATH;
+    }
+
+    @Override
+    List<Step> run(TelegramApi api) {
+      Message m =
+          api.sendDocument(
+              SendDocument.builder()
+                  .chatId(chatId)
+                  .document(upload.inputFile())
+                  .caption(caption)
+                  .replyToMessageId(replyTo)
+                  .allowSendingWithoutReply(replyTo == null ? null : true)
+                  .build());
+      sent.accept(m.getMessageId());
+      return List.of();
+    }
+
+    @Override
+    List<Step> failed(ApiFailure failure) {
+      lost.accept(failure);
+      return List.of();
+    }
+  }
+}

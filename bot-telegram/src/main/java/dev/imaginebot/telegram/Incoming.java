@@ -1,0 +1,19 @@
+package dev.imaginebot.telegram;
+
+import org.telegram.telegrambots.meta.api.objects.User;
+
+/**
+ * A command as the handlers see it.
+ *
+ * @param chatId the chat (negative for groups)
+ * @param group true for group and supergroup chats
+ * @param messageId the user's message, which replies answer
+ * @param from the sender
+ * @param command the command name, lower case, without {@code /} and {@code @BotName}
+ * @param args the text after the command, trimmed (may be empty)
+ */
+record Incoming(long chatId, boolean group, int messageId, User from, String command, String args) {
+  String language() {
+    return from.getLanguageCode();
+  }
+}

@@ -1,0 +1,154 @@
+package dev.imaginebot.telegram;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Per-chat FIFO queues of Bot API calls, run on a shared scheduler. Flood control lives here: edits
+ * in one chat are spaced by an interval (longer in groups), a 429 holds the chat's queue for {@code
+ * retry_after} and then retries the same call, and pending progress edits of one message collapse
+ * into the newest. Nothing here sleeps: waiting is scheduling.
+ */
+final class Outbox {
+  private static final Logger log = LoggerFactory.getLogger(Outbox.class);
+
+  private final TelegramApi api;
+  private final ScheduledExecutorService scheduler;
+  private final Clock clock;
+  private final Duration privateInterval;
+  private final Duration groupInterval;
+  private final Map<Long, ChatQueue> chats = new ConcurrentHashMap<>();
+
+  Outbox(
+      TelegramApi api,
+      ScheduledExecutorService scheduler,
+      Clock clock,
+      Duration privateInterval,
+      Duration groupInterval) {
+    this.api = api;
+    this.scheduler = scheduler;
+    this.clock = clock;
+    this.privateInterval = privateInterval;
+    this.groupInterval = groupInterval;
+  }
+
+  /** Queues a call for a chat (Telegram group chat ids are negative). */
+  void submit(long chatId, Step step) {
+    chats.computeIfAbsent(chatId, ChatQueue::new).add(step);
+  }
+
+  private final class ChatQueue {
+    private final long chatId;
+    private final Duration editInterval;
+    private final Deque<Step> steps = new ArrayDeque<>();
+    private boolean scheduled;
+    private Instant nextEditAt = Instant.MIN;
+    private Instant blockedUntil = Instant.MIN;
+
+    ChatQueue(long chatId) {
+      this.chatId = chatId;
+      this.editInterval = chatId < 0 ? groupInterval : privateInterval;
+    }
+
+    synchronized void add(Step step) {
+      if (step instanceof EditStep edit) {
+        for (Iterator<Step> it = steps.iterator(); it.hasNext(); ) {
+          Step queued = it.next();
+          if (queued instanceof EditStep older && older.sameMessage(edit) && older.progress()) {
+            if (edit.progress()) {
+              older.takeContent(edit);
+              return;
+            }
+            // A final edit makes pending progress edits of that message pointless.
+            it.remove();
+          }
+        }
+      }
+      steps.addLast(step);
+      kick();
+    }
+
+    private void kick() {
+      if (scheduled || steps.isEmpty()) return;
+      scheduled = true;
+      schedule(delayMillis(steps.peekFirst()));
+    }
+
+    private long delayMillis(Step head) {
+      Instant now = clock.instant();
+      Instant ready = blockedUntil;
+      if (head.edit() && nextEditAt.isAfter(ready)) ready = nextEditAt;
+      return ready.isAfter(now) ? Duration.between(now, ready).toMillis() + 1 : 0;
+    }
+
+    private void schedule(long delayMillis) {
+      try {
+        scheduler.schedule(this::drain, delayMillis, TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException e) {
+        // Shutting down: what is still queued is dropped.
+        scheduled = false;
+      }
+    }
+
+    private void drain() {
+      Step step;
+      synchronized (this) {
+        step = steps.peekFirst();
+        if (step == null) {
+          scheduled = false;
+          return;
+        }
+        long delay = delayMillis(step);
+        if (delay > 0) {
+          schedule(delay);
+          return;
+        }
+        steps.pollFirst();
+      }
+      List<Step> next = List.of();
+      boolean retry = false;
+      try {
+        next = step.run(api);
+      } catch (ApiFailure f) {
+        if (f.retryAfter().isPresent()) {
+          Duration wait = f.retryAfter().get();
+          log.info("Telegram flood control in chat {}: {} retried in {}", chatId, f.method(), wait);
+          synchronized (this) {
+            blockedUntil = clock.instant().plus(wait);
+          }
+          retry = true;
+        } else if (f.notModified()) {
+          next = step.unchanged();
+        } else {
+          log.warn("Telegram {} in chat {} failed: {}", f.method(), chatId, f.getMessage());
+          next = step.failed(f);
+        }
+      } catch (RuntimeException e) {
+        log.error("Telegram {} in chat {} failed unexpectedly", step.method(), chatId, e);
+        next = step.failed(new ApiFailure(step.method(), 0, e.getClass().getSimpleName(), null));
+      }
+      synchronized (this) {
+        if (retry) {
+          steps.addFirst(step);
+        } else {
+          if (step.edit()) nextEditAt = clock.instant().plus(editInterval);
+          for (int i = next.size() - 1; i >= 0; i--) steps.addFirst(next.get(i));
+        }
+        scheduled = false;
+        kick();
+      }
+    }
+  }
+}

@@ -1,0 +1,8 @@
+package dev.imaginebot.telegram;
+
+/** {@code /removemodel} (admins only). */
+final class RemoveModelCommand extends AdminCommand {
+  RemoveModelCommand() {
+    super("removemodel", "Admin: remove an added model");
+  }
+}

@@ -1,0 +1,8 @@
+package dev.imaginebot.telegram;
+
+/** {@code /setdefault} (admins only). */
+final class SetDefaultCommand extends AdminCommand {
+  SetDefaultCommand() {
+    super("setdefault", "Admin: set the default model");
+  }
+}

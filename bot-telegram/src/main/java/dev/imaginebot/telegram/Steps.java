@@ -1,0 +1,80 @@
+package dev.imaginebot.telegram;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.telegram.telegrambots.meta.api.methods.send.SendChatAction;
+import org.telegram.telegrambots.meta.api.methods.send.SendMessage;
+import org.telegram.telegrambots.meta.api.methods.updatingmessages.DeleteMessage;
+import org.telegram.telegrambots.meta.api.objects.message.Message;
+import org.telegram.telegrambots.meta.api.objects.replykeyboard.InlineKeyboardMarkup;
+
+/** The simple outbox steps: send a text message, delete one, show a chat action. */
+final class Steps {
+  private Steps() {}
+
+  /** Sends a text message; {@code sent} completes with its id, or exceptionally. */
+  static Step sendMessage(
+      long chatId,
+      Integer replyTo,
+      String text,
+      InlineKeyboardMarkup markup,
+      CompletableFuture<Integer> sent) {
+    return new Step() {
+      @Override
+      List<Step> run(TelegramApi api) {
+        Message m =
+            api.call(
+                SendMessage.builder()
+                    .chatId(chatId)
+                    .text(Texts.message(text))
+                    .replyToMessageId(replyTo)
+                    .allowSendingWithoutReply(replyTo == null ? null : true)
+                    .replyMarkup(markup)
+                    .build());
+        sent.complete(m.getMessageId());
+        return List.of();
+      }
+
+      @Override
+      String method() {
+        return SendMessage.PATH;
+      }
+
+      @Override
+      List<Step> failed(ApiFailure failure) {
+        sent.completeExceptionally(failure);
+        return List.of();
+      }
+    };
+  }
+
+  static Step deleteMessage(long chatId, int messageId) {
+    return new Step() {
+      @Override
+      List<Step> run(TelegramApi api) {
+        api.call(new DeleteMessage(Long.toString(chatId), messageId));
+        return List.of();
+      }
+
+      @Override
+      String method() {
+        return DeleteMessage.PATH;
+      }
+    };
+  }
+
+  static Step chatAction(long chatId, String action) {
+    return new Step() {
+      @Override
+      List<Step> run(TelegramApi api) {
+        api.call(new SendChatAction(Long.toString(chatId), action));
+        return List.of();
+      }
+
+      @Override
+      String method() {
+        return SendChatAction.PATH;
+      }
+    };
+  }
+}

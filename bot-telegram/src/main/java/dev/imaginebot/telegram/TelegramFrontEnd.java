@@ -1,0 +1,255 @@
+package dev.imaginebot.telegram;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imaginebot.core.Bot;
+import dev.imaginebot.core.command.FrontEnd;
+import dev.imaginebot.core.job.JobView;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import okhttp3.Dispatcher;
+import okhttp3.OkHttpClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.telegram.telegrambots.client.okhttp.OkHttpTelegramClient;
+import org.telegram.telegrambots.longpolling.TelegramBotsLongPollingApplication;
+import org.telegram.telegrambots.meta.TelegramUrl;
+import org.telegram.telegrambots.meta.api.methods.GetMe;
+import org.telegram.telegrambots.meta.api.methods.commands.SetMyCommands;
+import org.telegram.telegrambots.meta.api.methods.updates.GetUpdates;
+import org.telegram.telegrambots.meta.api.objects.User;
+import org.telegram.telegrambots.meta.api.objects.commands.BotCommand;
+import org.telegram.telegrambots.meta.exceptions.TelegramApiException;
+
+/**
+ * The Telegram front-end: long-polls for updates with TelegramBots, turns commands and button
+ * presses into {@link Bot} calls on its own worker threads, and shows jobs by editing a status
+ * message ({@code TelegramJobView}) under Telegram's flood limits.
+ *
+ * <pre>{@code
+ * try (Bot bot = Bot.start(coreConfig);
+ *     TelegramFrontEnd telegram = TelegramFrontEnd.start(TelegramConfig.of(token), bot)) {
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <p>Close it before the {@link Bot}: it stops polling, lets queued messages go out for a few
+ * seconds, and releases its threads and connections.
+ */
+public final class TelegramFrontEnd implements FrontEnd, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(TelegramFrontEnd.class);
+  private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(5);
+
+  private final TelegramConfig config;
+  private final Bot bot;
+  private final OkHttpClient http;
+  private final ExecutorService workers;
+  private final ScheduledExecutorService outboxThreads;
+  private final ScheduledExecutorService pollThread;
+  private final Env env;
+  private final String botUsername;
+  private final long botId;
+  private TelegramBotsLongPollingApplication polling;
+
+  private TelegramFrontEnd(TelegramConfig config, Bot bot) {
+    this.config = config;
+    this.bot = bot;
+    Dispatcher dispatcher = new Dispatcher();
+    dispatcher.setMaxRequests(64);
+    dispatcher.setMaxRequestsPerHost(32);
+    this.http =
+        new OkHttpClient.Builder()
+            .dispatcher(dispatcher)
+            .connectTimeout(Duration.ofSeconds(30))
+            .writeTimeout(Duration.ofSeconds(60))
+            // A held getUpdates answers after pollTimeout; allow for that and some slack.
+            .readTimeout(config.pollTimeout().plusSeconds(30))
+            .build();
+    TelegramUrl url = telegramUrl(config);
+    OkHttpTelegramClient client = new OkHttpTelegramClient(http, config.token(), url);
+    TelegramApi api = new TelegramApi(client, config.token());
+    this.workers =
+        new ThreadPoolExecutor(
+            4, 4, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1000), threads("telegram-worker"));
+    ScheduledThreadPoolExecutor outbox =
+        new ScheduledThreadPoolExecutor(4, threads("telegram-outbox"));
+    outbox.setRemoveOnCancelPolicy(true);
+    this.outboxThreads = outbox;
+    this.pollThread = Executors.newSingleThreadScheduledExecutor(threads("telegram-poll"));
+    this.env =
+        new Env(
+            bot,
+            api,
+            new Outbox(
+                api,
+                outboxThreads,
+                config.clock(),
+                config.privateEditInterval(),
+                config.groupEditInterval()),
+            new SentImages(),
+            workers);
+    User me = api.call(new GetMe());
+    this.botId = me.getId();
+    this.botUsername = config.botUsername() != null ? config.botUsername() : me.getUserName();
+  }
+
+  /**
+   * Connects to Telegram ({@code getMe}), publishes the command menu, registers with the core
+   * (which reattaches jobs left from a previous run) and starts long polling.
+   *
+   * @throws IllegalArgumentException for {@link TelegramConfig.Mode#WEBHOOK}, not implemented yet
+   * @throws IllegalStateException when Telegram cannot be reached or rejects the token
+   */
+  public static TelegramFrontEnd start(TelegramConfig config, Bot bot) {
+    Objects.requireNonNull(config, "config == null");
+    Objects.requireNonNull(bot, "bot == null");
+    if (config.mode() != TelegramConfig.Mode.LONG_POLLING) {
+      throw new IllegalArgumentException("Telegram mode " + config.mode() + " is not implemented");
+    }
+    TelegramFrontEnd frontEnd;
+    try {
+      frontEnd = new TelegramFrontEnd(config, bot);
+    } catch (ApiFailure f) {
+      throw new IllegalStateException("Telegram getMe failed: " + f.getMessage());
+    }
+    try {
+      frontEnd.begin();
+    } catch (RuntimeException e) {
+      frontEnd.close();
+      throw e;
+    }
+    return frontEnd;
+  }
+
+  private void begin() {
+    Map<String, CommandHandler> commands = new LinkedHashMap<>();
+    for (CommandHandler c :
+        List.of(
+            new ImagineCommand(),
+            new ModelsCommand(),
+            new HistoryCommand(),
+            new CancelCommand(),
+            new SettingsCommand(),
+            new HelpCommand(),
+            new SetDefaultCommand(),
+            new AddModelCommand(),
+            new RemoveModelCommand(),
+            new InspectCommand(),
+            new AuditCommand())) {
+      commands.put(c.name(), c);
+    }
+    publishMenu(commands.values());
+    bot.register(this);
+    UpdateRouter router = new UpdateRouter(env, commands, botUsername, botId);
+    polling =
+        new TelegramBotsLongPollingApplication(ObjectMapper::new, () -> http, () -> pollThread);
+    int timeout = (int) Math.max(1, config.pollTimeout().toSeconds());
+    TelegramUrl url = telegramUrl(config);
+    try {
+      polling.registerBot(
+          config.token(),
+          () -> url,
+          lastUpdate ->
+              GetUpdates.builder()
+                  .limit(100)
+                  .timeout(timeout)
+                  .offset(lastUpdate + 1)
+                  .allowedUpdates(List.of("message", "callback_query"))
+                  .build(),
+          router);
+    } catch (TelegramApiException e) {
+      throw new IllegalStateException(
+          "Telegram long polling did not start: "
+              + ApiFailure.of("getUpdates", e, config.token()).getMessage());
+    }
+    log.info("Telegram front-end started as @{} ({})", botUsername, config.mode());
+  }
+
+  private void publishMenu(Iterable<CommandHandler> commands) {
+    List<BotCommand> menu = new ArrayList<>();
+    for (CommandHandler c : commands) menu.add(new BotCommand(c.name(), c.description()));
+    try {
+      env.api.call(new SetMyCommands(menu));
+    } catch (ApiFailure f) {
+      // The bot works without a menu; say so once.
+      log.warn("Telegram setMyCommands failed: {}", f.getMessage());
+    }
+  }
+
+  /** The bot's username, from the configuration or {@code getMe}. */
+  public String botUsername() {
+    return botUsername;
+  }
+
+  @Override
+  public String platform() {
+    return Env.PLATFORM;
+  }
+
+  /**
+   * A view for a job started before a restart. {@code replyRef} is {@code "<chatId>:<messageId>"}
+   * of its status message, which the view goes on editing.
+   */
+  @Override
+  public JobView reattach(long jobId, String replyRef) {
+    Objects.requireNonNull(replyRef, "replyRef == null");
+    int colon = replyRef.lastIndexOf(':');
+    if (colon <= 0) throw new IllegalArgumentException("not a Telegram replyRef: " + replyRef);
+    long chatId = Long.parseLong(replyRef.substring(0, colon));
+    int messageId = Integer.parseInt(replyRef.substring(colon + 1));
+    return env.editingView(chatId, messageId, null);
+  }
+
+  @Override
+  public void close() {
+    if (polling != null) {
+      try {
+        polling.close();
+      } catch (Exception e) {
+        log.warn("Telegram long polling did not stop cleanly: {}", e.toString());
+      }
+    }
+    // A held getUpdates would otherwise keep its connection until the poll timeout.
+    http.dispatcher().cancelAll();
+    pollThread.shutdownNow();
+    workers.shutdown();
+    outboxThreads.shutdown();
+    try {
+      long deadline = System.nanoTime() + FLUSH_TIMEOUT.toNanos();
+      workers.awaitTermination(FLUSH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      outboxThreads.awaitTermination(
+          Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    workers.shutdownNow();
+    outboxThreads.shutdownNow();
+    http.dispatcher().executorService().shutdown();
+    http.connectionPool().evictAll();
+  }
+
+  private static TelegramUrl telegramUrl(TelegramConfig config) {
+    return new TelegramUrl(config.apiScheme(), config.apiHost(), config.apiPort(), false);
+  }
+
+  private static ThreadFactory threads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

@@ -1,0 +1,144 @@
+package dev.imaginebot.telegram;
+
+import dev.imaginebot.core.Bot;
+import dev.imaginebot.core.job.ErrorCode;
+import dev.imaginebot.core.job.JobEvent;
+import dev.imaginebot.core.job.JobView;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.telegram.telegrambots.meta.api.objects.replykeyboard.InlineKeyboardMarkup;
+import org.telegram.telegrambots.meta.api.objects.replykeyboard.buttons.InlineKeyboardButton;
+import org.telegram.telegrambots.meta.api.objects.replykeyboard.buttons.InlineKeyboardRow;
+
+/**
+ * Shows one job in a Telegram chat by editing its status message: queue position, waking Space,
+ * Space queue, progress; then the images (photo, album or documents) with the "upload_photo"
+ * action, and the status message's final text with Reroll / Variations / Delete buttons (an album
+ * cannot carry a keyboard). All calls go through the chat's {@link Outbox}, so {@link #onEvent}
+ * never blocks the core.
+ */
+final class TelegramJobView implements JobView {
+  private final long chatId;
+  private final CompletableFuture<Integer> statusMessage;
+  private final Integer replyTo;
+  private final String language;
+  private final Bot bot;
+  private final Outbox outbox;
+  private final SentImages sentImages;
+  private boolean needsMessage;
+  private String lastText;
+
+  private TelegramJobView(
+      long chatId,
+      CompletableFuture<Integer> statusMessage,
+      boolean needsMessage,
+      Integer replyTo,
+      String language,
+      Bot bot,
+      Outbox outbox,
+      SentImages sentImages) {
+    this.chatId = chatId;
+    this.statusMessage = statusMessage;
+    this.needsMessage = needsMessage;
+    this.replyTo = replyTo;
+    this.language = language;
+    this.bot = bot;
+    this.outbox = outbox;
+    this.sentImages = sentImages;
+  }
+
+  /** A view that edits an existing status message. */
+  static TelegramJobView editing(
+      long chatId,
+      int statusMessageId,
+      String language,
+      Bot bot,
+      Outbox outbox,
+      SentImages sentImages) {
+    return new TelegramJobView(
+        chatId,
+        CompletableFuture.completedFuture(statusMessageId),
+        false,
+        null,
+        language,
+        bot,
+        outbox,
+        sentImages);
+  }
+
+  /** A view that sends its status message (replying to {@code replyTo}) on the first event. */
+  static TelegramJobView lazy(
+      long chatId,
+      Integer replyTo,
+      String language,
+      Bot bot,
+      Outbox outbox,
+      SentImages sentImages) {
+    return new TelegramJobView(
+        chatId, new CompletableFuture<>(), true, replyTo, language, bot, outbox, sentImages);
+  }
+
+  @Override
+  public synchronized void onEvent(JobEvent event) {
+    String text = bot.describe(event, language);
+    if (needsMessage) {
+      needsMessage = false;
+      lastText = text;
+      outbox.submit(
+          chatId, Steps.sendMessage(chatId, replyTo, text, keyboardFor(event), statusMessage));
+      if (!(event instanceof JobEvent.Completed)) return;
+    }
+    if (event instanceof JobEvent.Completed c) {
+      outbox.submit(chatId, Steps.chatAction(chatId, "upload_photo"));
+      outbox.submit(
+          chatId,
+          new ImagesStep(
+              chatId,
+              statusMessage,
+              c.jobId(),
+              c.images(),
+              text,
+              bot,
+              id -> sentImages.add(chatId, c.jobId(), id),
+              failure -> imagesLost(c.jobId(), failure)));
+      outbox.submit(chatId, new EditStep(chatId, statusMessage, text, keyboardFor(c), false));
+    } else if (event.terminal()) {
+      outbox.submit(chatId, new EditStep(chatId, statusMessage, text, null, false));
+    } else {
+      if (text.equals(lastText)) return;
+      outbox.submit(chatId, new EditStep(chatId, statusMessage, text, null, true));
+    }
+    lastText = text;
+  }
+
+  private InlineKeyboardMarkup keyboardFor(JobEvent event) {
+    if (!(event instanceof JobEvent.Completed)) return null;
+    long job = event.jobId();
+    return new InlineKeyboardMarkup(
+        List.of(
+            new InlineKeyboardRow(
+                button("button.reroll", "reroll:" + job),
+                button("button.vary", "vary:" + job),
+                button("button.delete", "delete:" + job))));
+  }
+
+  private InlineKeyboardButton button(String labelKey, String data) {
+    return InlineKeyboardButton.builder()
+        .text(bot.text(language, labelKey))
+        .callbackData(data)
+        .build();
+  }
+
+  private void imagesLost(long jobId, ApiFailure failure) {
+    String text =
+        bot.describe(
+            new JobEvent.Failed(
+                jobId,
+                ErrorCode.FILE_REJECTED,
+                failure.errorCode() == 0 ? null : failure.description(),
+                Optional.empty()),
+            language);
+    outbox.submit(chatId, Steps.sendMessage(chatId, null, text, null, new CompletableFuture<>()));
+  }
+}
