@@ -36,7 +36,7 @@ final class AdminCommand extends SlashCommand {
                 .addOptions(
                     new OptionData(OptionType.STRING, "alias", "What users type", true),
                     new OptionData(OptionType.STRING, "space", "Space id or URL", true),
-                    new OptionData(OptionType.STRING, "name", "Display name")),
+                    new OptionData(OptionType.STRING, "endpoint", "Endpoint, if not discovered")),
             new SubcommandData("removemodel", "Remove a model").addOptions(model(true)),
             new SubcommandData("inspect", "Show a model's Space, endpoint and parameters")
                 .addOptions(model(true)),
@@ -61,14 +61,17 @@ final class AdminCommand extends SlashCommand {
         handleAndShow(e, "setdefault", option(e, "model"));
         return;
       case "setglobal":
-        handleAndShow(e, "setdefault", option(e, "model") + " --global");
+        handleAndShow(e, "setdefault", option(e, "model") + " global");
         return;
       case "addmodel":
-        String name = option(e, "name");
+        String endpoint = option(e, "endpoint");
         handleAndShow(
             e,
             "addmodel",
-            option(e, "alias") + " " + option(e, "space") + (name == null ? "" : " " + name));
+            option(e, "alias")
+                + " "
+                + option(e, "space")
+                + (endpoint == null ? "" : " " + endpoint));
         return;
       case "removemodel":
       case "inspect":

@@ -48,6 +48,10 @@ final class DiscordJobView implements JobView {
 
   static final int FILES_MAX = 10;
 
+  static final String MODEL_FIELD = "\ud83c\udfa8";
+  static final String SEED_FIELD = "\ud83c\udf31";
+  static final String TIME_FIELD = "\u23f1\ufe0f";
+
   private final Services services;
   private final JDA jda;
   private final InteractionHook hook;
@@ -191,7 +195,7 @@ final class DiscordJobView implements JobView {
       }
     }
     // Even quarter-size images were refused: show the result without files rather than nothing.
-    deliver(new Payload(describe(done), embed(done, List.of(), lang), List.of(), buttons(lang)));
+    deliver(new Payload(describe(done), embed(done, List.of()), List.of(), buttons(lang)));
   }
 
   private Payload result(
@@ -202,7 +206,7 @@ final class DiscordJobView implements JobView {
       String ext = "image/jpeg".equals(image.mimeType()) ? ".jpg" : ".png";
       files.add(new Payload.NamedFile("image-" + (i + 1) + ext, bytes(image, limit)));
     }
-    return new Payload(describe(done), embed(done, files, lang), files, buttons(lang));
+    return new Payload(describe(done), embed(done, files), files, buttons(lang));
   }
 
   private byte[] bytes(StoredImage image, long limit) {
@@ -218,13 +222,13 @@ final class DiscordJobView implements JobView {
   }
 
   private net.dv8tion.jda.api.entities.MessageEmbed embed(
-      JobEvent.Completed done, List<Payload.NamedFile> files, String lang) {
+      JobEvent.Completed done, List<Payload.NamedFile> files) {
     EmbedBuilder embed = new EmbedBuilder();
     embed.setDescription(Text.safe(done.prompt(), Text.EMBED_DESCRIPTION_MAX));
-    embed.addField(label(lang, Labels.MODEL), Text.safe(done.model(), Text.FIELD_MAX), true);
-    embed.addField(
-        label(lang, Labels.SEED), done.seed() == null ? "\u2014" : done.seed().toString(), true);
-    embed.addField(label(lang, Labels.TIME), seconds(done.elapsed()), true);
+    // Symbols, not words, as field names: the message bundles have no labels for these.
+    embed.addField(MODEL_FIELD, Text.safe(done.model(), Text.FIELD_MAX), true);
+    embed.addField(SEED_FIELD, done.seed() == null ? "\u2014" : done.seed().toString(), true);
+    embed.addField(TIME_FIELD, seconds(done.elapsed()), true);
     if (files.size() == 1) embed.setImage("attachment://" + files.get(0).name());
     return embed.build();
   }

@@ -5,9 +5,6 @@ final class Labels {
   static final String REROLL = "button.reroll";
   static final String VARY = "button.vary";
   static final String DELETE = "button.delete";
-  static final String MODEL = "label.model";
-  static final String SEED = "label.seed";
-  static final String TIME = "label.time";
 
   private Labels() {}
 }

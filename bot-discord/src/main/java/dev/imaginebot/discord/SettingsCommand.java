@@ -1,5 +1,8 @@
 package dev.imaginebot.discord;
 
+import dev.imaginebot.core.command.Reply;
+import java.util.ArrayList;
+import java.util.List;
 import net.dv8tion.jda.api.events.interaction.command.SlashCommandInteractionEvent;
 import net.dv8tion.jda.api.interactions.InteractionContextType;
 import net.dv8tion.jda.api.interactions.commands.OptionType;
@@ -36,11 +39,23 @@ final class SettingsCommand extends SlashCommand {
 
   @Override
   void run(SlashCommandInteractionEvent e) {
-    StringBuilder args = new StringBuilder();
     String model = option(e, "model");
-    if (model != null) args.append("model ").append(model).append(' ');
     String language = option(e, "language");
-    if (language != null) args.append("language ").append(language);
-    handleAndShow(e, name(), args.toString());
+    if (model == null && language == null) {
+      handleAndShow(e, name(), "");
+      return;
+    }
+    // The core takes one setting per command; both options make two calls, one reply.
+    List<String> texts = new ArrayList<>();
+    Reply last = null;
+    if (model != null) {
+      last = services.bot().handle(context(e), name(), "model " + model);
+      texts.add(last.text());
+    }
+    if (language != null) {
+      last = services.bot().handle(context(e), name(), "language " + language);
+      texts.add(last.text());
+    }
+    show(e, new Reply(last.kind(), String.join("\n", texts), List.of(), true, 0));
   }
 }

@@ -34,9 +34,11 @@ abstract class SlashCommand {
 
   /** Runs a core command with no job view and shows its reply. */
   final void handleAndShow(SlashCommandInteractionEvent e, String command, String args) {
-    Reply reply =
-        services.bot().handle(Interactions.context(e, null, NO_VIEW), command, args.strip());
-    show(e, reply);
+    show(e, services.bot().handle(context(e), command, args.strip()));
+  }
+
+  static dev.imaginebot.core.command.CommandContext context(SlashCommandInteractionEvent e) {
+    return Interactions.context(e, null, NO_VIEW);
   }
 
   /** Shows a reply in the deferred original reply. */

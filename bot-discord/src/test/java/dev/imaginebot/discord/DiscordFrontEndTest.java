@@ -125,8 +125,8 @@ class DiscordFrontEndTest {
     assertThat(done.files()).allSatisfy(f -> assertThat(f.filename()).endsWith(".png"));
     DataObject embed = done.embed();
     assertThat(embed.getString("description")).isEqualTo("a cat");
-    assertThat(embed.getArray("fields").toList().toString())
-        .contains("L:label.model", "flux", "L:label.seed", "5", "L:label.time", "12.0 s");
+    assertThat(embed.getArray("fields").toList().toString()).contains("flux", "5", "12.0 s");
+    assertThat(embed.hasKey("image")).isFalse();
     assertThat(done.customIds()).containsExactly("reroll:" + job, "vary:" + job, "delete:" + job);
     assertThat(done.labels())
         .containsExactly("L:button.reroll", "L:button.vary", "L:button.delete");
@@ -156,5 +156,305 @@ class DiscordFrontEndTest {
 
   static Reply unused() {
     return Reply.message("");
+  }
+
+  /** A /imagine by {@code user} taken to completion with one image; returns job and message. */
+  private Finished finishedJob(User user) {
+    bot.responder = bot::startJob;
+    Interaction i = discord.slash("imagine", user).option("prompt", "a fox").send();
+    FakeBot.Call call = bot.next();
+    long job = bot.jobIds.get();
+    call.ctx().view().onEvent(completed(job, "a fox", image("fox.png", 16)));
+    Call done = discord.next(i.token(), "edit");
+    assertThat(done.files()).hasSize(1);
+    return new Finished(i, job, done.messageId(), call);
+  }
+
+  record Finished(Interaction interaction, long job, long messageId, FakeBot.Call call) {}
+
+  @Test
+  void editsAreThrottledAndNeverRepeated() {
+    bot.responder = bot::startJob;
+    Interaction i = discord.slash("imagine", ALICE).option("prompt", "fast").send();
+    JobView view = bot.next().ctx().view();
+    long job = bot.jobIds.get();
+    view.onEvent(new JobEvent.Progress(job, 1, 10, null));
+    assertThat(discord.next(i.token(), "edit").content()).isEqualTo("Progress 1/10");
+    for (int step = 2; step <= 9; step++) view.onEvent(new JobEvent.Progress(job, step, 10, null));
+    // Within one interval only the newest of a burst is shown.
+    assertThat(discord.next(i.token(), "edit").content()).isEqualTo("Progress 9/10");
+    view.onEvent(new JobEvent.Progress(job, 9, 10, null));
+    view.onEvent(failed(job));
+    Call last = discord.next(i.token(), "edit");
+    assertThat(last.content()).isEqualTo("Failed TIMEOUT x");
+    assertThat(last.customIds()).isEmpty();
+    assertThat(discord.pending(i.token())).isEmpty();
+  }
+
+  @Test
+  void rerollStartsANewJobShownInAFollowup() {
+    Finished f = finishedJob(ALICE);
+    bot.responder = bot::startJob;
+    Interaction click = discord.click(BOB, f.messageId(), "reroll:" + f.job());
+
+    Call ack = discord.next(click.token());
+    assertThat(ack.kind()).isEqualTo("callback");
+    assertThat(ack.json().getInt("type")).isEqualTo(6);
+    Call followup = discord.next(click.token(), "followup");
+    assertThat(followup.content()).isEqualTo(ButtonHandler.PLACEHOLDER);
+    assertThat(followup.allowedParse()).isEmpty();
+    FakeBot.Call press = bot.next();
+    assertThat(press.command()).isEqualTo("press");
+    assertThat(press.args()).isEqualTo("reroll:" + f.job());
+    assertThat(press.ctx().user().id()).isEqualTo(Long.toString(BOB.id()));
+
+    long job = bot.jobIds.get();
+    press.ctx().view().onEvent(new JobEvent.Progress(job, 2, 4, null));
+    Call edit = discord.next(click.token(), "edit");
+    assertThat(edit.messageId()).isEqualTo(followup.messageId());
+    assertThat(edit.path()).endsWith("/messages/" + followup.messageId());
+    assertThat(edit.content()).isEqualTo("Progress 2/4");
+    assertThat(edit.path()).doesNotContain("@original");
+    press.ctx().view().onEvent(completed(job, "a fox", image("fox2.png", 16)));
+    Call done = discord.next(click.token(), "edit");
+    assertThat(done.messageId()).isEqualTo(edit.messageId());
+    assertThat(done.customIds()).containsExactly("reroll:" + job, "vary:" + job, "delete:" + job);
+  }
+
+  @Test
+  void deleteByTheRequesterDeletesTheMessage() {
+    Finished f = finishedJob(ALICE);
+    bot.responder = this::deleteOnlyForAliceOrAdmin;
+    Interaction click = discord.click(ALICE, f.messageId(), "delete:" + f.job());
+    Call delete = discord.next(click.token(), "delete");
+    assertThat(delete.messageId()).isEqualTo(f.messageId());
+    assertThat(discord.message(f.messageId())).isNull();
+  }
+
+  @Test
+  void deleteByAnotherUserIsRefusedEphemerally() {
+    Finished f = finishedJob(ALICE);
+    bot.responder = this::deleteOnlyForAliceOrAdmin;
+    Interaction click = discord.click(BOB, f.messageId(), "delete:" + f.job());
+    Call refusal = discord.next(click.token(), "followup");
+    assertThat(refusal.content()).isEqualTo("refused");
+    assertThat(refusal.flags() & 64).isEqualTo(64);
+    assertThat(bot.next().ctx().platformAdmin()).isFalse();
+    assertThat(discord.message(f.messageId())).isNotNull();
+  }
+
+  @Test
+  void deleteByAServerManagerIsAllowed() {
+    Finished f = finishedJob(ALICE);
+    bot.responder = this::deleteOnlyForAliceOrAdmin;
+    Interaction click = discord.click(MANAGER, f.messageId(), "delete:" + f.job());
+    assertThat(discord.next(click.token(), "delete").messageId()).isEqualTo(f.messageId());
+    assertThat(bot.next().ctx().platformAdmin()).isTrue();
+  }
+
+  private Reply deleteOnlyForAliceOrAdmin(FakeBot.Call call) {
+    if (!call.args().startsWith("delete:")) return FakeBot.defaultReply(call);
+    boolean owner = call.ctx().user().id().equals(Long.toString(ALICE.id()));
+    return owner || call.ctx().platformAdmin() ? Reply.deleteMessage() : Reply.error("refused");
+  }
+
+  @Test
+  void adminSubcommandsMapToCoreCommandsWithManageServer() {
+    Interaction i =
+        discord.slash("admin", MANAGER).subcommand("setdefault").option("model", "mj").send();
+    Call defer = discord.next(i.token());
+    assertThat(defer.json().getInt("type")).isEqualTo(5);
+    assertThat(defer.json().getObject("data").getInt("flags") & 64).isEqualTo(64);
+    FakeBot.Call call = bot.next();
+    assertThat(call.command()).isEqualTo("setdefault");
+    assertThat(call.args()).isEqualTo("mj");
+    assertThat(call.ctx().platformAdmin()).isTrue();
+    assertThat(discord.next(i.token(), "edit").content()).isEqualTo("ok setdefault mj");
+
+    Interaction global =
+        discord.slash("admin", ALICE).subcommand("setglobal").option("model", "flux").send();
+    FakeBot.Call g = bot.next();
+    assertThat(g.args()).isEqualTo("flux global");
+    assertThat(g.ctx().platformAdmin()).isFalse();
+    discord.next(global.token(), "edit");
+  }
+
+  @Test
+  void simpleCommandsCallTheCoreAndShowItsText() {
+    Interaction models = discord.slash("models", ALICE).send();
+    assertThat(bot.next().command()).isEqualTo("models");
+    assertThat(discord.next(models.token(), "edit").content()).isEqualTo("ok models");
+    Interaction history = discord.slash("history", ALICE).option("page", 2).send();
+    assertThat(bot.next().args()).isEqualTo("2");
+    discord.next(history.token(), "edit");
+    Interaction settings =
+        discord.slash("settings", ALICE).option("model", "mj").option("language", "zh-CN").send();
+    assertThat(bot.next().args()).isEqualTo("model mj");
+    assertThat(bot.next().args()).isEqualTo("language zh-CN");
+    assertThat(discord.next(settings.token(), "edit").content())
+        .isEqualTo("ok settings model mj\nok settings language zh-CN");
+  }
+
+  @Test
+  void anErrorReplyIsShownInTheReply() {
+    bot.responder = call -> Reply.error("There is no model called \"nope\".");
+    Interaction i =
+        discord.slash("imagine", ALICE).option("prompt", "x").option("model", "nope").send();
+    assertThat(discord.next(i.token(), "edit").content())
+        .isEqualTo("There is no model called \"nope\".");
+  }
+
+  @Test
+  void aFaultInTheCoreShowsAReference() {
+    bot.responder =
+        call -> {
+          throw new IllegalStateException("boom");
+        };
+    Interaction i = discord.slash("models", ALICE).send();
+    assertThat(discord.next(i.token(), "edit").content()).startsWith("Failed INTERNAL ");
+  }
+
+  @Test
+  void rateLimitWithViaIsWaitedOutAndTheEditLands() {
+    bot.responder = bot::startJob;
+    Interaction i = discord.slash("imagine", ALICE).option("prompt", "slow").send();
+    JobView view = bot.next().ctx().view();
+    long job = bot.jobIds.get();
+    discord.failNext(
+        c -> i.token().equals(c.token()) && c.kind().equals("edit"), FakeDiscord.rateLimited(1));
+    view.onEvent(new JobEvent.Progress(job, 1, 2, null));
+    assertThat(discord.next(i.token(), "rejected").content()).isEqualTo("Progress 1/2");
+    Call retried = discord.next(i.token(), "edit");
+    assertThat(retried.content()).isEqualTo("Progress 1/2");
+    assertThat(discord.message(retried.messageId()).getString("content")).isEqualTo("Progress 1/2");
+  }
+
+  @Test
+  void anOversizeImageIsShrunkUnderTheInteractionLimit() {
+    bot.responder = bot::startJob;
+    Interaction i = discord.slash("imagine", ALICE).option("prompt", "big").sizeLimit(2_000).send();
+    JobView view = bot.next().ctx().view();
+    long job = bot.jobIds.get();
+    StoredImage big = image("big.png", 200);
+    assertThat(big.bytes()).isGreaterThan(2_000);
+    view.onEvent(completed(job, "big", big));
+    Call done = discord.next(i.token(), "edit");
+    assertThat(bot.fitLimits).containsExactly(2_000L);
+    assertThat(done.files()).hasSize(1);
+    assertThat(done.files().get(0).bytes().length).isLessThanOrEqualTo(2_000);
+  }
+
+  @Test
+  void aTooLargeAnswerShrinksTheImagesFurther() {
+    bot.responder = bot::startJob;
+    StoredImage image = image("big2.png", 64);
+    long limit = image.bytes() + 10;
+    Interaction i = discord.slash("imagine", ALICE).option("prompt", "big").sizeLimit(limit).send();
+    JobView view = bot.next().ctx().view();
+    long job = bot.jobIds.get();
+    discord.failNext(
+        c -> i.token().equals(c.token()) && !c.files().isEmpty(), FakeDiscord.tooLarge());
+    view.onEvent(completed(job, "big", image));
+    assertThat(discord.next(i.token(), "rejected").files().get(0).bytes())
+        .hasSize((int) image.bytes());
+    Call done = discord.next(i.token(), "edit");
+    assertThat(done.files()).hasSize(1);
+    assertThat(bot.fitLimits).containsExactly(limit / 2);
+    assertThat(done.files().get(0).bytes().length).isLessThanOrEqualTo((int) (limit / 2));
+  }
+
+  @Test
+  void aJobStillRunningAt14MinutesMovesToAChannelMessage() {
+    bot.responder = bot::startJob;
+    Interaction i = discord.slash("imagine", ALICE).option("prompt", "slow").send();
+    JobView view = bot.next().ctx().view();
+    long job = bot.jobIds.get();
+    view.onEvent(new JobEvent.Progress(job, 1, 10, null));
+    assertThat(discord.next(i.token(), "edit").content()).isEqualTo("Progress 1/10");
+
+    clock.advance(Duration.ofMinutes(14));
+    view.onEvent(new JobEvent.Progress(job, 2, 10, null));
+    Call moved = discord.next(FakeDiscord.CHANNEL_KEY, "channel-send");
+    assertThat(moved.path()).isEqualTo("channels/" + FakeDiscord.CHANNEL_ID + "/messages");
+    assertThat(moved.content()).isEqualTo("Progress 2/10");
+    assertThat(moved.allowedParse()).isEmpty();
+    long movedId =
+        discord.all().stream()
+            .filter(c -> c.kind().equals("channel-send") && c.content().equals("Progress 2/10"))
+            .count();
+    assertThat(movedId).isEqualTo(1);
+
+    view.onEvent(completed(job, "slow", image("slow.png", 16)));
+    Call done = discord.next(FakeDiscord.CHANNEL_KEY, "channel-edit");
+    assertThat(done.files()).hasSize(1);
+    assertThat(done.customIds()).hasSize(3);
+    assertThat(discord.message(done.messageId())).isNotNull();
+    assertThat(discord.pending(i.token())).isEmpty();
+  }
+
+  @Test
+  void mentionsInUserTextNeverPing() {
+    bot.responder = bot::startJob;
+    String prompt = "@everyone look <@123> and @here";
+    Interaction i = discord.slash("imagine", ALICE).option("prompt", prompt).send();
+    JobView view = bot.next().ctx().view();
+    long job = bot.jobIds.get();
+    view.onEvent(completed(job, prompt, image("m.png", 16)));
+    Call done = discord.next(i.token(), "edit");
+    assertThat(done.allowedParse()).isEmpty();
+    assertThat(done.json().getObject("allowed_mentions").hasKey("users")).isFalse();
+    String description = done.embed().getString("description");
+    assertThat(description).doesNotContain("@everyone", "@here", "<@1");
+    assertThat(description).contains("@\u200beveryone");
+  }
+
+  @Test
+  void reattachEditsTheOriginalReplyWhileTheTokenIsYoung() {
+    bot.responder = bot::startJob;
+    Interaction i = discord.slash("imagine", ALICE).option("prompt", "again").send();
+    FakeBot.Call call = bot.next();
+    discord.next(i.token(), "get");
+    JobView view = frontEnd.reattach(42, call.ctx().replyRef());
+    view.onEvent(new JobEvent.Progress(42, 1, 2, null));
+    Call edit = discord.next(i.token(), "edit");
+    assertThat(edit.path()).endsWith("/messages/@original");
+    assertThat(edit.content()).isEqualTo("Progress 1/2");
+  }
+
+  @Test
+  void reattachEditsTheChannelMessageOnceTheTokenIsOld() {
+    bot.responder = bot::startJob;
+    Interaction i = discord.slash("imagine", ALICE).option("prompt", "later").send();
+    FakeBot.Call call = bot.next();
+    discord.next(i.token(), "get");
+    long original = discord.originalMessageId(i.token());
+    clock.advance(Duration.ofMinutes(20));
+    JobView view = frontEnd.reattach(43, call.ctx().replyRef());
+    view.onEvent(failed(43));
+    Call edit = discord.next(FakeDiscord.CHANNEL_KEY, "channel-edit");
+    assertThat(edit.messageId()).isEqualTo(original);
+    assertThat(edit.content()).isEqualTo("Failed TIMEOUT x");
+    assertThat(discord.message(original).getString("content")).isEqualTo("Failed TIMEOUT x");
+  }
+
+  @Test
+  void reattachWithAForeignRefShowsNothingAndDoesNotThrow() {
+    JobView view = frontEnd.reattach(44, "telegram:1:2");
+    view.onEvent(failed(44));
+    assertThat(frontEnd.reattach(45, null)).isNotNull();
+  }
+
+  @Test
+  void worksInDirectMessages() {
+    bot.responder = bot::startJob;
+    Interaction i = discord.slash("imagine", ALICE).option("prompt", "dm cat").dm().send();
+    FakeBot.Call call = bot.next();
+    assertThat(call.ctx().chat().group()).isFalse();
+    assertThat(call.ctx().chat().id()).isEqualTo(Long.toString(ALICE.id()));
+    assertThat(call.ctx().platformAdmin()).isFalse();
+    long job = bot.jobIds.get();
+    call.ctx().view().onEvent(completed(job, "dm cat", image("dm.png", 16)));
+    Call done = discord.next(i.token(), "edit");
+    assertThat(done.files()).hasSize(1);
   }
 }

@@ -175,6 +175,8 @@ final class FakeDiscord implements AutoCloseable {
     DataObject d = base(id, token, 3, user, dm, 0);
     d.put("message", message);
     tokenChannels.put(token, message.getLong("channel_id"));
+    // For a component interaction, @original is the message the component is on.
+    originals.put(token, messageId);
     d.put("data", DataObject.empty().put("component_type", 2).put("custom_id", customId));
     dispatchEvent("INTERACTION_CREATE", d);
     return new Interaction(id, token, message.getLong("channel_id"));
@@ -534,8 +536,10 @@ final class FakeDiscord implements AutoCloseable {
         return injection.response();
       }
     }
+    // Answer first, so a test that sees the call also sees its effect.
+    MockResponse response = answer(call);
     add(call.token() == null ? CHANNEL_KEY : call.token(), call);
-    return answer(call);
+    return response;
   }
 
   private static Call withKind(Call c, String kind) {
@@ -588,7 +592,7 @@ final class FakeDiscord implements AutoCloseable {
       String target = m.group(3);
       long messageId =
           target == null
-              ? 0
+              ? snowflake()
               : target.equals("@original") ? originalMessageId(token) : Long.parseLong(target);
       String kind;
       if (target == null) kind = "followup";
@@ -598,7 +602,7 @@ final class FakeDiscord implements AutoCloseable {
       return new Call(method, route, token, kind, messageId, json, files);
     }
     if ((m = CHANNEL_MESSAGES.matcher(route)).matches()) {
-      long messageId = m.group(2) == null ? 0 : Long.parseLong(m.group(2));
+      long messageId = m.group(2) == null ? snowflake() : Long.parseLong(m.group(2));
       String kind =
           method.equals("POST")
               ? "channel-send"
@@ -669,7 +673,7 @@ final class FakeDiscord implements AutoCloseable {
       case "followup":
       case "channel-send":
         {
-          long id = snowflake();
+          long id = call.messageId();
           long channel =
               call.kind().equals("followup")
                   ? channelOfToken(call.token())
