@@ -355,16 +355,25 @@ public final class JobEngine implements AutoCloseable {
     else uq.waiting.addLast(e);
     active.put(e.id, e);
     waiting++;
+    // A user with nothing running has had no turn lately: they go first, ahead of users who
+    // were just served (who went to the back).
+    boolean first = front || (!uq.inRotation && uq.running == 0);
     if (!uq.inRotation) {
       uq.inRotation = true;
-      if (front) rotation.addFirst(uq);
+      if (first) rotation.addFirst(uq);
       else rotation.addLast(uq);
     }
     if (front) return 0;
-    // Round-robin: every other user gets up to `own + 1` turns before this job.
+    // Round-robin: every other user gets up to `own` (or `own + 1` when ahead in the rotation)
+    // turns before this job.
     int ahead = own;
+    boolean before = true;
     for (UserQueue other : rotation) {
-      if (other != uq) ahead += Math.min(other.waiting.size(), own + 1);
+      if (other == uq) {
+        before = false;
+        continue;
+      }
+      ahead += Math.min(other.waiting.size(), before ? own + 1 : own);
     }
     return ahead;
   }
@@ -473,8 +482,14 @@ public final class JobEngine implements AutoCloseable {
     if (stale(e, token)) return;
     if (mapping == null) {
       BackendStatus s = b.status(clock.instant());
-      String why = s.reason() != null ? s.reason() : "the Space's API could not be read";
-      attemptFailed(e, token, Failure.of(FailureCode.SPACE_NOT_RUNNING, why));
+      if (s.kind() == BackendStatus.Kind.DEGRADED) {
+        retryElsewhere(e, token, ErrorCode.MODEL_DEGRADED, s.reason(), s.reason());
+      } else {
+        attemptFailed(
+            e,
+            token,
+            Failure.of(FailureCode.SPACE_NOT_RUNNING, "the Space's API could not be read"));
+      }
       return;
     }
     jobs.markSubmitted(e.id, b.space());
@@ -624,10 +639,20 @@ public final class JobEngine implements AutoCloseable {
         b,
         code,
         until);
-    e.tried.add(b);
-    e.lastError = mapped;
-    e.lastMessage = failure.message();
-    e.lastDetail = mapped == ErrorCode.MODEL_DEGRADED ? failure.message() : null;
+    retryElsewhere(
+        e,
+        token,
+        mapped,
+        failure.message(),
+        mapped == ErrorCode.MODEL_DEGRADED ? failure.message() : null);
+  }
+
+  /** Puts the job back at the front of its user's queue to try the model's next backend. */
+  private void retryElsewhere(Entry e, int token, ErrorCode code, String message, String detail) {
+    e.tried.add(e.backend);
+    e.lastError = code;
+    e.lastMessage = message;
+    e.lastDetail = detail;
     synchronized (lock) {
       if (e.done || e.token != token) return;
       release(e);

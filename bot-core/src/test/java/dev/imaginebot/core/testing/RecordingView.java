@@ -1,0 +1,54 @@
+package dev.imaginebot.core.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.imaginebot.core.job.JobEvent;
+import dev.imaginebot.core.job.JobView;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A {@link JobView} that records events for a test to take, in order, with a timeout. */
+public final class RecordingView implements JobView {
+  private final LinkedBlockingQueue<JobEvent> events = new LinkedBlockingQueue<>();
+
+  @Override
+  public void onEvent(JobEvent event) {
+    events.add(event);
+  }
+
+  /** The next event, waiting up to 10 s; fails the test when none arrives. */
+  public JobEvent take() {
+    try {
+      JobEvent e = events.poll(10, TimeUnit.SECONDS);
+      assertThat(e).as("an event within 10 s").isNotNull();
+      return e;
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(ex);
+    }
+  }
+
+  /** The next event, which must be of {@code type}. */
+  public <T extends JobEvent> T take(Class<T> type) {
+    JobEvent e = take();
+    assertThat(e).isInstanceOf(type);
+    return type.cast(e);
+  }
+
+  /** Events until (and including) the terminal one. */
+  public JobEvent terminal() {
+    while (true) {
+      JobEvent e = take();
+      if (e.terminal()) return e;
+    }
+  }
+
+  /** Events recorded and not taken yet. */
+  public int pending() {
+    return events.size();
+  }
+
+  public void assertExhausted() {
+    assertThat(events).isEmpty();
+  }
+}
