@@ -1,0 +1,105 @@
+package dev.imaginebot.core.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DatabaseTest {
+  @TempDir Path dir;
+
+  @Test
+  void migratesAFreshFileDatabaseInTheDataDirectory() throws SQLException {
+    Path dataDir = dir.resolve("data");
+    try (Database db = Database.open(null, dataDir)) {
+      assertThat(dataDir.resolve("imagine.mv.db")).isRegularFile();
+      assertThat(tables(db))
+          .contains("JOBS", "JOB_IMAGES", "IMAGES", "SETTINGS", "MODELS", "AUDIT");
+      assertThat(appliedVersions(db)).containsExactly("1");
+      assertThat(db.dataDir()).isEqualTo(dataDir.toAbsolutePath().normalize());
+    }
+  }
+
+  @Test
+  void reopeningAMigratedDatabaseAppliesNothingTwice() throws SQLException {
+    try (Database db = Database.open(null, dir)) {
+      new AuditLog(db).record("discord:1", "test", "kept");
+    }
+    try (Database db = Database.open(null, dir)) {
+      assertThat(appliedVersions(db)).containsExactly("1");
+      assertThat(new AuditLog(db).recent(10))
+          .extracting(AuditEntry::detail)
+          .containsExactly("kept");
+    }
+  }
+
+  @Test
+  void acceptsAnyJdbcUrl() throws SQLException {
+    String url = "jdbc:h2:mem:custom-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1";
+    try (Database db = Database.open(url, dir)) {
+      assertThat(tables(db)).contains("JOBS");
+      try (Connection c = db.dataSource().getConnection()) {
+        assertThat(c.getMetaData().getURL()).startsWith("jdbc:h2:mem:custom-");
+      }
+    }
+    assertThat(dir.resolve("imagine.mv.db")).doesNotExist();
+  }
+
+  @Test
+  void aBrokenUrlIsAStoreException() {
+    assertThatThrownBy(() -> Database.open("jdbc:nosuchdriver:x", dir))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("cannot open database");
+  }
+
+  @Test
+  void closeClosesThePool() {
+    Database db = Database.open(null, dir);
+    db.close();
+    assertThatThrownBy(() -> db.dataSource().getConnection()).isInstanceOf(SQLException.class);
+  }
+
+  @Test
+  void defaultUrlIsAnAbsoluteFileUrlWithSafeSettings() {
+    String url = Database.defaultUrl(Path.of("rel/data"));
+    assertThat(url)
+        .startsWith("jdbc:h2:file:" + Path.of("rel/data").toAbsolutePath().normalize())
+        .contains("/imagine;")
+        .contains("WRITE_DELAY=0")
+        .contains("AUTO_SERVER=FALSE");
+    assertThatThrownBy(() -> Database.defaultUrl(Path.of("bad;dir")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(Files.exists(Path.of("rel"))).isFalse();
+  }
+
+  static List<String> tables(Database db) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (Connection c = db.dataSource().getConnection();
+        ResultSet rs = c.getMetaData().getTables(null, null, "%", new String[] {"TABLE"})) {
+      while (rs.next()) out.add(rs.getString("TABLE_NAME").toUpperCase(java.util.Locale.ROOT));
+    }
+    return out;
+  }
+
+  private static List<String> appliedVersions(Database db) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (Connection c = db.dataSource().getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT \"version\" FROM \"flyway_schema_history\" WHERE \"success\" AND \"version\" IS NOT NULL"
+                    + " ORDER BY \"installed_rank\"")) {
+      while (rs.next()) out.add(rs.getString(1));
+    }
+    return out;
+  }
+}
