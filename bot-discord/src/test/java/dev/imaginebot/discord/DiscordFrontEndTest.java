@@ -13,8 +13,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import net.dv8tion.jda.api.utils.data.DataArray;
 import net.dv8tion.jda.api.utils.data.DataObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -33,6 +37,7 @@ class DiscordFrontEndTest {
   static FakeBot bot;
   static MutableClock clock;
   static DiscordFrontEnd frontEnd;
+  static FakeDiscord.Registration registration;
 
   @TempDir static Path dir;
 
@@ -51,8 +56,7 @@ class DiscordFrontEndTest {
                 clock,
                 Duration.ofMillis(200)),
             bot);
-    assertThat(discord.nextCommandRegistration())
-        .isEqualTo("applications/" + FakeDiscord.APP_ID + "/commands");
+    registration = discord.nextCommandRegistration();
   }
 
   @AfterAll
@@ -72,6 +76,64 @@ class DiscordFrontEndTest {
   @AfterEach
   void resetClock() {
     clock.reset();
+  }
+
+  @Test
+  void registersTheSlashCommandsGlobally() {
+    assertThat(registration.path()).isEqualTo("applications/" + FakeDiscord.APP_ID + "/commands");
+    Map<String, DataObject> commands = new HashMap<>();
+    for (int i = 0; i < registration.commands().length(); i++) {
+      DataObject c = registration.commands().getObject(i);
+      commands.put(c.getString("name"), c);
+    }
+    assertThat(commands)
+        .containsOnlyKeys("imagine", "models", "history", "cancel", "settings", "help", "admin");
+    DataObject imagine = commands.get("imagine");
+    List<String> options = new ArrayList<>();
+    DataArray opts = imagine.getArray("options");
+    for (int i = 0; i < opts.length(); i++) options.add(opts.getObject(i).getString("name"));
+    assertThat(options).containsExactly("prompt", "model", "aspect", "seed", "negative");
+    assertThat(opts.getObject(0).getBoolean("required")).isTrue();
+    assertThat(opts.getObject(1).getBoolean("autocomplete")).isTrue();
+    assertThat(opts.getObject(2).getArray("choices").length()).isEqualTo(8);
+    assertThat(opts.getObject(3).getInt("type")).isEqualTo(4);
+    assertThat(imagine.getArray("contexts").toList()).containsExactlyInAnyOrder("0", "1");
+    DataArray subs = commands.get("admin").getArray("options");
+    List<String> subNames = new ArrayList<>();
+    for (int i = 0; i < subs.length(); i++) subNames.add(subs.getObject(i).getString("name"));
+    assertThat(subNames)
+        .containsExactly("setdefault", "setglobal", "addmodel", "removemodel", "inspect", "audit");
+  }
+
+  @Test
+  void modelAutocompleteOffersTheCoresAliases() {
+    Interaction i =
+        discord.slash("imagine", ALICE).option("prompt", "x").focus("model", "f").send();
+    Call answer = discord.next(i.token(), "callback");
+    assertThat(answer.json().getInt("type")).isEqualTo(8);
+    DataArray choices = answer.json().getObject("data").getArray("choices");
+    assertThat(choices.length()).isEqualTo(1);
+    assertThat(choices.getObject(0).getString("value")).isEqualTo("flux");
+  }
+
+  @Test
+  void historyPagingButtonEditsTheListInPlace() {
+    bot.responder =
+        call ->
+            Reply.message(
+                "page 2",
+                List.of(
+                    new dev.imaginebot.core.command.Button("history:1", "Previous"),
+                    new dev.imaginebot.core.command.Button("rerun:7", "Re-run #7")));
+    Interaction list = discord.slash("history", ALICE).send();
+    Call shown = discord.next(list.token(), "edit");
+    assertThat(shown.customIds()).containsExactly("history:1", "rerun:7");
+    Interaction click = discord.click(ALICE, shown.messageId(), "history:1");
+    Call edit = discord.next(click.token(), "edit");
+    assertThat(edit.messageId()).isEqualTo(shown.messageId());
+    assertThat(edit.content()).isEqualTo("page 2");
+    assertThat(bot.next().args()).isEqualTo("");
+    assertThat(bot.next().args()).isEqualTo("history:1");
   }
 
   @Test

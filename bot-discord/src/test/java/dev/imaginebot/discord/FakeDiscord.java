@@ -58,7 +58,8 @@ final class FakeDiscord implements AutoCloseable {
       String kind,
       long messageId,
       DataObject json,
-      List<FileData> files) {
+      List<FileData> files,
+      String raw) {
     String content() {
       return json == null ? null : json.getString("content", null);
     }
@@ -126,7 +127,11 @@ final class FakeDiscord implements AutoCloseable {
   private final Map<Long, DataObject> messages = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<Injection> injections = new ConcurrentLinkedQueue<>();
   private final List<WebSocket> sockets = new CopyOnWriteArrayList<>();
-  private final LinkedBlockingQueue<String> commandRegistrations = new LinkedBlockingQueue<>();
+  private final LinkedBlockingQueue<Registration> commandRegistrations =
+      new LinkedBlockingQueue<>();
+
+  /** A PUT of the command list. */
+  record Registration(String path, DataArray commands) {}
 
   final User bot = new User(APP_ID, "fakebot", false);
 
@@ -211,8 +216,8 @@ final class FakeDiscord implements AutoCloseable {
     return List.copyOf(all);
   }
 
-  /** The next command registration (the PUT path). */
-  String nextCommandRegistration() throws InterruptedException {
+  /** The next command registration. */
+  Registration nextCommandRegistration() throws InterruptedException {
     return commandRegistrations.poll(10, TimeUnit.SECONDS);
   }
 
@@ -263,6 +268,7 @@ final class FakeDiscord implements AutoCloseable {
     private String subcommand;
     private boolean dm;
     private long sizeLimit;
+    private int type = 2;
 
     Slash(String name, User user) {
       this.name = name;
@@ -276,6 +282,18 @@ final class FakeDiscord implements AutoCloseable {
 
     Slash option(String option, long value) {
       options.add(DataObject.empty().put("name", option).put("type", 4).put("value", value));
+      return this;
+    }
+
+    /** Makes this an autocomplete request with {@code option} focused. */
+    Slash focus(String option, String value) {
+      options.add(
+          DataObject.empty()
+              .put("name", option)
+              .put("type", 3)
+              .put("value", value)
+              .put("focused", true));
+      this.type = 4;
       return this;
     }
 
@@ -297,7 +315,7 @@ final class FakeDiscord implements AutoCloseable {
     Interaction send() {
       long id = snowflake();
       String token = "slash-" + id;
-      DataObject d = base(id, token, 2, user, dm, sizeLimit);
+      DataObject d = base(id, token, type, user, dm, sizeLimit);
       tokenChannels.put(token, dm ? DM_CHANNEL_ID : CHANNEL_ID);
       DataArray opts = options;
       if (subcommand != null) {
@@ -543,7 +561,8 @@ final class FakeDiscord implements AutoCloseable {
   }
 
   private static Call withKind(Call c, String kind) {
-    return new Call(c.method(), c.path(), c.token(), kind, c.messageId(), c.json(), c.files());
+    return new Call(
+        c.method(), c.path(), c.token(), kind, c.messageId(), c.json(), c.files(), c.raw());
   }
 
   private void add(String key, Call call) {
@@ -557,6 +576,7 @@ final class FakeDiscord implements AutoCloseable {
 
   private Call record(RecordedRequest request, String method, String route) {
     DataObject json = null;
+    String raw = "";
     List<FileData> files = new ArrayList<>();
     String type = request.getHeaders().get("Content-Type");
     if (request.getBody() != null && request.getBody().size() > 0) {
@@ -579,13 +599,14 @@ final class FakeDiscord implements AutoCloseable {
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
-      } else if (request.getBody().utf8().startsWith("{")) {
-        json = DataObject.fromJson(request.getBody().utf8());
+      } else {
+        raw = request.getBody().utf8();
+        if (raw.startsWith("{")) json = DataObject.fromJson(raw);
       }
     }
     Matcher m;
     if ((m = CALLBACK.matcher(route)).matches()) {
-      return new Call(method, route, m.group(2), "callback", 0, json, files);
+      return new Call(method, route, m.group(2), "callback", 0, json, files, raw);
     }
     if ((m = WEBHOOK.matcher(route)).matches()) {
       String token = m.group(2);
@@ -599,7 +620,7 @@ final class FakeDiscord implements AutoCloseable {
       else if (method.equals("GET")) kind = "get";
       else if (method.equals("DELETE")) kind = "delete";
       else kind = "edit";
-      return new Call(method, route, token, kind, messageId, json, files);
+      return new Call(method, route, token, kind, messageId, json, files, raw);
     }
     if ((m = CHANNEL_MESSAGES.matcher(route)).matches()) {
       long messageId = m.group(2) == null ? snowflake() : Long.parseLong(m.group(2));
@@ -607,9 +628,9 @@ final class FakeDiscord implements AutoCloseable {
           method.equals("POST")
               ? "channel-send"
               : method.equals("DELETE") ? "channel-delete" : "channel-edit";
-      return new Call(method, route, null, kind, messageId, json, files);
+      return new Call(method, route, null, kind, messageId, json, files, raw);
     }
-    return new Call(method, route, null, "other", 0, json, files);
+    return new Call(method, route, null, "other", 0, json, files, raw);
   }
 
   private static String param(String disposition, String name) {
@@ -641,7 +662,7 @@ final class FakeDiscord implements AutoCloseable {
     if (route.startsWith("applications/")
         && route.endsWith("/commands")
         && call.method().equals("PUT")) {
-      commandRegistrations.add(route);
+      commandRegistrations.add(new Registration(route, DataArray.fromJson(call.raw())));
       return json(200, "[]");
     }
     switch (call.kind()) {
