@@ -62,21 +62,19 @@ final class QueueSession implements JobImpl.Driver {
       eventId = join(job, data, model, true);
     } catch (GradioException e) {
       job.fail(e);
-    } finally {
-      synchronized (this) {
-        joining--;
-        if (eventId != null) {
-          job.eventId(eventId);
-          pending.put(eventId, job);
-        }
-      }
+    } catch (RuntimeException e) {
+      log.warn("job {}: join failed unexpectedly", job, e);
+      job.fail(Failure.of(FailureCode.PROTOCOL_ERROR, "The job could not be submitted."));
     }
-    if (eventId == null) return;
-    List<JsonNode> buffered;
     synchronized (this) {
-      buffered = early.remove(eventId);
+      joining--;
+      if (eventId == null) return;
+      job.eventId(eventId);
+      pending.put(eventId, job);
+      // Under the lock, so that no newer message overtakes the buffered ones.
+      List<JsonNode> buffered = early.remove(eventId);
+      if (buffered != null) for (JsonNode msg : buffered) route(job, msg);
     }
-    if (buffered != null) for (JsonNode msg : buffered) route(job, msg);
     ensureStream();
   }
 
