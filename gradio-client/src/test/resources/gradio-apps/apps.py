@@ -22,7 +22,10 @@ compare pixels. Apps:
   /unnamed   visible(text) named, hidden(text) with api_name=False (6.x: api_visibility private)
   /zero      zero(prompt) -> tiny PNG at once (benchmarks)
 
-Control routes on the parent app (plain HTTP, not Gradio): POST /control/release/{key}.
+Control routes on the parent app (plain HTTP, not Gradio, not counted):
+  POST /control/release/{key}   releases /queue hold jobs waiting on key
+  GET  /control/requests        {"<app>": n, ...}: HTTP requests and websocket connections each
+                                app received so far (server-side, to check clients' own counts)
 """
 
 import argparse
@@ -370,8 +373,33 @@ def mount(app, name, demo):
     return gr.mount_gradio_app(app, demo, path="/" + name, **kw)
 
 
+_counts = {}
+_counts_lock = threading.Lock()
+
+
+class CountRequests:
+    """ASGI middleware counting HTTP requests and websocket connections per mounted app."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] in ("http", "websocket"):
+            parts = scope.get("path", "").split("/")
+            app = parts[1] if len(parts) > 1 else ""
+            if app != "control":
+                with _counts_lock:
+                    _counts[app] = _counts.get(app, 0) + 1
+        await self.app(scope, receive, send)
+
+
 def build():
     app = FastAPI()
+
+    @app.get("/control/requests")
+    def requests():
+        with _counts_lock:
+            return dict(_counts)
 
     @app.post("/control/release/{key}")
     def release(key: str):
@@ -384,7 +412,7 @@ def build():
 
     for name, factory in APPS.items():
         app = mount(app, name, factory())
-    return app
+    return CountRequests(app)
 
 
 def main():

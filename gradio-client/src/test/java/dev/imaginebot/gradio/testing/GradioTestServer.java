@@ -54,7 +54,8 @@ public final class GradioTestServer implements AutoCloseable {
   private static final List<String> PINNED =
       List.of("6.31.0", "5.50.0", "4.44.1", "4.20.1", "3.50.2");
   private static final String READY = "GRADIO_APPS_READY port=";
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+  private static final Duration START_TIMEOUT =
+      Duration.ofSeconds(Long.getLong("gradio.start.timeout.seconds", 180));
   private static final Map<String, GradioTestServer> SHARED = new ConcurrentHashMap<>();
   private static final Map<String, RuntimeException> FAILED = new ConcurrentHashMap<>();
 
@@ -218,6 +219,29 @@ public final class GradioTestServer implements AutoCloseable {
       if (response.statusCode() != 200) {
         throw new IllegalStateException("release " + key + ": HTTP " + response.statusCode());
       }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * How many HTTP requests and websocket connections the server has received for {@code app} so
+   * far, counted server-side (the {@code /control} routes are not counted).
+   */
+  public long requestCount(String app) {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(baseUrl() + "/control/requests"))
+            .timeout(Duration.ofSeconds(10))
+            .build();
+    try {
+      String body = http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("\"" + java.util.regex.Pattern.quote(app) + "\":(\\d+)")
+              .matcher(body);
+      return m.find() ? Long.parseLong(m.group(1)) : 0;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

@@ -1,0 +1,138 @@
+package dev.imaginebot.gradio.bench;
+
+import dev.imaginebot.gradio.Arguments;
+import dev.imaginebot.gradio.FileRef;
+import dev.imaginebot.gradio.GradioClient;
+import dev.imaginebot.gradio.GradioOptions;
+import dev.imaginebot.gradio.JobListener;
+import dev.imaginebot.gradio.Prediction;
+import dev.imaginebot.gradio.testing.GradioTestServer;
+import dev.imaginebot.gradio.testing.OfficialGradioClient;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Requests per job (cold and warm) and median client-side latency per job, for this client and for
+ * Python's official {@code gradio_client}, against the local zero-work {@code /zero} app (a tiny
+ * PNG returned at once). Not a test: run it by hand.
+ *
+ * <pre>
+ * ./mvnw -B -ntp -o -pl gradio-client test-compile exec:java -Dexec.classpathScope=test \
+ *     -Dexec.mainClass=dev.imaginebot.gradio.bench.RequestBenchmark -Dexec.args="6.31.0 50"
+ * </pre>
+ *
+ * <p>Arguments: Gradio versions (default: all pinned) and the number of warm jobs (default 50).
+ * Request counts come from the client's own counter and from the server (which counts every HTTP
+ * request and websocket connection per app); a job includes downloading its image.
+ */
+public final class RequestBenchmark {
+
+  private RequestBenchmark() {}
+
+  /** Runs the benchmark and prints one table. */
+  public static void main(String[] args) throws Exception {
+    List<String> versions = new ArrayList<>();
+    int jobs = 50;
+    for (String arg : args) {
+      if (arg.matches("\\d+")) {
+        jobs = Integer.parseInt(arg);
+      } else {
+        versions.add(arg);
+      }
+    }
+    if (versions.isEmpty()) {
+      versions.addAll(GradioTestServer.versions());
+    }
+    List<String> rows = new ArrayList<>();
+    rows.add(
+        String.format(
+            "%-8s %-22s %10s %10s %14s %14s %12s",
+            "gradio", "client", "cold req", "warm req", "warm req (srv)", "cold ms", "median ms"));
+    for (String version : versions) {
+      try (GradioTestServer server = GradioTestServer.start(version)) {
+        rows.add(ours(server, jobs));
+        rows.add(official(server, jobs));
+      }
+    }
+    System.out.println();
+    System.out.println("Zero-work app /zero, " + jobs + " warm jobs per client, one at a time:");
+    rows.forEach(System.out::println);
+  }
+
+  private static String ours(GradioTestServer server, int jobs) throws Exception {
+    long srv0 = server.requestCount("zero");
+    long start = System.nanoTime();
+    long cold;
+    long coldMs;
+    List<Double> times = new ArrayList<>();
+    long warmRequests;
+    long warmServer;
+    try (GradioClient client = GradioClient.connect(server.url("zero"), GradioOptions.defaults())) {
+      job(client);
+      coldMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      cold = client.requestCount();
+      long srv1 = server.requestCount("zero");
+      long before = client.requestCount();
+      for (int i = 0; i < jobs; i++) {
+        long t = System.nanoTime();
+        job(client);
+        times.add((System.nanoTime() - t) / 1e6);
+      }
+      warmRequests = client.requestCount() - before;
+      warmServer = server.requestCount("zero") - srv1;
+      if (srv1 - srv0 != cold) {
+        System.out.printf(
+            "gradio %s: server counted %d cold requests, client %d%n",
+            server.version(), srv1 - srv0, cold);
+      }
+    }
+    return String.format(
+        "%-8s %-22s %10d %10.2f %14.2f %14d %12.1f",
+        server.version(),
+        "imagine-bot (Java)",
+        cold,
+        warmRequests / (double) jobs,
+        warmServer / (double) jobs,
+        coldMs,
+        median(times));
+  }
+
+  private static void job(GradioClient client) throws Exception {
+    Prediction p =
+        client
+            .submit("/zero", Arguments.positional("x"), JobListener.NONE)
+            .result()
+            .get(60, TimeUnit.SECONDS);
+    for (FileRef file : p.files()) {
+      client.download(file, 1 << 20);
+    }
+  }
+
+  private static String official(GradioTestServer server, int jobs) {
+    String json = new OfficialGradioClient(server).bench("zero", "/zero", "[\"x\"]", jobs);
+    return String.format(
+        "%-8s %-22s %10s %10s %14s %14s %12s",
+        server.version(),
+        "gradio_client (Python)",
+        field(json, "requests_cold"),
+        "-",
+        field(json, "requests_per_job"),
+        field(json, "cold_ms"),
+        field(json, "median_ms"));
+  }
+
+  private static String field(String json, String name) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("\"" + name + "\": ([0-9.]+)").matcher(json);
+    return m.find() ? m.group(1) : "?";
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    Collections.sort(sorted);
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+}
