@@ -27,7 +27,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -131,9 +130,7 @@ final class ConfigLoader {
 
   /** Objects merge key by key; lists and scalars from the user replace the default. */
   private static void merge(ObjectNode target, ObjectNode source) {
-    Iterator<Map.Entry<String, JsonNode>> fields = source.fields();
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> field = fields.next();
+    for (Map.Entry<String, JsonNode> field : source.properties()) {
       JsonNode existing = target.get(field.getKey());
       if (existing instanceof ObjectNode && field.getValue() instanceof ObjectNode) {
         merge((ObjectNode) existing, (ObjectNode) field.getValue());

@@ -78,7 +78,7 @@ final class ConsoleCommand implements Callable<Integer> {
       boolean interactive = System.console() != null;
       Terminal terminal = new Terminal(System.out, interactive);
       JobPrinter printer =
-          new JobPrinter(bot, settings.language(), terminal, terminal::println, out);
+          new JobPrinter(bot, settings.language(), terminal, terminal::println, out, true);
       ConsoleFrontEnd console =
           new ConsoleFrontEnd(
               bot,

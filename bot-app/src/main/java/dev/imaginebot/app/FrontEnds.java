@@ -1,15 +1,77 @@
 package dev.imaginebot.app;
 
 import dev.imaginebot.core.Bot;
+import dev.imaginebot.discord.DiscordConfig;
+import dev.imaginebot.discord.DiscordFrontEnd;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Starts the chat front-ends the settings enable; each result closes one of them. */
+/**
+ * Starts the chat front-ends the settings enable (each registers itself with the bot); each
+ * returned handle closes one of them. If one fails to start, those already started are closed and a
+ * {@link ConfigException}-style one-line error is raised.
+ */
 final class FrontEnds {
+  private static final Logger log = LoggerFactory.getLogger(FrontEnds.class);
+
   private FrontEnds() {}
 
   static List<AutoCloseable> start(Settings settings, Bot bot, Messages messages) {
     List<AutoCloseable> started = new ArrayList<>();
+    try {
+      if (settings.discord() != null) {
+        started.add(startDiscord(settings, bot));
+      }
+    } catch (RuntimeException e) {
+      closeAll(started);
+      throw e;
+    }
     return started;
+  }
+
+  private static AutoCloseable startDiscord(Settings settings, Bot bot) {
+    Settings.DiscordSettings d = settings.discord();
+    DiscordConfig config =
+        new DiscordConfig(
+            d.token(),
+            d.guildId(),
+            DiscordConfig.DISCORD_REST,
+            DiscordConfig.DISCORD_GATEWAY,
+            Clock.systemUTC(),
+            settings.core().progressInterval());
+    try {
+      DiscordFrontEnd discord = DiscordFrontEnd.start(config, bot);
+      log.info("Discord front-end started");
+      return discord;
+    } catch (RuntimeException e) {
+      log.debug("Discord failed to start", e);
+      throw new FrontEndException("Discord", RunCommand.reason(e));
+    }
+  }
+
+  private static void closeAll(List<AutoCloseable> started) {
+    for (int i = started.size() - 1; i >= 0; i--) {
+      try {
+        started.get(i).close();
+      } catch (Exception e) {
+        log.warn("Front-end did not stop cleanly", e);
+      }
+    }
+  }
+
+  /** A front-end could not start (token refused, platform unreachable); one line for the user. */
+  static final class FrontEndException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final String platform;
+    final String reason;
+
+    FrontEndException(String platform, String reason) {
+      super(platform + ": " + reason);
+      this.platform = platform;
+      this.reason = reason;
+    }
   }
 }

@@ -64,7 +64,7 @@ final class InspectCommand implements Callable<Integer> {
     }
     System.out.println();
     System.out.println(messages.text("cli.mapping"));
-    System.out.println(mapping(settings, src, messages));
+    System.out.println(mapping(settings, space, src, messages));
     return 0;
   }
 
@@ -91,8 +91,14 @@ final class InspectCommand implements Callable<Integer> {
    * Asks the core's own {@code inspect} admin command, on a throw-away in-memory database, so
    * nothing is written to the data directory.
    */
-  private static String mapping(Settings settings, String src, Messages messages) {
+  private static String mapping(Settings settings, String arg, String src, Messages messages) {
     CoreConfig c = settings.core();
+    // A Space that is no configured model is inspected as a temporary model, as generate does.
+    String alias = arg;
+    if (src.equals(arg)) {
+      c = GenerateCommand.withSpaceModel(c, src);
+      alias = GenerateCommand.SPACE_ALIAS;
+    }
     String admin = ConsoleFrontEnd.adminKey("inspect");
     Path scratch;
     try {
@@ -117,7 +123,7 @@ final class InspectCommand implements Callable<Integer> {
       CommandContext ctx =
           new CommandContext(
               user, new ChatRef(ConsoleFrontEnd.PLATFORM, "inspect", false), true, null, e -> {});
-      Reply reply = bot.handle(ctx, "inspect", src);
+      Reply reply = bot.handle(ctx, "inspect", alias);
       if (reply.kind() == Reply.Kind.ERROR) {
         return messages.text("cli.mappingUnavailable", reply.text());
       }

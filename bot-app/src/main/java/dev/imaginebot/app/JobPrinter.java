@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * Shows jobs in a terminal: every event as the status line (in the core's words), and on completion
@@ -29,6 +30,7 @@ final class JobPrinter {
   private final Terminal status;
   private final Consumer<String> paths;
   private final Path imagesDir;
+  private final boolean showButtons;
   private final Set<View> pending = new HashSet<>();
   private final List<JobEvent> finished = new ArrayList<>();
 
@@ -36,8 +38,16 @@ final class JobPrinter {
    * @param status where events go
    * @param paths receives the absolute path of each saved image
    * @param imagesDir where images are copied to
+   * @param showButtons print the buttons a finished job offers (as {@code /press} commands)
    */
-  JobPrinter(Bot bot, String language, Terminal status, Consumer<String> paths, Path imagesDir) {
+  JobPrinter(
+      Bot bot,
+      String language,
+      Terminal status,
+      Consumer<String> paths,
+      Path imagesDir,
+      boolean showButtons) {
+    this.showButtons = showButtons;
     this.bot = Objects.requireNonNull(bot, "bot == null");
     this.language = language;
     this.status = Objects.requireNonNull(status, "status == null");
@@ -100,6 +110,13 @@ final class JobPrinter {
         for (int i = 0; i < images.size(); i++) {
           paths.accept(save(event.jobId(), i + 1, images.get(i)).toString());
         }
+      }
+      if (showButtons) {
+        String buttons =
+            bot.buttons(event, language).stream()
+                .map(b -> "[" + b.label() + ": /press " + b.id() + "]")
+                .collect(Collectors.joining("  "));
+        if (!buttons.isEmpty()) status.println("  " + buttons);
       }
       done(this, event);
     }

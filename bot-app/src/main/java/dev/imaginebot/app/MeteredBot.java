@@ -1,6 +1,7 @@
 package dev.imaginebot.app;
 
 import dev.imaginebot.core.Bot;
+import dev.imaginebot.core.command.Button;
 import dev.imaginebot.core.command.CommandContext;
 import dev.imaginebot.core.command.FrontEnd;
 import dev.imaginebot.core.command.Reply;
@@ -67,6 +68,11 @@ final class MeteredBot implements Bot {
   @Override
   public String text(String language, String key, Object... args) {
     return delegate.text(language, key, args);
+  }
+
+  @Override
+  public List<Button> buttons(JobEvent event, String language) {
+    return delegate.buttons(event, language);
   }
 
   @Override

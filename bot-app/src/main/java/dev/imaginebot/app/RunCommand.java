@@ -107,6 +107,12 @@ final class RunCommand implements Callable<Integer> {
       List<AutoCloseable> frontEnds;
       try {
         frontEnds = FrontEnds.start(settings, bot, messages);
+      } catch (FrontEnds.FrontEndException e) {
+        bot.close();
+        if (ops != null) ops.close();
+        System.err.println(
+            messages.text("cli.error", messages.text("cli.frontEndFailed", e.platform, e.reason)));
+        return Main.EXIT_FAILED;
       } catch (RuntimeException e) {
         bot.close();
         if (ops != null) ops.close();
