@@ -63,7 +63,8 @@ final class ButtonHandler {
         if (id.startsWith("history:")) {
           hook.editOriginal(payload.toEdit()).complete();
         } else {
-          hook.sendMessage(payload.toCreate()).setEphemeral(reply.ephemeral()).complete();
+          // An answer to one person's press (for example a cancel) is for them only.
+          hook.sendMessage(payload.toCreate()).setEphemeral(true).complete();
         }
     }
   }

@@ -66,7 +66,7 @@ final class DiscordJobView implements JobView {
   private ReplyRef ref;
   private boolean viaChannel;
   private boolean done;
-  private String lastText;
+  private String lastShown;
   private long lastEditNanos;
   private JobEvent pending;
   private boolean flushScheduled;
@@ -134,13 +134,13 @@ final class DiscordJobView implements JobView {
       if (event instanceof JobEvent.Completed) {
         finish((JobEvent.Completed) event);
       } else {
-        deliver(Payload.text(describe(event)));
+        deliver(Payload.text(describe(event), buttons(event)));
       }
       return;
     }
     long waited = System.nanoTime() - lastEditNanos;
     long interval = services.editInterval().toNanos();
-    if (lastText != null && waited < interval) {
+    if (lastShown != null && waited < interval) {
       pending = event;
       if (!flushScheduled) {
         flushScheduled = true;
@@ -165,10 +165,12 @@ final class DiscordJobView implements JobView {
   }
 
   private void progress(JobEvent event) {
-    String text = Text.safe(describe(event), Text.CONTENT_MAX);
-    if (text.equals(lastText)) return;
-    if (deliver(Payload.text(text))) {
-      lastText = text;
+    Payload payload = Payload.text(describe(event), buttons(event));
+    StringBuilder shown = new StringBuilder(payload.content());
+    for (var b : payload.buttons()) shown.append('\n').append(b.getCustomId()).append(b.getLabel());
+    if (shown.toString().equals(lastShown)) return;
+    if (deliver(payload)) {
+      lastShown = shown.toString();
       lastEditNanos = System.nanoTime();
     }
   }
@@ -178,9 +180,8 @@ final class DiscordJobView implements JobView {
     if (images.size() > FILES_MAX) images = images.subList(0, FILES_MAX);
     long limit =
         images.isEmpty() ? ref.sizeLimit() : Math.min(ref.sizeLimit(), REQUEST_MAX / images.size());
-    String lang = language();
     for (int attempt = 0; attempt < 4; attempt++) {
-      Payload payload = result(done, images, limit, lang);
+      Payload payload = result(done, images, limit);
       try {
         deliverOrThrowTooLarge(payload);
         return;
@@ -195,18 +196,17 @@ final class DiscordJobView implements JobView {
       }
     }
     // Even quarter-size images were refused: show the result without files rather than nothing.
-    deliver(new Payload(describe(done), embed(done, List.of()), List.of(), buttons(lang)));
+    deliver(new Payload(describe(done), embed(done, List.of()), List.of(), buttons(done)));
   }
 
-  private Payload result(
-      JobEvent.Completed done, List<StoredImage> images, long limit, String lang) {
+  private Payload result(JobEvent.Completed done, List<StoredImage> images, long limit) {
     List<Payload.NamedFile> files = new ArrayList<>();
     for (int i = 0; i < images.size(); i++) {
       StoredImage image = images.get(i);
       String ext = "image/jpeg".equals(image.mimeType()) ? ".jpg" : ".png";
       files.add(new Payload.NamedFile("image-" + (i + 1) + ext, bytes(image, limit)));
     }
-    return new Payload(describe(done), embed(done, files), files, buttons(lang));
+    return new Payload(describe(done), embed(done, files), files, buttons(done));
   }
 
   private byte[] bytes(StoredImage image, long limit) {
@@ -233,21 +233,16 @@ final class DiscordJobView implements JobView {
     return embed.build();
   }
 
-  private List<net.dv8tion.jda.api.components.buttons.Button> buttons(String lang) {
-    String id = Long.toString(jobId);
-    return List.of(
-        Buttons.of("reroll:" + id, label(lang, Labels.REROLL)),
-        Buttons.of("vary:" + id, label(lang, Labels.VARY)),
-        Buttons.of("delete:" + id, label(lang, Labels.DELETE)));
+  /**
+   * The core's buttons for this state: Cancel while running, Reroll/Variations/Delete when done.
+   */
+  private List<net.dv8tion.jda.api.components.buttons.Button> buttons(JobEvent event) {
+    return Buttons.of(services.bot().buttons(event, language()));
   }
 
   private static String seconds(Duration d) {
     if (d == null) return "\u2014";
     return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
-  }
-
-  private String label(String lang, String key) {
-    return Text.safe(services.bot().text(lang, key), Text.LABEL_MAX);
   }
 
   private String describe(JobEvent event) {

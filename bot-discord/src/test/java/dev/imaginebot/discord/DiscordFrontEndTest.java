@@ -170,7 +170,10 @@ class DiscordFrontEndTest {
     JobView view = call.ctx().view();
 
     view.onEvent(new JobEvent.Accepted(job, 2, "flux"));
-    assertThat(discord.next(i.token(), "edit").content()).isEqualTo("Queued at 2");
+    Call queued = discord.next(i.token(), "edit");
+    assertThat(queued.content()).isEqualTo("Queued at 2");
+    assertThat(queued.customIds()).containsExactly("cancel:" + job);
+    assertThat(queued.labels()).containsExactly("L:button.cancel");
     view.onEvent(new JobEvent.Progress(job, 1, 4, 0.25));
     assertThat(discord.next(i.token(), "edit").content()).isEqualTo("Progress 1/4");
     view.onEvent(new JobEvent.Progress(job, 3, 4, 0.75));
@@ -249,7 +252,7 @@ class DiscordFrontEndTest {
     view.onEvent(failed(job));
     Call last = discord.next(i.token(), "edit");
     assertThat(last.content()).isEqualTo("Failed TIMEOUT x");
-    assertThat(last.customIds()).isEmpty();
+    assertThat(last.customIds()).containsExactly("rerun:" + job);
     assertThat(discord.pending(i.token())).isEmpty();
   }
 
