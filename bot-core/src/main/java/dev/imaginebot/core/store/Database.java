@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Objects;
 import javax.sql.DataSource;
@@ -23,6 +24,9 @@ public final class Database implements AutoCloseable {
 
   /** File name (without H2's {@code .mv.db}) of the default database in the data directory. */
   static final String DEFAULT_NAME = "imagine";
+
+  /** H2's error code for "database may be already in use" (ErrorCode.DATABASE_ALREADY_OPEN_1). */
+  private static final int H2_DATABASE_ALREADY_OPEN = 90020;
 
   private final HikariDataSource pool;
   private final Path dataDir;
@@ -78,6 +82,13 @@ public final class Database implements AutoCloseable {
     try {
       pool = new HikariDataSource(config);
     } catch (RuntimeException e) {
+      if (inUse(e)) {
+        throw new StoreException(
+            "database "
+                + redact(url)
+                + " is in use by another process (is the bot already running?)",
+            e);
+      }
       throw new StoreException("cannot open database " + redact(url), e);
     }
     try {
@@ -133,6 +144,16 @@ public final class Database implements AutoCloseable {
   @Override
   public void close() {
     pool.close();
+  }
+
+  /** True when H2 refused to open a file database another process has open. */
+  private static boolean inUse(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && sql.getErrorCode() == H2_DATABASE_ALREADY_OPEN) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A URL without its query/credentials part, safe to log. */

@@ -20,8 +20,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -46,7 +48,7 @@ public final class ImageStore {
   private static final Logger log = LoggerFactory.getLogger(ImageStore.class);
 
   /** Largest image accepted, in pixels: a decoded image costs 4 bytes per pixel of heap. */
-  public static final long MAX_PIXELS = 64L * 1024 * 1024;
+  public static final long MAX_PIXELS = 36_000_000L;
 
   /** Smallest longer side {@link #fit} scales down to before giving up. */
   static final int MIN_SIDE = 16;
@@ -57,10 +59,19 @@ public final class ImageStore {
   private final Path dataDir;
   private final Database db;
 
-  /** An image store in {@code dataDir}, with rows in {@code db}. */
+  /**
+   * An image store in {@code dataDir}, with rows in {@code db}. Use the database's own data
+   * directory: {@link JobStore} finds the files of a job's images there.
+   */
   public ImageStore(Path dataDir, Database db) {
     this.dataDir = Objects.requireNonNull(dataDir, "dataDir == null").toAbsolutePath().normalize();
     this.db = Objects.requireNonNull(db, "db == null");
+    if (!this.dataDir.equals(db.dataDir())) {
+      log.warn(
+          "Image store in {} but database data directory {}: job images will not be found",
+          this.dataDir,
+          db.dataDir());
+    }
   }
 
   /** Thrown for bytes that are not an image ImageIO can decode (or one too large to decode). */
@@ -198,7 +209,83 @@ public final class ImageStore {
             + ")");
   }
 
+  /**
+   * Removes images no job uses (rows and files), sparing those stored in the last {@link
+   * JobStore#ORPHAN_GRACE} since a job may be about to use them. Jobs' deletions already remove
+   * their orphans; this catches images whose job never completed.
+   *
+   * @return how many images were removed
+   */
+  public int removeOrphans() {
+    Instant graceLimit = db.clock().instant().minus(JobStore.ORPHAN_GRACE);
+    synchronized (db.imageLock) {
+      List<Path> files =
+          Sql.inTransaction(
+              db,
+              "remove orphan images",
+              c -> {
+                List<String> candidates = new ArrayList<>();
+                try (PreparedStatement ps =
+                    c.prepareStatement(
+                        "SELECT sha256 FROM images i WHERE stored_at < ? AND NOT EXISTS"
+                            + " (SELECT 1 FROM job_images ji WHERE ji.sha256 = i.sha256)")) {
+                  Sql.setTs(ps, 1, graceLimit);
+                  try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) candidates.add(rs.getString(1));
+                  }
+                }
+                List<Path> out = new ArrayList<>();
+                for (String sha : candidates) {
+                  Path file = removeIfOrphan(c, dataDir, sha, graceLimit);
+                  if (file != null) out.add(file);
+                }
+                return out;
+              });
+      deleteFiles(files);
+      if (!files.isEmpty()) log.info("Removed {} unused images", files.size());
+      return files.size();
+    }
+  }
+
   // ---- internals
+
+  /**
+   * Deletes the row of image {@code sha} if no job uses it and it was last stored before {@code
+   * graceLimit}; returns its file for deletion after commit, or null when it stays. Call holding
+   * {@link Database#imageLock}.
+   */
+  static Path removeIfOrphan(Connection c, Path dataDir, String sha, Instant graceLimit)
+      throws SQLException {
+    String mime = null;
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT mime FROM images i WHERE sha256 = ? AND stored_at < ?"
+                + " AND NOT EXISTS (SELECT 1 FROM job_images ji WHERE ji.sha256 = i.sha256)")) {
+      ps.setString(1, sha);
+      Sql.setTs(ps, 2, graceLimit);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) mime = rs.getString(1);
+      }
+    }
+    if (mime == null) return null;
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM images WHERE sha256 = ?")) {
+      ps.setString(1, sha);
+      ps.executeUpdate();
+    }
+    return ImageFiles.file(dataDir, sha, mime);
+  }
+
+  /** Deletes image files whose rows are gone. */
+  static void deleteFiles(List<Path> files) {
+    for (Path file : files) {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        // The row is gone already; a left-over file only costs space.
+        log.warn("Could not delete image file {}: {}", file, e.toString());
+      }
+    }
+  }
 
   /** Inserts the image's row unless there is one. */
   static void ensureRow(Connection c, StoredImage image, Instant now) throws SQLException {

@@ -4,8 +4,6 @@ import dev.imaginebot.core.job.ChatRef;
 import dev.imaginebot.core.job.GenerationRequest;
 import dev.imaginebot.core.job.StoredImage;
 import dev.imaginebot.core.job.UserRef;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -462,37 +460,13 @@ public final class JobStore {
                 }
                 List<Path> files = new ArrayList<>();
                 for (String sha : shas) {
-                  String mime = null;
-                  try (PreparedStatement ps =
-                      c.prepareStatement(
-                          "SELECT mime FROM images i WHERE sha256 = ? AND stored_at < ?"
-                              + " AND NOT EXISTS (SELECT 1 FROM job_images ji"
-                              + " WHERE ji.sha256 = i.sha256)")) {
-                    ps.setString(1, sha);
-                    Sql.setTs(ps, 2, graceLimit);
-                    try (ResultSet rs = ps.executeQuery()) {
-                      if (rs.next()) mime = rs.getString(1);
-                    }
-                  }
-                  if (mime == null) continue;
-                  try (PreparedStatement ps =
-                      c.prepareStatement("DELETE FROM images WHERE sha256 = ?")) {
-                    ps.setString(1, sha);
-                    ps.executeUpdate();
-                  }
-                  files.add(ImageFiles.file(db.dataDir(), sha, mime));
+                  Path file = ImageStore.removeIfOrphan(c, db.dataDir(), sha, graceLimit);
+                  if (file != null) files.add(file);
                 }
                 return files;
               });
       if (orphanFiles == null) return false;
-      for (Path file : orphanFiles) {
-        try {
-          Files.deleteIfExists(file);
-        } catch (IOException e) {
-          // The row is gone already; a left-over file only costs space.
-          log.warn("Could not delete image file {}: {}", file, e.toString());
-        }
-      }
+      ImageStore.deleteFiles(orphanFiles);
     }
     return true;
   }

@@ -1,6 +1,7 @@
 package dev.imaginebot.core.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -36,8 +37,18 @@ class CrashRecoveryTest {
         new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = in.readLine()) != null) {
-        if (line.startsWith("STORED ")) reported.add(Long.parseLong(line.substring(7).trim()));
-        else if (output.length() < 20_000) output.append(line).append('\n');
+        if (line.startsWith("STORED ")) {
+          reported.add(Long.parseLong(line.substring(7).trim()));
+        } else if (line.equals("READY")) {
+          // While the child holds the database, a second bot can't open it, and says why.
+          assertThatThrownBy(() -> Database.open(null, dir))
+              .isInstanceOf(StoreException.class)
+              .hasMessageContaining("in use by another process");
+          child.getOutputStream().write('\n');
+          child.getOutputStream().close();
+        } else if (output.length() < 20_000) {
+          output.append(line).append('\n');
+        }
       }
     }
     assertThat(child.waitFor(2, TimeUnit.MINUTES)).isTrue();

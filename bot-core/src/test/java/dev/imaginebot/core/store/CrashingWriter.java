@@ -7,12 +7,13 @@ import java.nio.file.Path;
 
 /**
  * Run in a child JVM by {@link CrashRecoveryTest}: stores jobs, reports each id once its write has
- * returned, then dies at once without closing anything, as a killed bot would.
+ * returned, says READY, waits for a line on stdin (the database stays open meanwhile), then dies at
+ * once without closing anything, as a killed bot would.
  */
 public final class CrashingWriter {
   private CrashingWriter() {}
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws java.io.IOException {
     Path dataDir = Path.of(args[0]);
     int jobs = Integer.parseInt(args[1]);
     Database db = Database.open(null, dataDir);
@@ -24,7 +25,11 @@ public final class CrashingWriter {
       store.markSubmitted(id, "space/" + i);
       System.out.println("STORED " + id);
     }
+    System.out.println("READY");
     System.out.flush();
+    new java.io.BufferedReader(
+            new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8))
+        .readLine();
     Runtime.getRuntime().halt(3);
   }
 }

@@ -310,4 +310,61 @@ class JobStoreTest {
     jobs.markSucceeded(last, 1L, List.of(image));
     assertThat(jobs.find(last).orElseThrow().images()).containsExactly(image);
   }
+
+  @Test
+  void removeOrphansCleansUpImagesNoJobEverUsed() {
+    StoredImage used = images.store(TestImages.png(3, 2, Color.RED));
+    StoredImage unused = images.store(TestImages.png(3, 2, Color.BLUE));
+    long id = jobs.create(ALICE, GUILD, "r", GenerationRequest.of("a"), "flux").id();
+    jobs.markSucceeded(id, 1L, List.of(used));
+
+    assertThat(images.removeOrphans()).isZero(); // too fresh: a job may be about to use it
+    clock.advance(JobStore.ORPHAN_GRACE.plusSeconds(1));
+    StoredImage fresh = images.store(TestImages.png(3, 2, Color.GREEN));
+
+    assertThat(images.removeOrphans()).isEqualTo(1);
+    assertThat(unused.file()).doesNotExist();
+    assertThat(images.find(unused.sha256())).isEmpty();
+    assertThat(images.find(used.sha256())).contains(used);
+    assertThat(images.find(fresh.sha256())).contains(fresh);
+  }
+
+  @Test
+  void concurrentWritersDoNotTripOverEachOther() throws Exception {
+    byte[] png = TestImages.png(10, 10, Color.WHITE);
+    SettingsStore settings = new SettingsStore(db);
+    int threads = 4;
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+      List<java.util.concurrent.Future<StoredImage>> futures = new java.util.ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int n = t;
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  settings.put("global", "model", "m" + n);
+                  StoredImage image = images.store(png);
+                  long id = jobs.create(ALICE, GUILD, "r", GenerationRequest.of("p" + n), "f").id();
+                  jobs.markSucceeded(id, (long) n, List.of(image));
+                  return image;
+                }));
+      }
+      start.countDown();
+      StoredImage first = futures.get(0).get(1, java.util.concurrent.TimeUnit.MINUTES);
+      for (java.util.concurrent.Future<StoredImage> f : futures) {
+        assertThat(f.get(1, java.util.concurrent.TimeUnit.MINUTES)).isEqualTo(first);
+      }
+      assertThat(jobs.stats(ALICE.key()).images()).isEqualTo(threads);
+      assertThat(settings.get("global", "model"))
+          .hasValueSatisfying(v -> assertThat(v).startsWith("m"));
+      try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dir.resolve("images"))) {
+        assertThat(files.filter(java.nio.file.Files::isRegularFile)).hasSize(1);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }
