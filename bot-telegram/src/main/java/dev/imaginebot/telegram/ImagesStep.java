@@ -160,8 +160,7 @@ final class ImagesStep extends Step {
                   .chatId(chatId)
                   .photo(upload.inputFile())
                   .caption(caption)
-                  .replyToMessageId(replyTo)
-                  .allowSendingWithoutReply(replyTo == null ? null : true)
+                  .replyParameters(Steps.replyTo(replyTo))
                   .build());
       sent.accept(m.getMessageId());
       return List.of();
@@ -200,8 +199,7 @@ final class ImagesStep extends Step {
               SendMediaGroup.builder()
                   .chatId(chatId)
                   .medias(media)
-                  .replyToMessageId(replyTo)
-                  .allowSendingWithoutReply(replyTo == null ? null : true)
+                  .replyParameters(Steps.replyTo(replyTo))
                   .build());
       for (Message m : messages) sent.accept(m.getMessageId());
       return List.of();
@@ -243,8 +241,7 @@ final class ImagesStep extends Step {
                   .chatId(chatId)
                   .document(upload.inputFile())
                   .caption(caption)
-                  .replyToMessageId(replyTo)
-                  .allowSendingWithoutReply(replyTo == null ? null : true)
+                  .replyParameters(Steps.replyTo(replyTo))
                   .build());
       sent.accept(m.getMessageId());
       return List.of();

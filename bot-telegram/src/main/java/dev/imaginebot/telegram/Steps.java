@@ -5,12 +5,19 @@ import java.util.concurrent.CompletableFuture;
 import org.telegram.telegrambots.meta.api.methods.send.SendChatAction;
 import org.telegram.telegrambots.meta.api.methods.send.SendMessage;
 import org.telegram.telegrambots.meta.api.methods.updatingmessages.DeleteMessage;
+import org.telegram.telegrambots.meta.api.objects.ReplyParameters;
 import org.telegram.telegrambots.meta.api.objects.message.Message;
 import org.telegram.telegrambots.meta.api.objects.replykeyboard.InlineKeyboardMarkup;
 
 /** The simple outbox steps: send a text message, delete one, show a chat action. */
 final class Steps {
   private Steps() {}
+
+  /** Reply to a message if it is still there; send anyway if it is gone. */
+  static ReplyParameters replyTo(Integer messageId) {
+    if (messageId == null) return null;
+    return ReplyParameters.builder().messageId(messageId).allowSendingWithoutReply(true).build();
+  }
 
   /** Sends a text message; {@code sent} completes with its id, or exceptionally. */
   static Step sendMessage(
@@ -27,8 +34,7 @@ final class Steps {
                 SendMessage.builder()
                     .chatId(chatId)
                     .text(Texts.message(text))
-                    .replyToMessageId(replyTo)
-                    .allowSendingWithoutReply(replyTo == null ? null : true)
+                    .replyParameters(Steps.replyTo(replyTo))
                     .replyMarkup(markup)
                     .build());
         sent.complete(m.getMessageId());

@@ -19,8 +19,10 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import okhttp3.Call;
 import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
+import okhttp3.Request;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telegram.telegrambots.client.okhttp.OkHttpTelegramClient;
@@ -62,6 +64,8 @@ public final class TelegramFrontEnd implements FrontEnd, AutoCloseable {
   private final String botUsername;
   private final long botId;
   private TelegramBotsLongPollingApplication polling;
+  private UpdateRouter router;
+  private volatile boolean closing;
 
   private TelegramFrontEnd(TelegramConfig config, Bot bot) {
     this.config = config;
@@ -152,9 +156,11 @@ public final class TelegramFrontEnd implements FrontEnd, AutoCloseable {
     }
     publishMenu(commands.values());
     bot.register(this);
-    UpdateRouter router = new UpdateRouter(env, commands, botUsername, botId);
+    router = new UpdateRouter(env, commands, botUsername, botId);
+    OkHttpClient pollingHttp = new QuietPollingClient(http.newBuilder(), () -> closing);
     polling =
-        new TelegramBotsLongPollingApplication(ObjectMapper::new, () -> http, () -> pollThread);
+        new TelegramBotsLongPollingApplication(
+            ObjectMapper::new, () -> pollingHttp, () -> pollThread);
     int timeout = (int) Math.max(1, config.pollTimeout().toSeconds());
     TelegramUrl url = telegramUrl(config);
     try {
@@ -215,18 +221,25 @@ public final class TelegramFrontEnd implements FrontEnd, AutoCloseable {
   @Override
   public void close() {
     if (polling != null) {
+      router.stop();
       try {
         polling.close();
       } catch (Exception e) {
         log.warn("Telegram long polling did not stop cleanly: {}", e.toString());
       }
     }
-    // A held getUpdates would otherwise keep its connection until the poll timeout.
-    http.dispatcher().cancelAll();
-    pollThread.shutdownNow();
+    // Cut the getUpdates the server is holding (else close waits up to pollTimeout); the
+    // polling client turns the cancellation into an empty answer. Updates it had not confirmed
+    // come again on the next run.
+    closing = true;
+    for (Call call : http.dispatcher().runningCalls()) {
+      if (isGetUpdates(call.request())) call.cancel();
+    }
+    pollThread.shutdown();
     workers.shutdown();
     outboxThreads.shutdown();
     try {
+      pollThread.awaitTermination(1, TimeUnit.SECONDS);
       long deadline = System.nanoTime() + FLUSH_TIMEOUT.toNanos();
       workers.awaitTermination(FLUSH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       outboxThreads.awaitTermination(
@@ -238,6 +251,11 @@ public final class TelegramFrontEnd implements FrontEnd, AutoCloseable {
     outboxThreads.shutdownNow();
     http.dispatcher().executorService().shutdown();
     http.connectionPool().evictAll();
+  }
+
+  private static boolean isGetUpdates(Request request) {
+    List<String> segments = request.url().pathSegments();
+    return segments.get(segments.size() - 1).equalsIgnoreCase("getUpdates");
   }
 
   private static TelegramUrl telegramUrl(TelegramConfig config) {

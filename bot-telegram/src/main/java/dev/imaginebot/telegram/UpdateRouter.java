@@ -26,6 +26,7 @@ final class UpdateRouter implements LongPollingUpdateConsumer {
   private final ButtonPress buttons = new ButtonPress();
   private final String botUsername;
   private final long botId;
+  private volatile boolean stopped;
 
   UpdateRouter(Env env, Map<String, CommandHandler> commands, String botUsername, long botId) {
     this.env = env;
@@ -35,8 +36,19 @@ final class UpdateRouter implements LongPollingUpdateConsumer {
     this.botId = botId;
   }
 
+  /** From now on updates are dropped (the front-end is closing). */
+  void stop() {
+    stopped = true;
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
   @Override
   public void consume(List<Update> updates) {
+    if (stopped) return;
     for (Update update : updates) {
       try {
         workers.execute(() -> route(update));

@@ -514,10 +514,11 @@ final class FakeTelegramBotApi implements AutoCloseable {
     return null;
   }
 
-  private static Integer replyTo(JsonNode p) {
+  private Integer replyTo(JsonNode p) {
     if (p.hasNonNull("reply_to_message_id")) return p.path("reply_to_message_id").asInt();
     JsonNode params = p.get("reply_parameters");
-    if (params != null && params.isTextual()) params = null;
+    // JSON bodies carry an object; multipart bodies carry it as a JSON string.
+    if (params != null && params.isTextual()) params = jsonOrNull(params.asText());
     if (params != null && params.hasNonNull("message_id")) return params.path("message_id").asInt();
     return null;
   }
