@@ -7,6 +7,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,13 +22,25 @@ class CrashRecoveryTest {
   @Test
   void jobsWrittenBeforeAHardKillAreAllThere() throws IOException, InterruptedException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Path data = dir.resolve("data");
+    Path logback = dir.resolve("logback.xml");
+    Files.writeString(
+        logback,
+        "<configuration><appender name=\"err\" class=\"ch.qos.logback.core.ConsoleAppender\">"
+            + "<target>System.err</target><encoder><pattern>%level %logger %msg%n</pattern>"
+            + "</encoder></appender><root level=\"WARN\"><appender-ref ref=\"err\"/></root>"
+            + "</configuration>");
     Process child =
         new ProcessBuilder(
                 java.toString(),
+                // A short-lived child: skip the optimizing compiler, start fast.
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
                 "-cp",
                 System.getProperty("java.class.path"),
+                "-Dlogback.configurationFile=" + logback,
                 CrashingWriter.class.getName(),
-                dir.toString(),
+                data.toString(),
                 "20")
             .redirectErrorStream(true)
             .start();
@@ -41,7 +54,7 @@ class CrashRecoveryTest {
           reported.add(Long.parseLong(line.substring(7).trim()));
         } else if (line.equals("READY")) {
           // While the child holds the database, a second bot can't open it, and says why.
-          assertThatThrownBy(() -> Database.open(null, dir))
+          assertThatThrownBy(() -> Database.open(null, data))
               .isInstanceOf(StoreException.class)
               .hasMessageContaining("in use by another process");
           child.getOutputStream().write('\n');
@@ -55,7 +68,7 @@ class CrashRecoveryTest {
     assertThat(child.exitValue()).as(output.toString()).isEqualTo(3);
     assertThat(reported).as(output.toString()).hasSize(20);
 
-    try (Database db = Database.open(null, dir)) {
+    try (Database db = Database.open(null, data)) {
       List<JobRecord> unfinished = new JobStore(db).unfinished();
       assertThat(unfinished).extracting(JobRecord::id).containsExactlyElementsOf(reported);
       assertThat(unfinished).allSatisfy(j -> assertThat(j.state()).isEqualTo(JobState.SUBMITTED));
