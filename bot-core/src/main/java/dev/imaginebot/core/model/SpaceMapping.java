@@ -202,6 +202,12 @@ public record SpaceMapping(
     return value instanceof Number n ? n.doubleValue() : fallback;
   }
 
+  private static String fmt(Double d) {
+    if (d == null) return "";
+    if (d == Math.rint(d) && Math.abs(d) < 1e15) return Long.toString(d.longValue());
+    return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+  }
+
   /** A human-readable description for admins, one parameter per line. */
   public String describe() {
     StringBuilder out = new StringBuilder("endpoint ").append(endpoint);
@@ -221,8 +227,8 @@ public record SpaceMapping(
         out.append(" = default ").append(p.defaultValue());
       }
       if (p.minimum() != null || p.maximum() != null) {
-        out.append(" [").append(p.minimum()).append("..").append(p.maximum());
-        if (p.step() != null) out.append(" step ").append(p.step());
+        out.append(" [").append(fmt(p.minimum())).append("..").append(fmt(p.maximum()));
+        if (p.step() != null) out.append(" step ").append(fmt(p.step()));
         out.append(']');
       }
       if (!p.choices().isEmpty()) out.append(" choices ").append(p.choices());

@@ -40,6 +40,18 @@ public final class RequestParser {
   public ParseResult parse(String text, Collection<String> models) {
     Objects.requireNonNull(models, "models == null");
     List<String> tokens = tokenize(text == null ? "" : text);
+    String trailingModel = null;
+    if (tokens.size() > 1) {
+      // The last word may name a model even after a --no list: "a cat --no fog mj".
+      String last = tokens.get(tokens.size() - 1);
+      String before = tokens.get(tokens.size() - 2).toLowerCase(Locale.ROOT);
+      boolean isFlagValue = isFlag(before) && !before.equals("--no");
+      String found = isFlagValue || isFlag(last) ? null : findModel(last, models);
+      if (found != null) {
+        trailingModel = found;
+        tokens = new ArrayList<>(tokens.subList(0, tokens.size() - 1));
+      }
+    }
     List<String> promptWords = new ArrayList<>();
     List<String> negative = null;
     String model = null;
@@ -144,13 +156,7 @@ public final class RequestParser {
       if (w.startsWith("\u0000no:")) negatives.add(w.substring(4));
       else words.add(w);
     }
-    if (model == null && words.size() > 1) {
-      String last = findModel(words.get(words.size() - 1), models);
-      if (last != null) {
-        model = last;
-        words.remove(words.size() - 1);
-      }
-    }
+    if (model == null) model = trailingModel;
     if (aspect != null && width != null) {
       return ParseResult.error(ErrorCode.BAD_FLAG, "parse.flag.conflict", "--ar", "--size");
     }
