@@ -9,9 +9,10 @@ import org.telegram.telegrambots.meta.api.objects.message.MaybeInaccessibleMessa
 
 /**
  * An inline button press: {@code bot.press} with the button's data, then {@code
- * answerCallbackQuery} (an error shows as an alert). Buttons that start a job (Reroll, Variations,
- * Re-run) get a new status message first, so the new job can name it; Delete removes the status
- * message and the images sent with it; a history page replaces the message it was on.
+ * answerCallbackQuery} (an error shows as an alert, a short confirmation as a toast). Buttons that
+ * start a job (Reroll, Variations, Re-run) get a new status message first, so the new job can name
+ * it; Delete removes the status message and the images sent with it; a history page replaces the
+ * message it was on.
  */
 final class ButtonPress {
   private static final Logger log = LoggerFactory.getLogger(ButtonPress.class);
@@ -99,7 +100,7 @@ final class ButtonPress {
       case MESSAGE:
         if (data.startsWith("history:")) {
           env.renderInto(chatId, messageId, reply);
-        } else {
+        } else if (reply.text().length() > Texts.ALERT_LIMIT || !reply.buttons().isEmpty()) {
           env.render(chatId, messageId, reply);
         }
         break;
@@ -128,6 +129,13 @@ final class ButtonPress {
         AnswerCallbackQuery.builder().callbackQueryId(query.getId());
     if (reply != null && reply.kind() == Reply.Kind.ERROR) {
       answer.text(Texts.alert(reply.text())).showAlert(true);
+    } else if (reply != null
+        && reply.kind() == Reply.Kind.MESSAGE
+        && !reply.text().isBlank()
+        && reply.text().length() <= Texts.ALERT_LIMIT
+        && reply.buttons().isEmpty()) {
+      // A short confirmation ("Cancelled job #3") shows as a toast, not as a new message.
+      answer.text(reply.text());
     }
     try {
       env.api.call(answer.build());

@@ -4,19 +4,16 @@ import dev.imaginebot.core.Bot;
 import dev.imaginebot.core.job.ErrorCode;
 import dev.imaginebot.core.job.JobEvent;
 import dev.imaginebot.core.job.JobView;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.telegram.telegrambots.meta.api.objects.replykeyboard.InlineKeyboardMarkup;
-import org.telegram.telegrambots.meta.api.objects.replykeyboard.buttons.InlineKeyboardButton;
-import org.telegram.telegrambots.meta.api.objects.replykeyboard.buttons.InlineKeyboardRow;
 
 /**
  * Shows one job in a Telegram chat by editing its status message: queue position, waking Space,
- * Space queue, progress; then the images (photo, album or documents) with the "upload_photo"
- * action, and the status message's final text with Reroll / Variations / Delete buttons (an album
- * cannot carry a keyboard). All calls go through the chat's {@link Outbox}, so {@link #onEvent}
- * never blocks the core.
+ * Space queue, progress (with the core's Cancel button); then the images (photo, album or
+ * documents) with the "upload_photo" action, and the status message's final text with Reroll /
+ * Variations / Delete buttons (an album cannot carry a keyboard). All calls go through the chat's
+ * {@link Outbox}, so {@link #onEvent} never blocks the core.
  */
 final class TelegramJobView implements JobView {
   private final long chatId;
@@ -104,30 +101,17 @@ final class TelegramJobView implements JobView {
               failure -> imagesLost(c.jobId(), failure)));
       outbox.submit(chatId, new EditStep(chatId, statusMessage, text, keyboardFor(c), false));
     } else if (event.terminal()) {
-      outbox.submit(chatId, new EditStep(chatId, statusMessage, text, null, false));
+      outbox.submit(chatId, new EditStep(chatId, statusMessage, text, keyboardFor(event), false));
     } else {
       if (text.equals(lastText)) return;
-      outbox.submit(chatId, new EditStep(chatId, statusMessage, text, null, true));
+      outbox.submit(chatId, new EditStep(chatId, statusMessage, text, keyboardFor(event), true));
     }
     lastText = text;
   }
 
+  /** The core's buttons for this state: Cancel while running, Reroll/Variations/Delete, Re-run. */
   private InlineKeyboardMarkup keyboardFor(JobEvent event) {
-    if (!(event instanceof JobEvent.Completed)) return null;
-    long job = event.jobId();
-    return new InlineKeyboardMarkup(
-        List.of(
-            new InlineKeyboardRow(
-                button("button.reroll", "reroll:" + job),
-                button("button.vary", "vary:" + job),
-                button("button.delete", "delete:" + job))));
-  }
-
-  private InlineKeyboardButton button(String labelKey, String data) {
-    return InlineKeyboardButton.builder()
-        .text(bot.text(language, labelKey))
-        .callbackData(data)
-        .build();
+    return Env.keyboard(bot.buttons(event, language));
   }
 
   private void imagesLost(long jobId, ApiFailure failure) {

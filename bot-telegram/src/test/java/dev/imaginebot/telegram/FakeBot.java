@@ -110,6 +110,10 @@ final class FakeBot implements Bot {
           mine || ctx.platformAdmin()
               ? Reply.deleteMessage()
               : Reply.error("Only the person who asked can delete it.");
+    } else if (buttonId.startsWith("cancel:")) {
+      long id = Long.parseLong(buttonId.substring("cancel:".length()));
+      jobs.get(id).ctx().view().onEvent(new JobEvent.Cancelled(id));
+      reply = Reply.message("Cancelled job #" + id + ".");
     } else if (buttonId.startsWith("history:")) {
       reply =
           Reply.message(

@@ -239,6 +239,25 @@ class TelegramFrontEndTest {
   }
 
   @Test
+  void cancelButtonWhileRunningAnswersWithAToastAndClearsTheButtons() throws Exception {
+    api.send(USER, USER, "/imagine a cat");
+    FakeBot.Call call = bot.awaitCall();
+    ChatMessage status = onlyBotMessage(USER);
+    step(call.ctx().view(), new JobEvent.Progress(1, 1, 4, 0.25), status, "progress 1/4");
+    assertThat(status.buttonData()).containsExactly("cancel:1");
+    assertThat(status.buttonLabels()).containsExactly("button.cancel");
+
+    String press = api.press(USER, USER, status.id, "cancel:1");
+
+    CallbackAnswer answer = api.awaitAnswer(press);
+    assertThat(answer.showAlert()).isFalse();
+    assertThat(answer.text()).isEqualTo("Cancelled job #1.");
+    await().atMost(WAIT).until(() -> status.text().equals("cancelled"));
+    assertThat(status.buttonData()).isEmpty();
+    assertThat(api.botMessages(USER)).hasSize(1);
+  }
+
+  @Test
   void deleteButtonRemovesTheStatusMessageAndTheAlbum() throws Exception {
     ChatMessage status = completedJob(USER, USER);
     String press = api.press(USER, USER, status.id, "delete:1");
