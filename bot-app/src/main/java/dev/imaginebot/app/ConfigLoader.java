@@ -109,7 +109,7 @@ final class ConfigLoader {
       mapper.readValue(yaml.isBlank() ? "{}" : yaml, AppConfig.class);
       user = mapper.readTree(yaml);
     } catch (JacksonException e) {
-      throw translate(e, source);
+      throw translate(e, source, yaml);
     }
     ObjectNode merged = defaultsTree();
     if (user != null && !user.isMissingNode() && !user.isNull()) {
@@ -145,7 +145,7 @@ final class ConfigLoader {
     try {
       c = mapper.treeToValue(tree, AppConfig.class);
     } catch (JacksonException e) {
-      throw translate(e, source);
+      throw translate(e, source, null);
     }
     String language = language(c.language());
     Path dataDir = Path.of(require(c.dataDir(), "data-dir"));
@@ -383,9 +383,15 @@ final class ConfigLoader {
   }
 
   /** One line for a Jackson problem: the key path, the line, and what was expected. */
-  static ConfigException translate(JacksonException e, String source) {
+  static ConfigException translate(JacksonException e, String source, String yaml) {
     JsonLocation where = e.getLocation();
     int line = where == null ? -1 : where.getLineNr();
+    if (e instanceof JsonMappingException && yaml != null) {
+      // Records are built after their whole mapping is read, so Jackson reports the mapping's
+      // end; find the key's own line instead.
+      int found = lineOf(yaml, (JsonMappingException) e);
+      if (found > 0) line = found;
+    }
     if (e instanceof UnrecognizedPropertyException) {
       UnrecognizedPropertyException u = (UnrecognizedPropertyException) e;
       String known =
@@ -417,6 +423,29 @@ final class ConfigLoader {
     int newline = problem == null ? -1 : problem.indexOf('\n');
     if (newline >= 0) problem = problem.substring(0, newline);
     return new ConfigException("config.syntax", source, line, problem);
+  }
+
+  /** The 1-based line of the key the exception's path ends in, or -1. */
+  static int lineOf(String yaml, JsonMappingException e) {
+    String[] lines = yaml.split("\n", -1);
+    int from = 0;
+    int found = -1;
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      if (ref.getFieldName() == null) continue;
+      Pattern key =
+          Pattern.compile(
+              "^\\s*(?:-\\s+)?[\"']?" + Pattern.quote(ref.getFieldName()) + "[\"']?\\s*:.*");
+      found = -1;
+      for (int i = from; i < lines.length; i++) {
+        if (key.matcher(lines[i]).matches()) {
+          found = i;
+          break;
+        }
+      }
+      if (found < 0) return -1;
+      from = found + 1;
+    }
+    return found < 0 ? -1 : found + 1;
   }
 
   private static String path(JsonMappingException e) {

@@ -1,0 +1,261 @@
+package dev.imaginebot.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.imaginebot.core.CoreConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  private final Map<String, String> env = new HashMap<>();
+  private final ConfigLoader loader = new ConfigLoader(env::get, "en");
+  private final Messages en = Messages.forLanguage("en");
+
+  @TempDir Path dir;
+
+  private String error(String yaml) {
+    Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> load(yaml));
+    assertThat(thrown).isInstanceOf(ConfigException.class);
+    String text = ((ConfigException) thrown).render(en);
+    assertThat(text).doesNotContain("\n");
+    return text;
+  }
+
+  private Settings load(String yaml) {
+    return loader.loadString(yaml, "config.yml");
+  }
+
+  @Test
+  void builtInDefaultsNeedNoTokenAndKnowTheSeedSpaces() {
+    Settings s = loader.loadDefaults();
+    assertThat(s.discord()).isNull();
+    assertThat(s.telegram()).isNull();
+    assertThat(s.anyFrontEnd()).isFalse();
+    CoreConfig core = s.core();
+    assertThat(core.dataDir()).isEqualTo(Path.of("./data"));
+    assertThat(core.jdbcUrl()).isNull();
+    assertThat(core.defaultModel()).isEqualTo("flux");
+    assertThat(core.models())
+        .extracting(m -> m.alias() + "=" + m.backends().get(0).space())
+        .contains("flux=black-forest-labs/FLUX.1-schnell", "mj=mukaist/Midjourney");
+    assertThat(core.gradio().hfToken()).isNull();
+    assertThat(core.gradio().hubUrl()).isEqualTo("https://huggingface.co");
+    assertThat(core.limits()).isEqualTo(new CoreConfig.Limits(1, 5, 8, 1000, 25L * 1024 * 1024));
+    assertThat(core.progressInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(s.httpPort()).isZero();
+  }
+
+  @Test
+  void tokensInTheEnvironmentEnableTheirFrontEnds() {
+    env.put("DISCORD_TOKEN", "discord-secret-value");
+    env.put("HF_TOKEN", "hf_abcdefghijklmnopqrstuvwxyz");
+    Settings s = loader.loadDefaults();
+    assertThat(s.discord().token()).isEqualTo("discord-secret-value");
+    assertThat(s.telegram()).isNull();
+    assertThat(s.core().gradio().hfToken()).isEqualTo("hf_abcdefghijklmnopqrstuvwxyz");
+    assertThat(s.toString()).doesNotContain("discord-secret-value").doesNotContain("hf_abc");
+  }
+
+  @Test
+  void aDisabledFrontEndStaysOffEvenWithAToken() {
+    env.put("TELEGRAM_TOKEN", "123456:telegram-secret");
+    assertThat(load("telegram:\n  enabled: false\n").telegram()).isNull();
+  }
+
+  @Test
+  void customVariableNamesAndSecretFilesResolve() throws Exception {
+    Path secret = dir.resolve("tg.secret");
+    Files.writeString(secret, "  123456:from-a-file\n");
+    env.put("MY_DISCORD", "from-env");
+    Settings s =
+        load(
+            "discord:\n  token: ${MY_DISCORD}\n  guild-id: \"42\"\n"
+                + "telegram:\n  token: file:"
+                + secret
+                + "\n");
+    assertThat(s.discord().token()).isEqualTo("from-env");
+    assertThat(s.discord().guildId()).isEqualTo("42");
+    assertThat(s.telegram().token()).isEqualTo("123456:from-a-file");
+  }
+
+  @Test
+  void anEnabledFrontEndWithoutTokenNamesTheVariableAndTheFix() {
+    assertThat(error("discord:\n  enabled: true\n  token: ${BOT_TOKEN}\n"))
+        .contains("discord is enabled")
+        .contains("BOT_TOKEN")
+        .contains("discord.enabled: false");
+  }
+
+  @Test
+  void aLiteralTokenIsRefusedWithoutEchoingIt() {
+    assertThat(error("telegram:\n  token: 123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n"))
+        .contains("'telegram.token'")
+        .contains("${TELEGRAM_TOKEN}")
+        .doesNotContain("AAAA");
+  }
+
+  @Test
+  void aMissingSecretFileNamesKeyAndPath() {
+    assertThat(error("hugging-face:\n  token: file:/no/such/secret\n"))
+        .contains("'hugging-face.token'")
+        .contains("/no/such/secret");
+  }
+
+  @Test
+  void anUnknownKeyNamesItsPathLineAndTheKnownKeys() {
+    assertThat(error("limits:\n  global-running: 4\n  per-user-runing: 2\n"))
+        .contains("config.yml line 3")
+        .contains("'limits.per-user-runing'")
+        .contains("per-user-running");
+  }
+
+  @Test
+  void anUnknownKeyInsideAModelNamesItsIndex() {
+    assertThat(error("models:\n  - alias: a\n    spcae: x/y\n"))
+        .contains("'models[0].spcae'")
+        .contains("space");
+  }
+
+  @Test
+  void aBadNumberNamesKeyValueAndExpectation() {
+    assertThat(error("limits:\n  global-running: lots\n"))
+        .contains("'limits.global-running'")
+        .contains("'lots'")
+        .contains("whole number");
+  }
+
+  @Test
+  void aBadDurationSaysHowToWriteOne() {
+    assertThat(error("timeouts:\n  job: soon\n")).contains("'timeouts.job'").contains("30s");
+  }
+
+  @Test
+  void zeroIsNotALimit() {
+    assertThat(error("limits:\n  per-user-waiting: 0\n"))
+        .contains("'limits.per-user-waiting'")
+        .contains("greater than zero");
+  }
+
+  @Test
+  void brokenYamlNamesTheLine() {
+    assertThat(error("limits:\n  global-running: 4\n bad-indent: [\n")).contains("line");
+  }
+
+  @Test
+  void unitsAreUnderstood() {
+    Settings s =
+        load(
+            "limits:\n  max-image-bytes: 10MB\nprogress-interval: 500ms\n"
+                + "timeouts:\n  job: 2m\n  heartbeat: PT45S\n  shutdown: 1h\n");
+    assertThat(s.core().limits().maxImageBytes()).isEqualTo(10L * 1024 * 1024);
+    assertThat(s.core().progressInterval()).isEqualTo(Duration.ofMillis(500));
+    assertThat(s.core().gradio().jobTimeout()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(s.core().gradio().heartbeatTimeout()).isEqualTo(Duration.ofSeconds(45));
+    assertThat(s.shutdownTimeout()).isEqualTo(Duration.ofHours(1));
+  }
+
+  @Test
+  void modelsMapToTheCoreWithBackendsFixedValuesAndRenames() {
+    Settings s =
+        load(
+            "default-model: sdxl\n"
+                + "limits:\n  per-backend: 3\n"
+                + "models:\n"
+                + "  - alias: sdxl\n"
+                + "    name: SDXL\n"
+                + "    backends:\n"
+                + "      - space: owner/sdxl\n"
+                + "        endpoint: generate\n"
+                + "        fixed: {scheduler: Euler}\n"
+                + "        renames: {steps: n_steps}\n"
+                + "      - space: https://mirror.example/sdxl\n"
+                + "        concurrency: 1\n"
+                + "  - alias: quick\n"
+                + "    space: owner/quick\n");
+    CoreConfig core = s.core();
+    assertThat(core.defaultModel()).isEqualTo("sdxl");
+    CoreConfig.ModelConfig sdxl = core.models().get(0);
+    assertThat(sdxl.displayName()).isEqualTo("SDXL");
+    assertThat(sdxl.backends())
+        .containsExactly(
+            new CoreConfig.BackendConfig(
+                "owner/sdxl",
+                "/generate",
+                Map.of("scheduler", "Euler"),
+                Map.of("steps", "n_steps"),
+                3),
+            new CoreConfig.BackendConfig(
+                "https://mirror.example/sdxl", null, Map.of(), Map.of(), 1));
+    assertThat(core.models().get(1).displayName()).isEqualTo("quick");
+  }
+
+  @Test
+  void theDefaultModelMustBeListed() {
+    assertThat(error("default-model: nope\n"))
+        .contains("'default-model'")
+        .contains("nope")
+        .contains("flux");
+  }
+
+  @Test
+  void aliasesAreUniqueAndLowerCase() {
+    assertThat(error("models:\n  - alias: a\n    space: x/a\n  - alias: a\n    space: x/b\n"))
+        .contains("'a'")
+        .contains("twice");
+    assertThat(error("models:\n  - alias: Big Model\n    space: x/a\n"))
+        .contains("models[0].alias");
+  }
+
+  @Test
+  void adminsAndLanguageAreChecked() {
+    Settings s = load("admins: [discord:123, telegram:42]\nlanguage: zh\n");
+    assertThat(s.core().admins()).containsExactlyInAnyOrder("discord:123", "telegram:42");
+    assertThat(s.language()).isEqualTo("zh-CN");
+    assertThat(s.core().defaultLanguage()).isEqualTo("zh-CN");
+    assertThat(error("admins: [bob]\n")).contains("'bob'").contains("discord:<user id>");
+    assertThat(error("language: fr\n")).contains("'language'").contains("zh-CN");
+  }
+
+  @Test
+  void theLanguageDefaultsToTheSystemLocale() {
+    assertThat(new ConfigLoader(env::get, "zh-CN").loadDefaults().language()).isEqualTo("zh-CN");
+  }
+
+  @Test
+  void theDocumentedExampleLoads() {
+    env.put("DISCORD_TOKEN", "discord-token-value");
+    env.put("TELEGRAM_TOKEN", "12345:telegram-token-value");
+    Settings s = loader.load(Path.of("..", "config.example.yml"));
+    assertThat(s.discord()).isNotNull();
+    assertThat(s.telegram()).isNotNull();
+    assertThat(s.core().models()).extracting(CoreConfig.ModelConfig::alias).contains("flux", "mj");
+  }
+
+  @Test
+  void aMissingFileIsOneLine() {
+    assertThatThrownBy(() -> loader.load(dir.resolve("absent.yml")))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e -> assertThat(e.render(en)).contains("absent.yml").contains("not found"));
+  }
+
+  @Test
+  void chineseMessagesExistForEveryEnglishOne() throws Exception {
+    java.util.Properties english = new java.util.Properties();
+    java.util.Properties chinese = new java.util.Properties();
+    try (var in = Messages.class.getResourceAsStream("messages.properties");
+        var zh = Messages.class.getResourceAsStream("messages_zh_CN.properties")) {
+      english.load(new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8));
+      chinese.load(new java.io.InputStreamReader(zh, java.nio.charset.StandardCharsets.UTF_8));
+    }
+    assertThat(chinese.keySet()).isEqualTo(english.keySet());
+    assertThat(Messages.forLanguage("zh-CN").text("config.missing", "data-dir"))
+        .isEqualTo("必须设置“data-dir”；参见 config.example.yml");
+  }
+}
