@@ -182,6 +182,12 @@ final class DiscordJobView implements JobView {
         images.isEmpty() ? ref.sizeLimit() : Math.min(ref.sizeLimit(), REQUEST_MAX / images.size());
     for (int attempt = 0; attempt < 4; attempt++) {
       Payload payload = result(done, images, limit);
+      log.debug(
+          "job {}: {} image(s), {} bytes, limit {} per file",
+          jobId,
+          images.size(),
+          payload.fileBytes(),
+          limit);
       try {
         deliverOrThrowTooLarge(payload);
         return;

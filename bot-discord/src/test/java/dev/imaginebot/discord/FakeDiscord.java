@@ -112,6 +112,17 @@ final class FakeDiscord implements AutoCloseable {
 
   private record Injection(Predicate<Call> when, MockResponse response) {}
 
+  private record Action(Predicate<Call> when, Runnable action) {}
+
+  private final ConcurrentLinkedQueue<Action> actions = new ConcurrentLinkedQueue<>();
+
+  /**
+   * Runs {@code action} once, when the next call matching {@code when} arrives, before answering.
+   */
+  void onNext(Predicate<Call> when, Runnable action) {
+    actions.add(new Action(when, action));
+  }
+
   private static final Pattern CALLBACK = Pattern.compile("interactions/(\\d+)/([^/]+)/callback");
   private static final Pattern WEBHOOK =
       Pattern.compile("webhooks/(\\d+)/([^/?]+)(?:/messages/([^/?]+))?");
@@ -187,10 +198,10 @@ final class FakeDiscord implements AutoCloseable {
     return new Interaction(id, token, message.getLong("channel_id"));
   }
 
-  /** The next call made with this interaction token (or {@link #CHANNEL_KEY}), waiting 10 s. */
+  /** The next call made with this interaction token (or {@link #CHANNEL_KEY}), waiting 30 s. */
   Call next(String key) {
     try {
-      Call call = queue(key).poll(10, TimeUnit.SECONDS);
+      Call call = queue(key).poll(30, TimeUnit.SECONDS);
       assertThat(call).as("a call for %s", key).isNotNull();
       return call;
     } catch (InterruptedException e) {
@@ -548,6 +559,9 @@ final class FakeDiscord implements AutoCloseable {
     String route = path.substring("/api/v10/".length());
     String method = request.getMethod();
     Call call = record(request, method, route);
+    for (Action a : actions) {
+      if (a.when().test(call) && actions.remove(a)) a.action().run();
+    }
     for (Injection injection : injections) {
       if (injection.when().test(call) && injections.remove(injection)) {
         add(call.token() == null ? CHANNEL_KEY : call.token(), withKind(call, "rejected"));

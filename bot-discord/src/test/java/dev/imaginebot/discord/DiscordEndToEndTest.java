@@ -1,0 +1,258 @@
+package dev.imaginebot.discord;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.imaginebot.core.Bot;
+import dev.imaginebot.discord.FakeDiscord.Call;
+import dev.imaginebot.discord.FakeDiscord.Interaction;
+import dev.imaginebot.discord.FakeDiscord.User;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real JDA, the real core and real local Gradio apps: everything but Discord itself, which is
+ * {@link FakeDiscord}.
+ */
+class DiscordEndToEndTest {
+  static final User ALICE = new User(500000000000000001L, "alice", false);
+  static final User BOB = new User(500000000000000002L, "bob", false);
+  static final User MANAGER = new User(500000000000000003L, "mod", true);
+  static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G'};
+
+  @TempDir static Path dataDir;
+
+  static FakeDiscord discord;
+  static Bot bot;
+  static MutableClock clock;
+  static DiscordFrontEnd frontEnd;
+
+  @BeforeAll
+  static void start() {
+    discord = new FakeDiscord();
+    clock = new MutableClock();
+    bot = Bot.start(RealCore.config(dataDir, RealCore.gradio().url("flux")));
+    frontEnd =
+        DiscordFrontEnd.start(
+            new DiscordConfig(
+                "fake-token",
+                null,
+                discord.restUrl(),
+                discord.gatewayUrl(),
+                clock,
+                Duration.ofMillis(200)),
+            bot);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (frontEnd != null) frontEnd.close();
+    if (bot != null) bot.close();
+    if (discord != null) discord.close();
+  }
+
+  @AfterEach
+  void resetClock() {
+    clock.reset();
+  }
+
+  /** Every edit of the reply until the one that ends the job (no Cancel button). */
+  static List<Call> editsUntilDone(String token, String kind) {
+    List<Call> edits = new ArrayList<>();
+    while (true) {
+      Call edit = discord.next(token, kind);
+      edits.add(edit);
+      if (edit.customIds().stream().noneMatch(id -> id.startsWith("cancel:"))) return edits;
+    }
+  }
+
+  static Call last(List<Call> calls) {
+    return calls.get(calls.size() - 1);
+  }
+
+  static long jobOf(Call done) {
+    String reroll = done.customIds().get(0);
+    assertThat(reroll).startsWith("reroll:");
+    return Long.parseLong(reroll.substring("reroll:".length()));
+  }
+
+  static boolean isPng(byte[] bytes) {
+    return Arrays.equals(Arrays.copyOf(bytes, 4), PNG);
+  }
+
+  @Test
+  void imagineShowsProgressThenTheImageWithEmbedAndButtons() {
+    Interaction i =
+        discord
+            .slash("imagine", ALICE)
+            .option("prompt", "a red fox")
+            .option("aspect", "16:9")
+            .option("seed", 42)
+            .send();
+    assertThat(discord.next(i.token()).json().getInt("type")).isEqualTo(5);
+    List<Call> edits = editsUntilDone(i.token(), "edit");
+    Call done = last(edits);
+
+    assertThat(edits.size()).isGreaterThanOrEqualTo(2);
+    for (Call progress : edits.subList(0, edits.size() - 1)) {
+      assertThat(progress.content()).doesNotStartWith("Done");
+      assertThat(progress.files()).isEmpty();
+    }
+    assertThat(done.content()).startsWith("Done: \"a red fox\"").contains("flux", "42");
+    assertThat(done.files()).hasSize(1);
+    assertThat(isPng(done.files().get(0).bytes())).isTrue();
+    long job = jobOf(done);
+    assertThat(done.customIds()).containsExactly("reroll:" + job, "vary:" + job, "delete:" + job);
+    assertThat(done.labels()).containsExactly("Reroll", "Variations", "Delete");
+    assertThat(done.embed().getString("description")).isEqualTo("a red fox");
+    assertThat(done.embed().getArray("fields").toList().toString()).contains("flux", "42");
+    assertThat(edits).allSatisfy(e -> assertThat(e.allowedParse()).isEmpty());
+  }
+
+  @Test
+  void aGalleryModelGivesTwoAttachments() {
+    Interaction i =
+        discord
+            .slash("imagine", ALICE)
+            .option("prompt", "a castle --n 2")
+            .option("model", "mj")
+            .send();
+    Call done = last(editsUntilDone(i.token(), "edit"));
+    assertThat(done.files()).hasSize(2);
+    assertThat(done.files()).allSatisfy(f -> assertThat(isPng(f.bytes())).isTrue());
+    assertThat(done.embed().getArray("fields").toList().toString()).contains("mj");
+  }
+
+  @Test
+  void flagsInsideThePromptWork() {
+    Interaction i =
+        discord.slash("imagine", ALICE).option("prompt", "a boat --seed 7 --n 2 mj").send();
+    Call done = last(editsUntilDone(i.token(), "edit"));
+    assertThat(done.files()).hasSize(2);
+    assertThat(done.embed().getArray("fields").toList().toString()).contains("mj");
+    assertThat(done.content()).contains("seed 7").contains("a boat");
+  }
+
+  @Test
+  void rerollByAnotherUserStartsAJobInAFollowup() {
+    Interaction i = discord.slash("imagine", ALICE).option("prompt", "a tree").send();
+    Call done = last(editsUntilDone(i.token(), "edit"));
+    long job = jobOf(done);
+
+    Interaction click = discord.click(BOB, done.messageId(), "reroll:" + job);
+    Call followup = discord.next(click.token(), "followup");
+    List<Call> edits = editsUntilDone(click.token(), "edit");
+    Call rerolled = last(edits);
+    assertThat(rerolled.messageId()).isEqualTo(followup.messageId());
+    assertThat(rerolled.files()).hasSize(1);
+    assertThat(rerolled.content()).contains("a tree");
+    assertThat(jobOf(rerolled)).isNotEqualTo(job);
+  }
+
+  @Test
+  void deleteIsRefusedToOthersAndDoneForTheRequester() {
+    Interaction i = discord.slash("imagine", ALICE).option("prompt", "a lamp").send();
+    Call done = last(editsUntilDone(i.token(), "edit"));
+    long job = jobOf(done);
+
+    Interaction byBob = discord.click(BOB, done.messageId(), "delete:" + job);
+    Call refusal = discord.next(byBob.token(), "followup");
+    assertThat(refusal.flags() & 64).isEqualTo(64);
+    assertThat(refusal.content()).contains("Only the person who asked");
+    assertThat(discord.message(done.messageId())).isNotNull();
+
+    Interaction byAlice = discord.click(ALICE, done.messageId(), "delete:" + job);
+    assertThat(discord.next(byAlice.token(), "delete").messageId()).isEqualTo(done.messageId());
+    assertThat(discord.message(done.messageId())).isNull();
+  }
+
+  @Test
+  void aServerDefaultSetByAManagerIsUsedByTheNextRequest() {
+    Interaction refused =
+        discord.slash("admin", ALICE).subcommand("setdefault").option("model", "mj").send();
+    assertThat(discord.next(refused.token(), "edit").content()).contains("Only admins");
+
+    Interaction set =
+        discord.slash("admin", MANAGER).subcommand("setdefault").option("model", "mj").send();
+    assertThat(discord.next(set.token(), "edit").content())
+        .isEqualTo("The default model for this chat is now mj.");
+    try {
+      Interaction i = discord.slash("imagine", ALICE).option("prompt", "a hill").send();
+      Call done = last(editsUntilDone(i.token(), "edit"));
+      assertThat(done.files()).hasSize(1);
+      assertThat(done.embed().getArray("fields").toList().toString()).contains("mj");
+    } finally {
+      Interaction back =
+          discord.slash("admin", MANAGER).subcommand("setdefault").option("model", "flux").send();
+      assertThat(discord.next(back.token(), "edit").content()).contains("flux");
+    }
+  }
+
+  @Test
+  void aRateLimitWithViaIsWaitedOut() {
+    Interaction i = discord.slash("imagine", ALICE).option("prompt", "a bridge").send();
+    discord.failNext(
+        c -> i.token().equals(c.token()) && c.kind().equals("edit"), FakeDiscord.rateLimited(1));
+    Call rejected = discord.next(i.token(), "rejected");
+    List<Call> edits = editsUntilDone(i.token(), "edit");
+    assertThat(edits.get(0).content()).isEqualTo(rejected.content());
+    assertThat(last(edits).files()).hasSize(1);
+  }
+
+  @Test
+  void aHugeImageIsShrunkUnderTheInteractionLimit() {
+    long limit = 2L * 1024 * 1024;
+    Interaction i =
+        discord.slash("imagine", ALICE).option("prompt", "huge noise").sizeLimit(limit).send();
+    Call done = last(editsUntilDone(i.token(), "edit"));
+    assertThat(done.files()).hasSize(1);
+    assertThat(done.files().get(0).bytes().length).isLessThanOrEqualTo((int) limit).isPositive();
+  }
+
+  @Test
+  void mentionsInThePromptNeverPing() {
+    Interaction i =
+        discord.slash("imagine", ALICE).option("prompt", "@everyone look <@&123> @here").send();
+    List<Call> edits = editsUntilDone(i.token(), "edit");
+    Call done = last(edits);
+    assertThat(done.files()).hasSize(1);
+    assertThat(edits).allSatisfy(e -> assertThat(e.allowedParse()).isEmpty());
+    assertThat(done.content()).doesNotContain("@everyone", "@here", "<@&");
+    assertThat(done.embed().getString("description")).doesNotContain("@everyone", "@here", "<@&");
+  }
+
+  @Test
+  void aJobStillRunningAt14MinutesFinishesInAChannelMessage() {
+    // The token ages 14 minutes the moment the first progress edit lands.
+    discord.onNext(
+        c -> c.kind().equals("edit") && c.token().startsWith("slash-"),
+        () -> clock.advance(Duration.ofMinutes(14)));
+    Interaction i = discord.slash("imagine", ALICE).option("prompt", "a slow river").send();
+    Call first = discord.next(i.token(), "edit");
+    assertThat(first.files()).isEmpty();
+    Call moved = discord.next(FakeDiscord.CHANNEL_KEY, "channel-send");
+    Call done = moved;
+    while (done.files().isEmpty()) {
+      done = discord.next(FakeDiscord.CHANNEL_KEY, "channel-edit");
+      assertThat(done.messageId()).isEqualTo(moved.messageId());
+    }
+    assertThat(done.content()).startsWith("Done");
+    assertThat(done.customIds()).hasSize(3);
+    assertThat(discord.pending(i.token())).noneMatch(c -> c.kind().equals("edit"));
+  }
+
+  @Test
+  void modelsAndHelpComeFromTheCore() {
+    Interaction models = discord.slash("models", ALICE).send();
+    assertThat(discord.next(models.token(), "edit").content()).contains("flux", "mj");
+    Interaction help = discord.slash("help", ALICE).send();
+    assertThat(discord.next(help.token(), "edit").content()).contains("/imagine");
+  }
+}
