@@ -53,6 +53,7 @@ public final class RealBot implements Bot {
   private final ModelRegistry registry;
   private final JobEngine engine;
   private final ImageStore images;
+  private final JobStore jobs;
   private final Messages messages;
   private final Commands commands;
   private final Map<String, List<DeferredView>> waitingForFrontEnd = new ConcurrentHashMap<>();
@@ -63,7 +64,7 @@ public final class RealBot implements Bot {
     this.config = config;
     this.db = db;
     this.gateway = gateway;
-    JobStore jobs = new JobStore(db);
+    this.jobs = new JobStore(db);
     ModelStore modelStore = new ModelStore(db);
     this.images = new ImageStore(config.dataDir(), db);
     this.messages = new Messages(config.defaultLanguage());
@@ -203,6 +204,11 @@ public final class RealBot implements Bot {
   @Override
   public byte[] fit(StoredImage image, long maxBytes) {
     return images.fit(image, maxBytes);
+  }
+
+  /** The job store (for tests in this package). */
+  JobStore jobs() {
+    return jobs;
   }
 
   /** The configuration this core runs with. */
