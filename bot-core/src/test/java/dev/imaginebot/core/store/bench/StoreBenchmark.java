@@ -24,8 +24,15 @@ public final class StoreBenchmark {
 
   public static void main(String[] args) throws IOException {
     int jobs = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
-    String url = args.length > 1 ? args[1] : null;
     Path dir = Files.createTempDirectory("store-bench");
+    // A second argument is a JDBC URL, or ";SETTING=x;..." for an H2 file URL with just those.
+    String url = null;
+    if (args.length > 1) {
+      url =
+          args[1].startsWith(";")
+              ? "jdbc:h2:file:" + dir.toAbsolutePath().resolve("imagine") + args[1]
+              : args[1];
+    }
     try {
       long t0 = System.nanoTime();
       try (Database db = Database.open(url, dir)) {
@@ -73,7 +80,13 @@ public final class StoreBenchmark {
         System.out.printf("stats: %.3f ms%n", (st1 - st0) / 1e6 / 100);
       }
       Path file = dir.resolve("imagine.mv.db");
-      if (Files.exists(file)) System.out.printf("database file: %d KiB%n", Files.size(file) / 1024);
+      if (Files.exists(file)) {
+        System.out.printf("database file after close: %d KiB%n", Files.size(file) / 1024);
+        try (Database db = Database.open(url, dir)) {
+          System.out.printf("unfinished after reopen: %d%n", new JobStore(db).unfinished().size());
+        }
+        System.out.printf("database file after reopen: %d KiB%n", Files.size(file) / 1024);
+      }
     } finally {
       try (Stream<Path> files = Files.walk(dir)) {
         for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
