@@ -88,6 +88,7 @@ public final class Connection implements AutoCloseable {
   private final String hubUrl;
   private final HttpUrl hub;
   private final Set<Object> live = ConcurrentHashMap.newKeySet();
+  private final Set<JobImpl> active = ConcurrentHashMap.newKeySet();
   private String base;
   private String origin;
   private String spaceId;
@@ -133,7 +134,12 @@ public final class Connection implements AutoCloseable {
         .readTimeout(Duration.ofSeconds(60))
         .writeTimeout(Duration.ofSeconds(60));
     this.http = b.build();
-    this.streams = http.newBuilder().readTimeout(Duration.ZERO).callTimeout(Duration.ZERO).build();
+    this.streams =
+        http.newBuilder()
+            .readTimeout(Duration.ZERO)
+            .callTimeout(Duration.ZERO)
+            .pingInterval(Duration.ofSeconds(20))
+            .build();
     this.files = http.newBuilder().followRedirects(false).followSslRedirects(false).build();
   }
 
@@ -564,7 +570,9 @@ public final class Connection implements AutoCloseable {
     if (!mapped.dropped().isEmpty()) {
       log.debug("job {}: dropped unknown arguments {}", job, mapped.dropped());
     }
-    job.startTimers(settings.deadline(), settings.heartbeatTimeout());
+    active.add(job);
+    job.startTimers(
+        settings.deadline(), m.protocol.equals("ws") ? null : settings.heartbeatTimeout());
     QueueSession s = session;
     worker(() -> start(job, s, mapped.data(), m));
     return job;
@@ -604,6 +612,10 @@ public final class Connection implements AutoCloseable {
   private synchronized QueueSession sharedSession() {
     if (shared == null) shared = new QueueSession(this, newHash(), false);
     return shared;
+  }
+
+  void jobEnded(JobImpl job) {
+    active.remove(job);
   }
 
   /** A session's last job ended. Own sessions are forgotten then. */
@@ -967,6 +979,12 @@ public final class Connection implements AutoCloseable {
     }
     if (s != null) s.close();
     for (Object o : live) if (o instanceof QueueSession q) q.close();
+    for (JobImpl job : List.copyOf(active)) {
+      job.fail(
+          Failure.of(
+              FailureCode.CONNECTION_LOST, "The client was closed before the job finished."));
+      job.abandon();
+    }
     scheduler.shutdownNow();
     worker.shutdownNow();
     if (ownedCallbacks != null) ownedCallbacks.shutdown();

@@ -68,6 +68,11 @@ final class JobImpl implements Job {
     this.dropped = List.copyOf(dropped);
     this.listener = listener;
     this.callbacks = new SerialExecutor(conn.callbackExecutor());
+    // A caller cancelling the future means cancelling the job.
+    result.whenComplete(
+        (p, t) -> {
+          if (t instanceof java.util.concurrent.CancellationException) cancel();
+        });
   }
 
   @Override
@@ -102,6 +107,16 @@ final class JobImpl implements Job {
     return terminal;
   }
 
+  synchronized boolean cancelRequested() {
+    return cancelRequested;
+  }
+
+  /** Stops the job's connection without telling the server (client shutting down). */
+  void abandon() {
+    Driver d = driver;
+    if (d != null) d.abandon(this);
+  }
+
   synchronized boolean hasStarted() {
     return started;
   }
@@ -122,7 +137,12 @@ final class JobImpl implements Job {
     }
   }
 
-  /** Starts the deadline and liveness timers. */
+  /**
+   * Starts the deadline and liveness timers.
+   *
+   * @param heartbeat null when the protocol has no heartbeat (3.x websocket, where OkHttp's pings
+   *     watch the connection instead)
+   */
   void startTimers(Duration deadline, Duration heartbeat) {
     deadlineTask =
         conn.scheduler()
@@ -130,7 +150,7 @@ final class JobImpl implements Job {
                 () -> timeout("The job did not finish within " + Connection.human(deadline) + "."),
                 deadline.toMillis(),
                 TimeUnit.MILLISECONDS);
-    scheduleLiveness(heartbeat.toNanos());
+    if (heartbeat != null) scheduleLiveness(heartbeat.toNanos());
   }
 
   private void scheduleLiveness(long delayNanos) {
@@ -340,6 +360,7 @@ final class JobImpl implements Job {
           });
     }
     if (failure != null) log.debug("job {} ended: {}", id(), failure.code());
+    conn.jobEnded(this);
     return true;
   }
 

@@ -76,6 +76,8 @@ final class QueueSession implements JobImpl.Driver {
       if (buffered != null) for (JsonNode msg : buffered) route(job, msg);
     }
     ensureStream();
+    // Cancelled while the join was in flight: now there is an event id to cancel.
+    if (job.isTerminal() && job.cancelRequested()) cancel(job);
   }
 
   private String join(JobImpl job, List<Object> data, AppModel model, boolean mayRetry) {
@@ -191,6 +193,8 @@ final class QueueSession implements JobImpl.Driver {
     if (eventId == null) {
       if ("unexpected_error".equals(type)) {
         log.debug("session {}: unexpected_error {}", hash, msg);
+        // The app may have restarted: re-read its config and API for the next jobs.
+        if (msg.path("session_not_found").asBoolean(false)) conn.refreshQuietly();
         failAll(
             Failure.of(
                 FailureCode.CONNECTION_LOST,
@@ -321,12 +325,17 @@ final class QueueSession implements JobImpl.Driver {
 
   @Override
   public void abandon(JobImpl job) {
-    boolean closeNow;
+    EventSource s = null;
     synchronized (this) {
       if (job.eventId() != null) pending.remove(job.eventId());
-      closeNow = ownSession || (pending.isEmpty() && joining == 0);
+      // Dropping the stream makes the server forget the session's jobs: only when none is left.
+      if (ownSession || (pending.isEmpty() && joining == 0)) {
+        s = stream;
+        stream = null;
+      }
     }
-    if (closeNow) close();
+    if (s != null) s.cancel();
+    conn.sessionIdle(this);
   }
 
   /** Ends the stream; pending jobs are failed. */
