@@ -1,0 +1,198 @@
+package dev.imaginebot.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.imaginebot.core.CoreConfig;
+import dev.imaginebot.core.CoreConfig.BackendConfig;
+import dev.imaginebot.core.CoreConfig.GradioSettings;
+import dev.imaginebot.core.CoreConfig.Limits;
+import dev.imaginebot.core.CoreConfig.ModelConfig;
+import dev.imaginebot.core.command.Button;
+import dev.imaginebot.core.command.CommandContext;
+import dev.imaginebot.core.command.Reply;
+import dev.imaginebot.core.job.ChatRef;
+import dev.imaginebot.core.job.JobEvent;
+import dev.imaginebot.core.job.UserRef;
+import dev.imaginebot.core.store.JobState;
+import dev.imaginebot.core.testing.FakeSpaceGateway;
+import dev.imaginebot.core.testing.RecordingView;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Commands and buttons through the real core, with Spaces faked. */
+class CommandsTest {
+  private static final UserRef ROOT = new UserRef("console", "root", "Root", "en");
+  private static final UserRef ALICE = new UserRef("console", "alice", "Alice", "en");
+  private static final UserRef BOB = new UserRef("console", "bob", "Bob", "en");
+  private static final ChatRef ROOM = new ChatRef("console", "room", true);
+
+  @TempDir Path dir;
+  private RealBot bot;
+  private final FakeSpaceGateway gateway = new FakeSpaceGateway().completeAtOnce(true);
+
+  @BeforeEach
+  void start() {
+    bot =
+        RealBot.start(
+            new CoreConfig(
+                dir,
+                null,
+                List.of(
+                    new ModelConfig("flux", "FLUX", List.of(BackendConfig.discover("a"))),
+                    new ModelConfig("mj", "MJ", List.of(BackendConfig.discover("b")))),
+                "flux",
+                Set.of(ROOT.key()),
+                new Limits(1, 10, 4, 1000, 1 << 20),
+                Duration.ZERO,
+                "en",
+                GradioSettings.defaults()),
+            gateway);
+  }
+
+  @AfterEach
+  void stop() {
+    bot.close();
+  }
+
+  private static CommandContext ctx(UserRef user, boolean platformAdmin, RecordingView view) {
+    return new CommandContext(user, ROOM, platformAdmin, "reply-ref", view);
+  }
+
+  private Reply run(UserRef user, boolean platformAdmin, String command, String args) {
+    return bot.handle(ctx(user, platformAdmin, new RecordingView()), command, args);
+  }
+
+  private JobEvent.Completed imagine(UserRef user, String args) {
+    RecordingView view = new RecordingView();
+    Reply r = bot.handle(ctx(user, false, view), "imagine", args);
+    assertThat(r.kind()).as(r.text()).isEqualTo(Reply.Kind.JOB_STARTED);
+    return (JobEvent.Completed) view.terminal();
+  }
+
+  @Test
+  void adminCommandsAreRefusedToOrdinaryUsers() {
+    for (String command : List.of("setdefault", "addmodel", "removemodel", "inspect", "audit")) {
+      Reply r = run(ALICE, false, command, "flux");
+      assertThat(r.kind()).as(command).isEqualTo(Reply.Kind.ERROR);
+      assertThat(r.text()).as(command).contains("Only admins");
+    }
+  }
+
+  @Test
+  void platformAdminsSetTheChatDefaultButOnlyBotAdminsTheGlobalOne() {
+    Reply chat = run(ALICE, true, "setdefault", "mj");
+    assertThat(chat.kind()).isEqualTo(Reply.Kind.MESSAGE);
+    assertThat(imagine(BOB, "a cat").model()).isEqualTo("mj");
+
+    assertThat(run(ALICE, true, "setdefault", "mj global").text()).contains("Only admins");
+    assertThat(run(ROOT, false, "setdefault", "mj global").kind()).isEqualTo(Reply.Kind.MESSAGE);
+
+    Reply audit = run(ROOT, false, "audit", "");
+    assertThat(audit.text())
+        .contains("console:alice")
+        .contains("console:root")
+        .contains("global mj");
+  }
+
+  @Test
+  void theUsersOwnDefaultWinsOverTheChats() {
+    run(ROOT, false, "setdefault", "mj");
+    run(ALICE, false, "settings", "model flux");
+    assertThat(imagine(ALICE, "a cat").model()).isEqualTo("flux");
+    assertThat(imagine(BOB, "a cat").model()).isEqualTo("mj");
+  }
+
+  @Test
+  void onlyTheRequesterOrAnAdminMayDelete() {
+    long id = imagine(ALICE, "a cat").jobId();
+    Reply refused = bot.press(ctx(BOB, false, new RecordingView()), "delete:" + id);
+    assertThat(refused.kind()).isEqualTo(Reply.Kind.ERROR);
+    assertThat(refused.ephemeral()).isTrue();
+    assertThat(bot.jobs().find(id)).isPresent();
+    assertThat(bot.press(ctx(ALICE, false, new RecordingView()), "delete:" + id).kind())
+        .isEqualTo(Reply.Kind.DELETE_MESSAGE);
+    assertThat(bot.jobs().find(id)).isEmpty();
+
+    long other = imagine(ALICE, "a dog").jobId();
+    assertThat(bot.press(ctx(BOB, true, new RecordingView()), "delete:" + other).kind())
+        .isEqualTo(Reply.Kind.DELETE_MESSAGE);
+  }
+
+  @Test
+  void rerollAndVariationsStartNewJobs() {
+    JobEvent.Completed first = imagine(ALICE, "a cat --seed 5");
+    RecordingView view = new RecordingView();
+    Reply reroll = bot.press(ctx(ALICE, false, view), "reroll:" + first.jobId());
+    assertThat(reroll.kind()).isEqualTo(Reply.Kind.JOB_STARTED);
+    JobEvent.Completed rerolled = (JobEvent.Completed) view.terminal();
+    assertThat(rerolled.prompt()).isEqualTo("a cat");
+    RecordingView varyView = new RecordingView();
+    bot.press(ctx(ALICE, false, varyView), "vary:" + first.jobId());
+    assertThat(((JobEvent.Completed) varyView.terminal()).images()).hasSize(4);
+    assertThat(bot.buttons(first, "en"))
+        .extracting(Button::id)
+        .containsExactly(
+            "reroll:" + first.jobId(), "vary:" + first.jobId(), "delete:" + first.jobId());
+  }
+
+  @Test
+  void historyIsPagedNewestFirstWithRerunButtons() {
+    for (int i = 0; i < 7; i++) imagine(ALICE, "picture " + i);
+    Reply page1 = run(ALICE, false, "history", "");
+    assertThat(page1.text())
+        .contains("page 1 of 2")
+        .contains("picture 6")
+        .doesNotContain("picture 1");
+    assertThat(page1.buttons()).extracting(Button::id).contains("history:2");
+    assertThat(page1.buttons().get(0).id()).startsWith("rerun:");
+    Reply page2 = bot.press(ctx(ALICE, false, new RecordingView()), "history:2");
+    assertThat(page2.text()).contains("picture 0").contains("picture 1");
+    assertThat(run(BOB, false, "history", "").text()).contains("no images yet");
+  }
+
+  @Test
+  void addModelReadsTheSpaceFirstAndRemoveModelOnlyRemovesAddedOnes() {
+    Reply bad = run(ROOT, false, "addmodel", "gone missing-space");
+    assertThat(bad.kind()).isEqualTo(Reply.Kind.ERROR);
+    assertThat(bad.text()).contains("SPACE_NOT_FOUND");
+    Reply added = run(ROOT, false, "addmodel", "sdxl owner/sdxl");
+    assertThat(added.text()).contains("Added model sdxl").contains("endpoint /infer");
+    assertThat(bot.modelAliases("s")).containsExactly("sdxl");
+    assertThat(imagine(ALICE, "a cat sdxl").model()).isEqualTo("sdxl");
+    assertThat(run(ROOT, false, "inspect", "sdxl").text())
+        .contains("owner/sdxl")
+        .contains("<- prompt");
+    assertThat(run(ROOT, false, "removemodel", "flux").kind()).isEqualTo(Reply.Kind.ERROR);
+    assertThat(run(ROOT, false, "removemodel", "sdxl").kind()).isEqualTo(Reply.Kind.MESSAGE);
+    assertThat(bot.modelAliases("")).containsExactly("flux", "mj");
+  }
+
+  @Test
+  void badRequestsGetSpecificErrorsInTheUsersLanguage() {
+    Reply unknown = run(ALICE, false, "imagine", "a cat --model flx");
+    assertThat(unknown.kind()).isEqualTo(Reply.Kind.ERROR);
+    assertThat(unknown.text()).contains("Did you mean: flux");
+    run(ALICE, false, "settings", "language zh-CN");
+    assertThat(run(ALICE, false, "imagine", "").text()).contains("请描述");
+    assertThat(run(ALICE, false, "frobnicate", "").text()).contains("未知命令");
+  }
+
+  @Test
+  void usersCancelTheirOwnJobsOnly() {
+    gateway.completeAtOnce(false);
+    RecordingView view = new RecordingView();
+    long id = bot.handle(ctx(ALICE, false, view), "imagine", "slow").jobId();
+    gateway.nextCall();
+    assertThat(bot.press(ctx(BOB, false, new RecordingView()), "cancel:" + id).text())
+        .contains("Only admins");
+    assertThat(run(ALICE, false, "cancel", "").kind()).isEqualTo(Reply.Kind.MESSAGE);
+    assertThat(view.terminal()).isInstanceOf(JobEvent.Cancelled.class);
+    assertThat(bot.jobs().find(id).orElseThrow().state()).isEqualTo(JobState.CANCELLED);
+  }
+}
