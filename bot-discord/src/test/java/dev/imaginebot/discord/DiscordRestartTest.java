@@ -1,0 +1,132 @@
+package dev.imaginebot.discord;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.imaginebot.core.Bot;
+import dev.imaginebot.core.internal.Crash;
+import dev.imaginebot.discord.FakeDiscord.Call;
+import dev.imaginebot.discord.FakeDiscord.Interaction;
+import dev.imaginebot.discord.FakeDiscord.User;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A bot stopped mid-job and started again on the same data directory: the job ends in the original
+ * Discord reply. The first run's Space never answers (so the job is surely in flight when the bot
+ * stops); the second run's Space is the real local Gradio app.
+ */
+class DiscordRestartTest {
+  static final User ALICE = new User(600000000000000001L, "alice", false);
+
+  static FakeDiscord discord;
+  static MockWebServer stalledSpace;
+  static final CountDownLatch release = new CountDownLatch(1);
+
+  @TempDir Path dataDir;
+  final MutableClock clock = new MutableClock();
+  Bot bot;
+  DiscordFrontEnd frontEnd;
+
+  @BeforeAll
+  static void start() throws IOException {
+    discord = new FakeDiscord();
+    stalledSpace = new MockWebServer();
+    stalledSpace.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+            release.await(2, TimeUnit.MINUTES);
+            return new MockResponse.Builder().code(503).build();
+          }
+        });
+    stalledSpace.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    release.countDown();
+    if (discord != null) discord.close();
+    if (stalledSpace != null) stalledSpace.close();
+  }
+
+  @AfterEach
+  void closeAll() {
+    if (frontEnd != null) frontEnd.close();
+    if (bot != null) bot.close();
+  }
+
+  private DiscordFrontEnd frontEnd(Bot forBot) {
+    return DiscordFrontEnd.start(
+        new DiscordConfig(
+            "fake-token",
+            null,
+            discord.restUrl(),
+            discord.gatewayUrl(),
+            clock,
+            Duration.ofMillis(200)),
+        forBot);
+  }
+
+  /** Starts a job on a Space that never answers, then crashes the bot and its front-end. */
+  private Interaction jobInFlightThenCrash() {
+    bot = Bot.start(RealCore.config(dataDir, stalledSpace.url("/flux").toString()));
+    frontEnd = frontEnd(bot);
+    Interaction i = discord.slash("imagine", ALICE).option("prompt", "a phoenix").send();
+    Call shown = discord.next(i.token(), "edit");
+    assertThat(shown.files()).isEmpty();
+    assertThat(shown.customIds()).singleElement().asString().startsWith("cancel:");
+    Crash.now(bot);
+    frontEnd.close();
+    frontEnd = null;
+    bot = null;
+    return i;
+  }
+
+  @Test
+  void aRestartedBotFinishesTheJobInTheOriginalReply() {
+    Interaction i = jobInFlightThenCrash();
+    long original = discord.originalMessageId(i.token());
+
+    bot = Bot.start(RealCore.config(dataDir, RealCore.gradio().url("flux")));
+    frontEnd = frontEnd(bot);
+    Call done;
+    do {
+      done = discord.next(i.token(), "edit");
+    } while (done.customIds().stream().anyMatch(id -> id.startsWith("cancel:")));
+    assertThat(done.path()).endsWith("/messages/@original");
+    assertThat(done.messageId()).isEqualTo(original);
+    assertThat(done.content()).startsWith("Done: \"a phoenix\"");
+    assertThat(done.files()).hasSize(1);
+    assertThat(done.customIds()).hasSize(3);
+  }
+
+  @Test
+  void aRestartAfterTheTokenDiedEditsTheMessageThroughTheChannel() {
+    Interaction i = jobInFlightThenCrash();
+    long original = discord.originalMessageId(i.token());
+
+    clock.advance(Duration.ofMinutes(20));
+    bot = Bot.start(RealCore.config(dataDir, RealCore.gradio().url("flux")));
+    frontEnd = frontEnd(bot);
+    Call done;
+    do {
+      done = discord.next(FakeDiscord.CHANNEL_KEY, "channel-edit");
+      assertThat(done.messageId()).isEqualTo(original);
+    } while (done.customIds().stream().anyMatch(id -> id.startsWith("cancel:")));
+    assertThat(done.content()).startsWith("Done: \"a phoenix\"");
+    assertThat(done.files()).hasSize(1);
+    assertThat(discord.pending(i.token())).noneMatch(c -> c.kind().equals("edit"));
+  }
+}
