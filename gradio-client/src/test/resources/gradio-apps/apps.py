@@ -390,6 +390,8 @@ class CountRequests:
             if app != "control":
                 with _counts_lock:
                     _counts[app] = _counts.get(app, 0) + 1
+                # One line per request in the server log (target/gradio-logs), for debugging.
+                print("request", scope["type"], scope.get("method", ""), scope["path"], flush=True)
         await self.app(scope, receive, send)
 
 

@@ -1,10 +1,12 @@
 """Runs one call with Python's official gradio_client and prints the outcome as one JSON line.
 
 Usage: python official_client.py predict <app url> <api_name> <json list of positional args>
+       python official_client.py predict-all <base url> <json [{"app", "api", "args"}...]>
        python official_client.py bench <app url> <api_name> <json args> <jobs> <control url>
 
 predict prints {"data": [...], "images": [{"width", "height", "rgb_sha256"}...]}: every image
 file the client downloaded, in output order (a 3.x gallery comes back as a directory).
+predict-all prints a JSON list of such results, one Python process for several calls.
 bench prints {"cold_ms", "median_ms", "requests_cold", "requests_per_job"}, the request counts as
 the test server counted them (GET <control url>/control/requests).
 """
@@ -109,9 +111,14 @@ def bench(url, api_name, args, jobs, control):
 
 
 def main():
-    mode, url, api_name, args = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
+    mode, url = sys.argv[1], sys.argv[2]
+    api_name = sys.argv[3] if len(sys.argv) > 3 else None
+    args = json.loads(sys.argv[4]) if len(sys.argv) > 4 else None
     if mode == "predict":
         out = predict(url, api_name, args)
+    elif mode == "predict-all":
+        calls = json.loads(sys.argv[3])
+        out = [predict(f"{url}/{c['app']}/", c["api"], c["args"]) for c in calls]
     else:
         out = bench(url, api_name, args, int(sys.argv[5]), sys.argv[6])
     print(json.dumps(out), flush=True)

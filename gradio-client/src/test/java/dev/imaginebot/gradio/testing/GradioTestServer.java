@@ -72,7 +72,8 @@ public final class GradioTestServer implements AutoCloseable {
   private final Path logFile;
   private final Process process;
   private final int port;
-  private final HttpClient http = HttpClient.newHttpClient();
+  private final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   private GradioTestServer(String version) {
     this.version = version;

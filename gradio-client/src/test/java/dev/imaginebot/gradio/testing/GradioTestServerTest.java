@@ -17,7 +17,8 @@ class GradioTestServerTest {
   private static final List<String> APPS =
       List.of("flux", "mj", "progress", "queue", "stream", "error", "state", "unnamed", "zero");
 
-  private final HttpClient http = HttpClient.newHttpClient();
+  private final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @Test
   void pinsTheReleasesNewestFirst() {

@@ -34,6 +34,15 @@ public final class OfficialGradioClient {
   }
 
   /**
+   * Several predictions in one Python process (it takes seconds to import {@code gradio_client}).
+   * {@code jsonCalls} is a JSON list of {@code {"app", "api", "args"}}; returns a JSON list of
+   * results shaped as {@link #predict}'s.
+   */
+  public String predictAll(String jsonCalls) {
+    return run(List.of("predict-all", server.baseUrl(), jsonCalls));
+  }
+
+  /**
    * One cold and {@code jobs} warm predictions, timed in Python; returns JSON {@code {"cold_ms",
    * "median_ms", "requests_cold", "requests_per_job"}} with server-side request counts.
    */
