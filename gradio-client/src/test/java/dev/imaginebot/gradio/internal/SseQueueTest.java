@@ -415,6 +415,38 @@ class SseQueueTest {
   }
 
   @Test
+  void messagesArrivingBeforeTheJoinAnswerAreBufferedAndDelivered() throws Exception {
+    CountDownLatch firstDone = new CountDownLatch(1);
+    space.join =
+        r -> {
+          int n = space.joins.get();
+          if (n == 2) awaitQuietly(firstDone);
+          return FakeSpace.json(200, "{\"event_id\":\"e" + n + "\"}");
+        };
+    space.stream =
+        r ->
+            space.sse(
+                "{\"msg\":\"estimation\",\"event_id\":\"e2\",\"rank\":0,\"queue_size\":1}",
+                "{\"msg\":\"process_completed\",\"event_id\":\"e2\",\"success\":true,\"output\":{\"data\":[null,2]}}",
+                "{\"msg\":\"process_completed\",\"event_id\":\"e1\",\"success\":true,\"output\":{\"data\":[null,1]}}");
+    connect();
+    Job a =
+        client.submit(
+            "/infer",
+            Map.of("prompt", "a"),
+            e -> {
+              if (e.terminal()) firstDone.countDown();
+            });
+    org.awaitility.Awaitility.await().until(() -> a.id().equals("e1"));
+    Job b = client.submit("/infer", Map.of("prompt", "b"), events);
+    assertThat(a.result().get(10, TimeUnit.SECONDS).data().get(1)).isEqualTo(1);
+    assertThat(b.result().get(10, TimeUnit.SECONDS).data().get(1)).isEqualTo(2);
+    assertThat(events.next()).isInstanceOf(Event.Queued.class);
+    assertThat(events.next()).isInstanceOf(Event.Completed.class);
+    assertThat(space.count("/gradio_api/queue/data")).isEqualTo(1);
+  }
+
+  @Test
   void silentStreamTimesOut() {
     space.stream =
         r ->
