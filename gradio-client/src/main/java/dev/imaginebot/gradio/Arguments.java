@@ -17,10 +17,12 @@ public record Arguments(List<Object> positional, Map<String, Object> named) {
     named = Collections.unmodifiableMap(new LinkedHashMap<>(named));
   }
 
+  /** Named values only, matched by {@code parameter_name}. */
   public static Arguments named(Map<String, ?> named) {
     return new Arguments(List.of(), new LinkedHashMap<>(named));
   }
 
+  /** Positional values only, in the endpoint's parameter order. */
   public static Arguments positional(Object... values) {
     return new Arguments(java.util.Arrays.asList(values), Map.of());
   }

@@ -42,14 +42,17 @@ public final class GradioOptions {
     this.allowedFileHosts = Set.copyOf(b.allowedFileHosts);
   }
 
+  /** The defaults listed above. */
   public static GradioOptions defaults() {
     return builder().build();
   }
 
+  /** A builder starting from the defaults. */
   public static Builder builder() {
     return new Builder();
   }
 
+  /** A builder starting from these options. */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.hubUrl = hubUrl;
@@ -67,10 +70,12 @@ public final class GradioOptions {
     return b;
   }
 
+  /** How long a job may take from submission to its terminal event. */
   public Duration deadline() {
     return deadline;
   }
 
+  /** The download cap in bytes. */
   public long maxDownloadBytes() {
     return maxDownloadBytes;
   }
@@ -160,6 +165,7 @@ public final class GradioOptions {
       return this;
     }
 
+    /** The immutable options. */
     public GradioOptions build() {
       return new GradioOptions(this);
     }

@@ -9,5 +9,6 @@ public interface JobListener {
   /** A listener that ignores everything. */
   JobListener NONE = event -> {};
 
+  /** One event; must not block for long (it holds up the job's later events). */
   void onEvent(Event event);
 }
