@@ -458,6 +458,21 @@ class DiscordFrontEndTest {
   }
 
   @Test
+  void aDirectMessageJobMovesToTheDmChannelAt14Minutes() {
+    bot.responder = bot::startJob;
+    Interaction i = discord.slash("imagine", ALICE).option("prompt", "dm slow").dm().send();
+    JobView view = bot.next().ctx().view();
+    long job = bot.jobIds.get();
+    discord.next(i.token(), "get");
+    clock.advance(Duration.ofMinutes(14));
+    view.onEvent(completed(job, "dm slow", image("dmslow.png", 16)));
+    Call moved = discord.next(FakeDiscord.CHANNEL_KEY, "channel-send");
+    assertThat(moved.path()).isEqualTo("channels/" + FakeDiscord.DM_CHANNEL_ID + "/messages");
+    assertThat(moved.files()).hasSize(1);
+    assertThat(moved.customIds()).containsExactly("reroll:" + job, "vary:" + job, "delete:" + job);
+  }
+
+  @Test
   void mentionsInUserTextNeverPing() {
     bot.responder = bot::startJob;
     String prompt = "@everyone look <@123> and @here";

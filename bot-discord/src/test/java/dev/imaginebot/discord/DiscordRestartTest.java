@@ -95,6 +95,50 @@ class DiscordRestartTest {
   }
 
   @Test
+  void commandsAreRegisteredInTheConfiguredServerOnly() throws InterruptedException {
+    FakeBot fake = new FakeBot();
+    discord.clearCommandRegistrations();
+    try (DiscordFrontEnd perGuild =
+        DiscordFrontEnd.start(
+            new DiscordConfig(
+                "fake-token",
+                Long.toString(FakeDiscord.GUILD_ID),
+                discord.restUrl(),
+                discord.gatewayUrl(),
+                clock,
+                Duration.ofMillis(200)),
+            fake)) {
+      FakeDiscord.Registration r = discord.nextCommandRegistration();
+      assertThat(r.path())
+          .isEqualTo(
+              "applications/"
+                  + FakeDiscord.APP_ID
+                  + "/guilds/"
+                  + FakeDiscord.GUILD_ID
+                  + "/commands");
+      assertThat(r.commands().length()).isEqualTo(7);
+      assertThat(fake.registered).containsExactly(perGuild);
+    }
+  }
+
+  @Test
+  void aServerTheBotIsNotInIsAConfigurationError() {
+    FakeBot fake = new FakeBot();
+    DiscordConfig config =
+        new DiscordConfig(
+            "fake-token",
+            "123",
+            discord.restUrl(),
+            discord.gatewayUrl(),
+            clock,
+            Duration.ofMillis(200));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> DiscordFrontEnd.start(config, fake))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("not in server 123");
+    assertThat(fake.registered).isEmpty();
+  }
+
+  @Test
   void aRestartedBotFinishesTheJobInTheOriginalReply() {
     Interaction i = jobInFlightThenCrash();
     long original = discord.originalMessageId(i.token());

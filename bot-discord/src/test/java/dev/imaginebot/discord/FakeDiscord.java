@@ -227,6 +227,11 @@ final class FakeDiscord implements AutoCloseable {
     return List.copyOf(all);
   }
 
+  /** Forgets registrations not taken yet. */
+  void clearCommandRegistrations() {
+    commandRegistrations.clear();
+  }
+
   /** The next command registration. */
   Registration nextCommandRegistration() throws InterruptedException {
     return commandRegistrations.poll(10, TimeUnit.SECONDS);
