@@ -1,5 +1,6 @@
 package dev.imaginebot.core.store;
 
+import com.twelvemonkeys.imageio.plugins.webp.WebPImageReaderSpi;
 import dev.imaginebot.core.job.StoredImage;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -32,6 +33,7 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
+import javax.imageio.spi.IIORegistry;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
@@ -55,6 +57,15 @@ public final class ImageStore {
 
   private static final float[] QUALITIES = {0.9f, 0.8f, 0.7f, 0.6f, 0.5f};
   private static final float SCALED_QUALITY = 0.75f;
+
+  static {
+    // ImageIO finds plug-ins through the class loader of the thread that first touches it; where
+    // that one can't see TwelveMonkeys (some app servers, fat jars with unmerged service files),
+    // register the WebP reader by hand so WebP results still convert.
+    if (!ImageIO.getImageReadersByFormatName("webp").hasNext()) {
+      IIORegistry.getDefaultInstance().registerServiceProvider(new WebPImageReaderSpi());
+    }
+  }
 
   private final Path dataDir;
   private final Database db;

@@ -144,6 +144,24 @@ class ImageStoreTest {
   }
 
   @Test
+  void anImageTooLargeToDecodeIsRefusedBeforeDecoding() {
+    // A PNG header claiming 20000x20000 pixels (1.6 GB decoded), with no pixel data behind it.
+    java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(17);
+    ihdr.put("IHDR".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    ihdr.putInt(20_000).putInt(20_000).put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0);
+    ihdr.put((byte) 0);
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(ihdr.array());
+    java.nio.ByteBuffer png = java.nio.ByteBuffer.allocate(8 + 4 + 17 + 4);
+    png.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+    png.putInt(13).put(ihdr.array()).putInt((int) crc.getValue());
+
+    assertThatThrownBy(() -> images.store(png.array()))
+        .isInstanceOf(ImageStore.NotAnImageException.class)
+        .hasMessageContaining("20000x20000");
+  }
+
+  @Test
   void fitKeepsAnImageThatAlreadyFits() throws IOException {
     StoredImage small = images.store(TestImages.png(64, 64, Color.ORANGE));
     byte[] fitted = images.fit(small, 1024 * 1024);
