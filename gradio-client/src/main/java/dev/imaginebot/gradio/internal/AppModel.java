@@ -22,21 +22,26 @@ final class AppModel {
   final List<EndpointSpec> specs;
   final ApiInfo api;
 
+  /** For a fn_index, a dependency whose {@code cancels} names it (the pre-4.31 cancel path). */
+  final Map<Integer, Integer> cancellers;
+
   private AppModel(
       AppInfo app,
       String protocol,
       String prefix,
       boolean enableQueue,
       int[] version,
-      List<EndpointSpec> specs) {
+      List<EndpointSpec> specs,
+      Map<Integer, Integer> cancellers) {
     this.app = app;
+    this.cancellers = Map.copyOf(cancellers);
     this.protocol = protocol;
     this.prefix = prefix;
     this.enableQueue = enableQueue;
     this.version = version;
     this.specs = List.copyOf(specs);
     List<Endpoint> endpoints = new ArrayList<>();
-    for (EndpointSpec s : specs) if (s.visible()) endpoints.add(s.endpoint());
+    for (EndpointSpec s : specs) if (s.listed()) endpoints.add(s.endpoint());
     this.api = new ApiInfo(endpoints);
   }
 
@@ -84,9 +89,12 @@ final class AppModel {
     JsonNode named = info == null ? null : info.get("named_endpoints");
     JsonNode unnamed = info == null ? null : info.get("unnamed_endpoints");
     List<EndpointSpec> specs = new ArrayList<>();
+    Map<Integer, Integer> cancellers = new HashMap<>();
     JsonNode deps = config.path("dependencies");
     for (int i = 0; i < deps.size(); i++) {
       JsonNode dep = deps.get(i);
+      int index = dep.has("id") && dep.get("id").isInt() ? dep.get("id").asInt() : i;
+      for (JsonNode c : dep.path("cancels")) cancellers.putIfAbsent(c.asInt(), index);
       if (dep.has("backend_fn") && !dep.path("backend_fn").asBoolean(true)) continue;
       int fnIndex = dep.has("id") && dep.get("id").isInt() ? dep.get("id").asInt() : i;
       JsonNode apiNameNode = dep.get("api_name");
@@ -157,6 +165,10 @@ final class AppModel {
       JsonNode queueNode = dep.get("queue");
       Boolean queue = queueNode == null || queueNode.isNull() ? null : queueNode.asBoolean();
       boolean visible = !isPrivate && (name != null || infoEndpoint != null || info == null);
+      boolean hidden =
+          (dep.has("show_api") && !dep.path("show_api").asBoolean(true))
+              || "undocumented".equals(Json.text(dep, "api_visibility"));
+      boolean listed = visible && !hidden;
       specs.add(
           new EndpointSpec(
               apiName,
@@ -164,9 +176,10 @@ final class AppModel {
               new Endpoint(name, fnIndex, params, returns),
               slots,
               queue,
-              visible));
+              visible,
+              listed));
     }
-    return new AppModel(app, protocol, prefix, enableQueue, version, specs);
+    return new AppModel(app, protocol, prefix, enableQueue, version, specs, cancellers);
   }
 
   private static boolean isSkipped(JsonNode comp) {
@@ -312,7 +325,7 @@ final class AppModel {
 
   List<String> validNames() {
     List<String> out = new ArrayList<>();
-    for (EndpointSpec s : specs) if (s.visible() && s.apiName() != null) out.add("/" + s.apiName());
+    for (EndpointSpec s : specs) if (s.listed() && s.apiName() != null) out.add("/" + s.apiName());
     return out;
   }
 }

@@ -314,6 +314,13 @@ final class QueueSession implements JobImpl.Driver {
       ObjectNode reset = Json.object();
       reset.put("event_id", eventId);
       conn.postQuietly(conn.base() + model.prefix + "/reset", reset);
+    } else if (!shared && model.cancellers.containsKey(job.spec.fnIndex())) {
+      // Before /cancel: trigger the app's own cancel event, as Python's client does.
+      ObjectNode body = Json.object();
+      body.set("data", Json.array());
+      body.put("fn_index", model.cancellers.get(job.spec.fnIndex()));
+      body.put("session_hash", hash);
+      conn.postQuietly(conn.base() + model.prefix + "/api/predict/", body);
     } else if (ownSession) {
       // Before /cancel existed, dropping the stream cancels the session: here, only this job.
       close();
