@@ -89,11 +89,6 @@ final class DiscordJobView implements JobView {
     enqueue(() -> accept(event));
   }
 
-  /** The current message reference (changes when the job moves to a channel message). */
-  ReplyRef ref() {
-    return ref;
-  }
-
   private void enqueue(Runnable task) {
     synchronized (lock) {
       tasks.add(task);

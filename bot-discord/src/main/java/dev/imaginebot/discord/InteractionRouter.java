@@ -59,7 +59,16 @@ final class InteractionRouter extends ListenerAdapter {
   public void onSlashCommandInteraction(SlashCommandInteractionEvent e) {
     SlashCommand command = commands.get(e.getName());
     if (command == null) {
+      // A command left registered by another version of the bot: the core words the refusal.
       log.warn("unknown slash command /{}", e.getName());
+      e.deferReply(true).queue(null, err -> log.warn("could not defer: {}", err.toString()));
+      submit(
+          e,
+          e.getHook(),
+          "/" + e.getName(),
+          () ->
+              SlashCommand.show(
+                  e, services.bot().handle(SlashCommand.context(e), e.getName(), "")));
       return;
     }
     e.deferReply(command.ephemeral(e))

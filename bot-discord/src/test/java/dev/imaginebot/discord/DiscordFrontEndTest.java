@@ -361,6 +361,16 @@ class DiscordFrontEndTest {
   }
 
   @Test
+  void anUnknownCommandGetsTheCoresAnswerEphemerally() {
+    bot.responder = call -> Reply.error("Unknown command \"" + call.command() + "\".");
+    Interaction i = discord.slash("oldcommand", ALICE).send();
+    Call defer = discord.next(i.token());
+    assertThat(defer.json().getObject("data").getInt("flags") & 64).isEqualTo(64);
+    assertThat(discord.next(i.token(), "edit").content())
+        .isEqualTo("Unknown command \"oldcommand\".");
+  }
+
+  @Test
   void anErrorReplyIsShownInTheReply() {
     bot.responder = call -> Reply.error("There is no model called \"nope\".");
     Interaction i =
