@@ -28,8 +28,11 @@ record AppConfig(
   /** Discord front-end. {@code enabled} null means "on when the token resolves". */
   record Discord(Boolean enabled, String token, String guildId) {}
 
-  /** Telegram front-end. {@code enabled} null means "on when the token resolves". */
-  record Telegram(Boolean enabled, String token) {}
+  /**
+   * Telegram front-end. {@code enabled} null means "on when the token resolves"; {@code apiUrl}
+   * points at another Bot API server (a local one), null for Telegram's own.
+   */
+  record Telegram(Boolean enabled, String token, String apiUrl) {}
 
   /** Hugging Face access: an optional token and the Hub's base URL. */
   record HuggingFace(String token, String hubUrl) {}

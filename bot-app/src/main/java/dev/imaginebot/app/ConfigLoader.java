@@ -20,6 +20,8 @@ import dev.imaginebot.core.CoreConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -220,7 +222,9 @@ final class ConfigLoader {
     Settings.TelegramSettings telegram = null;
     AppConfig.Telegram tg = c.telegram();
     String telegramToken = frontEndToken(tg.enabled(), tg.token(), "telegram", "TELEGRAM_TOKEN");
-    if (telegramToken != null) telegram = new Settings.TelegramSettings(telegramToken);
+    if (telegramToken != null) {
+      telegram = new Settings.TelegramSettings(telegramToken, apiUrl(tg.apiUrl()));
+    }
 
     AppConfig.Http http = c.http();
     int port = http.port() == null ? 0 : http.port();
@@ -339,6 +343,24 @@ final class ConfigLoader {
   private static String remember(String secret) {
     Redactor.addSecret(secret);
     return secret;
+  }
+
+  private static URI apiUrl(String raw) {
+    String value = blankToNull(raw);
+    if (value == null) return null;
+    URI uri;
+    try {
+      uri = new URI(value);
+    } catch (URISyntaxException e) {
+      uri = null;
+    }
+    if (uri == null
+        || uri.getHost() == null
+        || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+      throw new ConfigException(
+          "config.badValue", "telegram.api-url", value, "http://127.0.0.1:8081");
+    }
+    return uri;
   }
 
   private String language(String raw) {

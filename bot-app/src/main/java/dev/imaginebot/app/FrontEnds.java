@@ -3,6 +3,9 @@ package dev.imaginebot.app;
 import dev.imaginebot.core.Bot;
 import dev.imaginebot.discord.DiscordConfig;
 import dev.imaginebot.discord.DiscordFrontEnd;
+import dev.imaginebot.telegram.TelegramConfig;
+import dev.imaginebot.telegram.TelegramFrontEnd;
+import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +27,9 @@ final class FrontEnds {
     try {
       if (settings.discord() != null) {
         started.add(startDiscord(settings, bot));
+      }
+      if (settings.telegram() != null) {
+        started.add(startTelegram(settings, bot));
       }
     } catch (RuntimeException e) {
       closeAll(started);
@@ -49,6 +55,24 @@ final class FrontEnds {
     } catch (RuntimeException e) {
       log.debug("Discord failed to start", e);
       throw new FrontEndException("Discord", RunCommand.reason(e));
+    }
+  }
+
+  private static AutoCloseable startTelegram(Settings settings, Bot bot) {
+    Settings.TelegramSettings t = settings.telegram();
+    TelegramConfig config = TelegramConfig.of(t.token());
+    if (t.apiUrl() != null) {
+      URI api = t.apiUrl();
+      int port = api.getPort() > 0 ? api.getPort() : "https".equals(api.getScheme()) ? 443 : 80;
+      config = config.withApi(api.getScheme(), api.getHost(), port);
+    }
+    try {
+      TelegramFrontEnd telegram = TelegramFrontEnd.start(config, bot);
+      log.info("Telegram front-end started as @{}", telegram.botUsername());
+      return telegram;
+    } catch (RuntimeException e) {
+      log.debug("Telegram failed to start", e);
+      throw new FrontEndException("Telegram", RunCommand.reason(e));
     }
   }
 

@@ -43,11 +43,11 @@ record Settings(
     }
   }
 
-  /** An enabled Telegram front-end. */
-  record TelegramSettings(String token) {
+  /** An enabled Telegram front-end; {@code apiUrl} is null for Telegram's own Bot API. */
+  record TelegramSettings(String token, java.net.URI apiUrl) {
     @Override
     public String toString() {
-      return "TelegramSettings[token=***]";
+      return "TelegramSettings[token=***, apiUrl=" + apiUrl + "]";
     }
   }
 
