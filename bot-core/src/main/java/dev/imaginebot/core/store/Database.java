@@ -5,7 +5,9 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.util.Objects;
 import javax.sql.DataSource;
@@ -31,6 +33,7 @@ public final class Database implements AutoCloseable {
   private final HikariDataSource pool;
   private final Path dataDir;
   private final Clock clock;
+  private final boolean ownsH2;
 
   /**
    * Held while an image's file and row are written or removed together, so storing an image and
@@ -38,10 +41,11 @@ public final class Database implements AutoCloseable {
    */
   final Object imageLock = new Object();
 
-  private Database(HikariDataSource pool, Path dataDir, Clock clock) {
+  private Database(HikariDataSource pool, Path dataDir, Clock clock, boolean ownsH2) {
     this.pool = pool;
     this.dataDir = dataDir;
     this.clock = clock;
+    this.ownsH2 = ownsH2;
   }
 
   /**
@@ -62,7 +66,8 @@ public final class Database implements AutoCloseable {
   public static Database open(String jdbcUrl, Path dataDir, Clock clock) {
     Objects.requireNonNull(dataDir, "dataDir == null");
     Objects.requireNonNull(clock, "clock == null");
-    String url = jdbcUrl == null || jdbcUrl.isBlank() ? defaultUrl(dataDir) : jdbcUrl;
+    boolean ownsH2 = jdbcUrl == null || jdbcUrl.isBlank();
+    String url = ownsH2 ? defaultUrl(dataDir) : jdbcUrl;
     try {
       Files.createDirectories(dataDir);
     } catch (IOException e) {
@@ -107,7 +112,7 @@ public final class Database implements AutoCloseable {
       pool.close();
       throw new StoreException("cannot migrate database " + redact(url), e);
     }
-    return new Database(pool, dataDir.toAbsolutePath().normalize(), clock);
+    return new Database(pool, dataDir.toAbsolutePath().normalize(), clock, ownsH2);
   }
 
   /** The H2 file database URL used when none is configured. */
@@ -121,12 +126,13 @@ public final class Database implements AutoCloseable {
     // killed process would lose jobs it had acknowledged; CrashRecoveryTest shows it).
     // MAX_COMPACT_TIME: writing every commit leaves many stale chunks; a longer compaction at close
     // keeps the file small (1,000 jobs: ~13 MB with H2's 200 ms default, ~0.3 MB with this).
-    // DB_CLOSE_ON_EXIT=FALSE: the pool, not a JVM shutdown hook, closes the database, so jobs can
+    // DB_CLOSE_DELAY=-1, DB_CLOSE_ON_EXIT=FALSE: close() shuts the database down; neither the pool
+    // briefly holding no connection (recycling one) nor a JVM shutdown hook does, so jobs can
     // still be saved while shutting down.
     return "jdbc:h2:file:"
         + path
-        + ";AUTO_SERVER=FALSE;WRITE_DELAY=0;MAX_COMPACT_TIME=2000;DB_CLOSE_ON_EXIT=FALSE"
-        + ";LOCK_TIMEOUT=10000";
+        + ";AUTO_SERVER=FALSE;WRITE_DELAY=0;MAX_COMPACT_TIME=2000;DB_CLOSE_DELAY=-1"
+        + ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000";
   }
 
   /** The pooled data source. */
@@ -144,9 +150,21 @@ public final class Database implements AutoCloseable {
     return clock;
   }
 
-  /** Closes the pool (and with it an embedded database). */
+  /** Closes the pool, after shutting down the default H2 database (which compacts its file). */
   @Override
   public void close() {
+    if (ownsH2 && !pool.isClosed()) {
+      boolean shutDown = false;
+      try (Connection c = pool.getConnection();
+          Statement s = c.createStatement()) {
+        s.execute("SHUTDOWN");
+        shutDown = true;
+      } catch (SQLException e) {
+        // After a shutdown, closing the statement and connection fails: that is expected.
+        // Before it, the pool still closes and H2 recovers an unclean file at the next open.
+        if (!shutDown) log.warn("Database shutdown failed: {}", e.toString());
+      }
+    }
     pool.close();
   }
 

@@ -3,8 +3,13 @@ package dev.imaginebot.core.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -62,10 +67,23 @@ class DatabaseTest {
   }
 
   @Test
-  void closeClosesThePool() {
+  void closeClosesThePoolAndReleasesTheDatabaseFile() throws IOException {
     Database db = Database.open(null, dir);
+    Path file = dir.resolve("imagine.mv.db");
+    assertThatThrownBy(() -> tryLock(file)).isInstanceOf(OverlappingFileLockException.class);
+
     db.close();
+
     assertThatThrownBy(() -> db.dataSource().getConnection()).isInstanceOf(SQLException.class);
+    tryLock(file); // H2 let go of its file lock: the database is shut down, not just idle
+  }
+
+  private static void tryLock(Path file) throws IOException {
+    try (FileChannel channel =
+            FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileLock lock = channel.tryLock()) {
+      assertThat(lock).isNotNull();
+    }
   }
 
   @Test
