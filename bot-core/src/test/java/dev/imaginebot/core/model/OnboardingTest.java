@@ -115,10 +115,7 @@ class OnboardingTest {
     GenerationRequest req =
         new GenerationRequest("x", null, null, null, null, null, null, 12, null, 1);
     assertThat(m.arguments(req, null)).containsExactly("x", 12L, "anime");
-    assertThat(m.describe())
-        .contains("= anime (fixed)")
-        .contains("quality")
-        .contains("<- steps");
+    assertThat(m.describe()).contains("= anime (fixed)").contains("quality").contains("<- steps");
   }
 
   @Test
