@@ -157,6 +157,27 @@ class DiscordEndToEndTest {
   }
 
   @Test
+  void variationsMakeFourImagesInOneFollowup() {
+    Interaction i = discord.slash("imagine", ALICE).option("prompt", "a kite").send();
+    Call done = last(editsUntilDone(i.token(), "edit"));
+    Interaction click = discord.click(ALICE, done.messageId(), "vary:" + jobOf(done));
+    Call followup = discord.next(click.token(), "followup");
+    Call varied = last(editsUntilDone(click.token(), "edit"));
+    assertThat(varied.messageId()).isEqualTo(followup.messageId());
+    assertThat(varied.files()).hasSize(4);
+    assertThat(varied.files()).allSatisfy(f -> assertThat(isPng(f.bytes())).isTrue());
+  }
+
+  @Test
+  void anUnknownModelIsExplainedInTheReply() {
+    Interaction i =
+        discord.slash("imagine", ALICE).option("prompt", "a cat").option("model", "flx").send();
+    Call reply = discord.next(i.token(), "edit");
+    assertThat(reply.content()).contains("flx", "flux");
+    assertThat(reply.files()).isEmpty();
+  }
+
+  @Test
   void deleteIsRefusedToOthersAndDoneForTheRequester() {
     Interaction i = discord.slash("imagine", ALICE).option("prompt", "a lamp").send();
     Call done = last(editsUntilDone(i.token(), "edit"));

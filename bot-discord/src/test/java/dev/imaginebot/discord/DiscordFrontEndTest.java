@@ -287,6 +287,26 @@ class DiscordFrontEndTest {
   }
 
   @Test
+  void aCancelPressIsAnsweredOnlyToThePresser() {
+    bot.responder = bot::startJob;
+    Interaction i = discord.slash("imagine", ALICE).option("prompt", "long").send();
+    FakeBot.Call call = bot.next();
+    long job = bot.jobIds.get();
+    call.ctx().view().onEvent(new JobEvent.Accepted(job, 1, "flux"));
+    Call queued = discord.next(i.token(), "edit");
+    bot.responder = c -> Reply.message("Cancelled job #" + job + ".");
+    Interaction click = discord.click(ALICE, queued.messageId(), "cancel:" + job);
+    Call answer = discord.next(click.token(), "followup");
+    assertThat(answer.content()).isEqualTo("Cancelled job #" + job + ".");
+    assertThat(answer.flags() & 64).isEqualTo(64);
+    assertThat(bot.next().args()).isEqualTo("cancel:" + job);
+    call.ctx().view().onEvent(new JobEvent.Cancelled(job));
+    Call cancelled = discord.next(i.token(), "edit");
+    assertThat(cancelled.content()).isEqualTo("Cancelled");
+    assertThat(cancelled.customIds()).isEmpty();
+  }
+
+  @Test
   void deleteByTheRequesterDeletesTheMessage() {
     Finished f = finishedJob(ALICE);
     bot.responder = this::deleteOnlyForAliceOrAdmin;
