@@ -21,6 +21,7 @@ compare pixels. Apps:
   /state     remember(text, <gr.State>) -> (text, state)
   /unnamed   visible(text) named, hidden(text) with api_name=False (6.x: api_visibility private)
   /zero      zero(prompt) -> tiny PNG at once (benchmarks)
+  /echo      describe(image) with an Image input -> ("<w>x<h>", the same image), for uploads
 
 Control routes on the parent app (plain HTTP, not Gradio, not counted):
   POST /control/release/{key}   releases /queue hold jobs waiting on key
@@ -345,6 +346,23 @@ def zero_app():
     return queued(demo)
 
 
+# ---------------------------------------------------------------- echo
+def describe(image):
+    with Image.open(image) as img:
+        size = f"{img.width}x{img.height}"
+    return size, image
+
+
+def echo_app():
+    with gr.Blocks() as demo:
+        image = gr.Image(label="Input", type="filepath")
+        go = gr.Button("Describe")
+        size = gr.Textbox(label="Size")
+        out = image_output("Output")
+        event(go, describe, [image], [size, out], "describe")
+    return queued(demo)
+
+
 APPS = {
     "flux": flux_app,
     "mj": mj_app,
@@ -356,6 +374,7 @@ APPS = {
     "state": state_app,
     "unnamed": unnamed_app,
     "zero": zero_app,
+    "echo": echo_app,
 }
 
 

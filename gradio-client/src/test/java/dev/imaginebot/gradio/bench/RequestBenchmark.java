@@ -19,13 +19,16 @@ import java.util.concurrent.TimeUnit;
  * PNG returned at once). Not a test: run it by hand.
  *
  * <pre>
- * ./mvnw -B -ntp -o -pl gradio-client test-compile exec:java -Dexec.classpathScope=test \
- *     -Dexec.mainClass=dev.imaginebot.gradio.bench.RequestBenchmark -Dexec.args="6.31.0 50"
+ * ./mvnw -B -ntp -o -q -pl gradio-client test-compile exec:java -Dexec.classpathScope=test \
+ *     -Dexec.mainClass=dev.imaginebot.gradio.bench.RequestBenchmark \
+ *     -Dbench.versions=6.31.0,3.50.2 -Dbench.jobs=50
  * </pre>
  *
- * <p>Arguments: Gradio versions (default: all pinned) and the number of warm jobs (default 50).
- * Request counts come from the client's own counter and from the server (which counts every HTTP
- * request and websocket connection per app); a job includes downloading its image.
+ * <p>Arguments (or system properties {@code bench.versions}, comma-separated, and {@code
+ * bench.jobs}; {@code exec.args} would also reach the module's venv-provisioning exec): Gradio
+ * versions (default: all pinned) and the number of warm jobs (default 50). Request counts come from
+ * the client's own counter and from the server (which counts every HTTP request and websocket
+ * connection per app); a job includes downloading its image.
  */
 public final class RequestBenchmark {
 
@@ -33,8 +36,16 @@ public final class RequestBenchmark {
 
   /** Runs the benchmark and prints one table. */
   public static void main(String[] args) throws Exception {
+    ((ch.qos.logback.classic.Logger)
+            org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+        .setLevel(ch.qos.logback.classic.Level.INFO);
     List<String> versions = new ArrayList<>();
-    int jobs = 50;
+    int jobs = Integer.getInteger("bench.jobs", 50);
+    for (String v : System.getProperty("bench.versions", "").split(",")) {
+      if (!v.isBlank()) {
+        versions.add(v.trim());
+      }
+    }
     for (String arg : args) {
       if (arg.matches("\\d+")) {
         jobs = Integer.parseInt(arg);
@@ -62,6 +73,7 @@ public final class RequestBenchmark {
   }
 
   private static String ours(GradioTestServer server, int jobs) throws Exception {
+    warmUpJvm(server);
     long srv0 = server.requestCount("zero");
     long start = System.nanoTime();
     long cold;
@@ -97,6 +109,16 @@ public final class RequestBenchmark {
         warmServer / (double) jobs,
         coldMs,
         median(times));
+  }
+
+  /**
+   * One throw-away client and job first, so that "cold" measures a new connection rather than the
+   * JVM loading classes (a Python process has imported its modules before its timer starts too).
+   */
+  private static void warmUpJvm(GradioTestServer server) throws Exception {
+    try (GradioClient client = GradioClient.connect(server.url("zero"), GradioOptions.defaults())) {
+      job(client);
+    }
   }
 
   private static void job(GradioClient client) throws Exception {

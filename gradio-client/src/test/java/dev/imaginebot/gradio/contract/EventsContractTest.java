@@ -118,6 +118,34 @@ class EventsContractTest {
     }
   }
 
+  /**
+   * Cancelling a job that still waits in the queue must not touch the running job of the same
+   * endpoint. A trap on 4.31+: {@code POST /cancel} cancels every running task named {@code
+   * <session>_<fn_index>}, so two jobs of one endpoint in one session cancel together unless the
+   * client gives a job its own session (protocol spec, section 5).
+   */
+  @ParameterizedTest
+  @MethodSource("dev.imaginebot.gradio.testing.GradioTestServer#versions")
+  void cancellingAQueuedJobLeavesTheRunningOneAlone(String version) throws Exception {
+    GradioTestServer server = GradioTestServer.shared(version);
+    String key = UUID.randomUUID().toString();
+    try (GradioClient client = connect(version, "queue")) {
+      Recorder first = new Recorder();
+      Recorder second = new Recorder();
+      client.submit("/hold", Arguments.positional(key, 60), first);
+      first.until(e -> e instanceof Event.Started);
+      Job queued = client.submit("/hold", Arguments.positional(key, 60), second);
+      second.until(e -> e instanceof Event.Queued);
+
+      queued.cancel();
+      assertThat(second.terminal()).isInstanceOf(Event.Cancelled.class);
+      server.release(key);
+      assertThat(completed(first.terminal()).data()).containsExactly("released " + key);
+    } finally {
+      server.release(key);
+    }
+  }
+
   private static Throwable causeOf(Job job) throws InterruptedException {
     try {
       job.result().get();

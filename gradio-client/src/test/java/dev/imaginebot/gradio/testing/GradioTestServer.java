@@ -31,7 +31,8 @@ import java.util.stream.Stream;
  * A real Gradio server for tests: one Python process per pinned Gradio release, serving the test
  * apps of {@code gradio-apps/apps.py} (on the test classpath) at sub-paths such as {@code /flux},
  * {@code /mj}, {@code /progress}, {@code /queue}, {@code /stream}, {@code /error}, {@code /auth}
- * (user {@code user}, password {@code pass}), {@code /state}, {@code /unnamed} and {@code /zero}.
+ * (user {@code user}, password {@code pass}), {@code /state}, {@code /unnamed}, {@code /zero} and
+ * {@code /echo} (an Image input).
  *
  * <p>The venvs come from {@code scripts/gradio-venvs.sh}; their home is the system property {@code
  * gradio.venv.home} (default {@code ~/.cache/imagine-bot/gradio}). Use {@link #shared(String)} so

@@ -15,7 +15,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class GradioTestServerTest {
 
   private static final List<String> APPS =
-      List.of("flux", "mj", "progress", "queue", "stream", "error", "state", "unnamed", "zero");
+      List.of(
+          "flux", "mj", "progress", "queue", "stream", "error", "state", "unnamed", "zero", "echo");
 
   private final HttpClient http =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
