@@ -89,9 +89,9 @@ public final class Connection implements AutoCloseable {
   private final HttpUrl hub;
   private final Set<Object> live = ConcurrentHashMap.newKeySet();
   private final Set<JobImpl> active = ConcurrentHashMap.newKeySet();
-  private String base;
-  private String origin;
-  private String spaceId;
+  private volatile String base;
+  private volatile String origin;
+  private volatile String spaceId;
   private volatile AppModel model;
   private QueueSession shared;
   private volatile boolean closed;

@@ -125,6 +125,21 @@ final class FakeSpace extends Dispatcher {
         .build();
   }
 
+  /**
+   * A stream that delivers {@code messages} at once and then stays open, silent (an SSE comment
+   * trickles out slowly, so the response never ends during a test).
+   */
+  static MockResponse openStream(String... messages) {
+    String head = events(messages);
+    int chunk = Math.max(head.length(), 1);
+    String body = head + ":" + "x".repeat(chunk * 60) + "\n\n";
+    return new MockResponse.Builder()
+        .addHeader("Content-Type", "text/event-stream")
+        .body(body)
+        .throttleBody(chunk, 1, java.util.concurrent.TimeUnit.SECONDS)
+        .build();
+  }
+
   static String completed(String eventId) {
     return "{\"msg\":\"process_completed\",\"event_id\":\""
         + eventId

@@ -450,15 +450,10 @@ class SseQueueTest {
   void silentStreamTimesOut() {
     space.stream =
         r ->
-            new MockResponse.Builder()
-                .addHeader("Content-Type", "text/event-stream")
-                .body(
-                    FakeSpace.events(
-                        "{\"msg\":\"estimation\",\"event_id\":\""
-                            + space.latestEvent()
-                            + "\",\"rank\":0,\"queue_size\":1}"))
-                .onResponseEnd(SocketEffect.Stall.INSTANCE)
-                .build();
+            FakeSpace.openStream(
+                "{\"msg\":\"estimation\",\"event_id\":\""
+                    + space.latestEvent()
+                    + "\",\"rank\":0,\"queue_size\":1}");
     connect(GradioOptions.builder().heartbeatTimeout(Duration.ofMillis(300)));
     Failure f = failureOf(client.submit("/infer", Map.of("prompt", "x"), events));
     assertThat(f.code()).isEqualTo(FailureCode.TIMEOUT);
@@ -466,13 +461,7 @@ class SseQueueTest {
 
   @Test
   void deadlineTimesOut() {
-    space.stream =
-        r ->
-            new MockResponse.Builder()
-                .addHeader("Content-Type", "text/event-stream")
-                .body("")
-                .onResponseEnd(SocketEffect.Stall.INSTANCE)
-                .build();
+    space.stream = r -> FakeSpace.openStream();
     connect(GradioOptions.builder().deadline(Duration.ofMillis(300)));
     Failure f = failureOf(client.submit("/infer", Map.of("prompt", "x"), events));
     assertThat(f.code()).isEqualTo(FailureCode.TIMEOUT);
@@ -491,15 +480,8 @@ class SseQueueTest {
     space.routes.put("/gradio_api/reset", r -> FakeSpace.json(200, "{\"success\":true}"));
     space.stream =
         r ->
-            new MockResponse.Builder()
-                .addHeader("Content-Type", "text/event-stream")
-                .body(
-                    FakeSpace.events(
-                        "{\"msg\":\"process_starts\",\"event_id\":\""
-                            + space.latestEvent()
-                            + "\"}"))
-                .onResponseEnd(SocketEffect.Stall.INSTANCE)
-                .build();
+            FakeSpace.openStream(
+                "{\"msg\":\"process_starts\",\"event_id\":\"" + space.latestEvent() + "\"}");
     connect();
     Job job = client.submit("/infer", Map.of("prompt", "x"), events);
     assertThat(events.next()).isInstanceOf(Event.Started.class);
@@ -516,6 +498,7 @@ class SseQueueTest {
             .getBody()
             .utf8();
     assertThat(Json.text(Json.parse(body), "event_id")).isEqualTo(job.id());
+    assertThat(space.count("/gradio_api/queue/data")).isEqualTo(1);
     events.assertNoMore();
   }
 
