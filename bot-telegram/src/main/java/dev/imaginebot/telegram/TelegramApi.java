@@ -7,6 +7,7 @@ import org.telegram.telegrambots.meta.api.methods.botapimethods.BotApiMethod;
 import org.telegram.telegrambots.meta.api.methods.send.SendDocument;
 import org.telegram.telegrambots.meta.api.methods.send.SendMediaGroup;
 import org.telegram.telegrambots.meta.api.methods.send.SendPhoto;
+import org.telegram.telegrambots.meta.api.methods.updates.SetWebhook;
 import org.telegram.telegrambots.meta.api.objects.message.Message;
 import org.telegram.telegrambots.meta.exceptions.TelegramApiException;
 
@@ -49,6 +50,14 @@ final class TelegramApi {
       return client.execute(method);
     } catch (TelegramApiException e) {
       throw ApiFailure.of(SendMediaGroup.PATH, e, token);
+    }
+  }
+
+  void setWebhook(SetWebhook method) {
+    try {
+      client.execute(method);
+    } catch (TelegramApiException e) {
+      throw ApiFailure.of(SetWebhook.PATH, e, token);
     }
   }
 

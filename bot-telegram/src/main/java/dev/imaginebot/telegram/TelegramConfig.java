@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param apiHost the Bot API host
  * @param apiPort the Bot API port
  * @param botUsername the bot's username without {@code @}, or null to take it from {@code getMe}
- * @param mode how updates arrive; only {@link Mode#LONG_POLLING} is implemented
+ * @param mode how updates arrive
+ * @param webhook where Telegram pushes updates in {@link Mode#WEBHOOK} mode, else null
  * @param pollTimeout how long one {@code getUpdates} call may be held by the server
  * @param privateEditInterval at least this long between two message edits in a private chat
  * @param groupEditInterval at least this long between two message edits in a group chat
@@ -26,6 +27,7 @@ public record TelegramConfig(
     int apiPort,
     String botUsername,
     Mode mode,
+    Webhook webhook,
     Duration pollTimeout,
     Duration privateEditInterval,
     Duration groupEditInterval,
@@ -36,10 +38,44 @@ public record TelegramConfig(
     /** The bot asks for updates with {@code getUpdates} (the default; needs no public URL). */
     LONG_POLLING,
     /**
-     * Telegram pushes updates to a public URL. Not implemented yet: {@link TelegramFrontEnd#start}
-     * rejects it.
+     * Telegram pushes updates to a public URL (the {@code webhook}); for deployments behind one.
      */
     WEBHOOK
+  }
+
+  /**
+   * A webhook: Telegram POSTs each update to {@code publicUrl} (https, ports 443, 80, 88 or 8443;
+   * usually a reverse proxy), which must reach the server the bot starts on {@code
+   * bindHost:bindPort} at the same path.
+   *
+   * @param publicUrl the URL Telegram calls, for example {@code https://bot.example.com/telegram}
+   * @param bindHost the address to listen on ({@code 0.0.0.0} for all)
+   * @param bindPort the port to listen on
+   * @param secretToken sent by Telegram in {@code X-Telegram-Bot-Api-Secret-Token} and checked on
+   *     every call (1-256 of {@code A-Z a-z 0-9 _ -}); requests without it are refused
+   */
+  public record Webhook(String publicUrl, String bindHost, int bindPort, String secretToken) {
+    public Webhook {
+      Objects.requireNonNull(publicUrl, "publicUrl == null");
+      Objects.requireNonNull(bindHost, "bindHost == null");
+      Objects.requireNonNull(secretToken, "secretToken == null");
+      if (!secretToken.matches("[A-Za-z0-9_-]{1,256}")) {
+        throw new IllegalArgumentException("secretToken must be 1-256 of A-Z a-z 0-9 _ -");
+      }
+      if (bindPort < 0 || bindPort > 65535) throw new IllegalArgumentException("bad bindPort");
+    }
+
+    /** The path Telegram calls, from {@code publicUrl} ({@code /} when it has none). */
+    public String path() {
+      String p = java.net.URI.create(publicUrl).getPath();
+      return p == null || p.isEmpty() ? "/" : p;
+    }
+
+    @Override
+    public String toString() {
+      // The secret token guards the endpoint: keep it out of logs.
+      return "Webhook[publicUrl=" + publicUrl + ", bind=" + bindHost + ":" + bindPort + "]";
+    }
   }
 
   public TelegramConfig {
@@ -48,6 +84,9 @@ public record TelegramConfig(
     Objects.requireNonNull(apiScheme, "apiScheme == null");
     Objects.requireNonNull(apiHost, "apiHost == null");
     Objects.requireNonNull(mode, "mode == null");
+    if (mode == Mode.WEBHOOK && webhook == null) {
+      throw new IllegalArgumentException("WEBHOOK mode needs a webhook");
+    }
     Objects.requireNonNull(pollTimeout, "pollTimeout == null");
     Objects.requireNonNull(privateEditInterval, "privateEditInterval == null");
     Objects.requireNonNull(groupEditInterval, "groupEditInterval == null");
@@ -64,6 +103,7 @@ public record TelegramConfig(
         443,
         null,
         Mode.LONG_POLLING,
+        null,
         Duration.ofSeconds(50),
         Duration.ofSeconds(1),
         Duration.ofSeconds(3),
@@ -79,6 +119,7 @@ public record TelegramConfig(
         port,
         botUsername,
         mode,
+        webhook,
         pollTimeout,
         privateEditInterval,
         groupEditInterval,
@@ -94,6 +135,7 @@ public record TelegramConfig(
         apiPort,
         username,
         mode,
+        webhook,
         pollTimeout,
         privateEditInterval,
         groupEditInterval,
@@ -109,6 +151,7 @@ public record TelegramConfig(
         apiPort,
         botUsername,
         mode,
+        webhook,
         timeout,
         privateEditInterval,
         groupEditInterval,
@@ -124,13 +167,30 @@ public record TelegramConfig(
         apiPort,
         botUsername,
         mode,
+        webhook,
         pollTimeout,
         privateChats,
         groups,
         clock);
   }
 
-  /** The same settings with another update mode. */
+  /** The same settings with updates pushed to a webhook instead of long polling. */
+  public TelegramConfig withWebhook(Webhook hook) {
+    return new TelegramConfig(
+        token,
+        apiScheme,
+        apiHost,
+        apiPort,
+        botUsername,
+        Mode.WEBHOOK,
+        Objects.requireNonNull(hook, "hook == null"),
+        pollTimeout,
+        privateEditInterval,
+        groupEditInterval,
+        clock);
+  }
+
+  /** The same settings with another update mode (WEBHOOK needs {@link #withWebhook}). */
   public TelegramConfig withMode(Mode newMode) {
     return new TelegramConfig(
         token,
@@ -139,6 +199,7 @@ public record TelegramConfig(
         apiPort,
         botUsername,
         newMode,
+        webhook,
         pollTimeout,
         privateEditInterval,
         groupEditInterval,
@@ -158,6 +219,7 @@ public record TelegramConfig(
         + botUsername
         + ", mode="
         + mode
+        + (webhook == null ? "" : ", webhook=" + webhook)
         + ", pollTimeout="
         + pollTimeout
         + ", privateEditInterval="

@@ -31,6 +31,7 @@ import org.telegram.telegrambots.meta.TelegramUrl;
 import org.telegram.telegrambots.meta.api.methods.GetMe;
 import org.telegram.telegrambots.meta.api.methods.commands.SetMyCommands;
 import org.telegram.telegrambots.meta.api.methods.updates.GetUpdates;
+import org.telegram.telegrambots.meta.api.methods.updates.SetWebhook;
 import org.telegram.telegrambots.meta.api.objects.User;
 import org.telegram.telegrambots.meta.api.objects.commands.BotCommand;
 import org.telegram.telegrambots.meta.exceptions.TelegramApiException;
@@ -65,6 +66,7 @@ public final class TelegramFrontEnd implements FrontEnd, AutoCloseable {
   private final long botId;
   private TelegramBotsLongPollingApplication polling;
   private UpdateRouter router;
+  private WebhookReceiver webhook;
   private volatile boolean closing;
 
   private TelegramFrontEnd(TelegramConfig config, Bot bot) {
@@ -111,17 +113,14 @@ public final class TelegramFrontEnd implements FrontEnd, AutoCloseable {
 
   /**
    * Connects to Telegram ({@code getMe}), publishes the command menu, registers with the core
-   * (which reattaches jobs left from a previous run) and starts long polling.
+   * (which reattaches jobs left from a previous run) and starts long polling, or in webhook mode
+   * starts the webhook server and calls {@code setWebhook}.
    *
-   * @throws IllegalArgumentException for {@link TelegramConfig.Mode#WEBHOOK}, not implemented yet
    * @throws IllegalStateException when Telegram cannot be reached or rejects the token
    */
   public static TelegramFrontEnd start(TelegramConfig config, Bot bot) {
     Objects.requireNonNull(config, "config == null");
     Objects.requireNonNull(bot, "bot == null");
-    if (config.mode() != TelegramConfig.Mode.LONG_POLLING) {
-      throw new IllegalArgumentException("Telegram mode " + config.mode() + " is not implemented");
-    }
     TelegramFrontEnd frontEnd;
     try {
       frontEnd = new TelegramFrontEnd(config, bot);
@@ -157,6 +156,10 @@ public final class TelegramFrontEnd implements FrontEnd, AutoCloseable {
     publishMenu(commands.values());
     bot.register(this);
     router = new UpdateRouter(env, commands, botUsername, botId);
+    if (config.mode() == TelegramConfig.Mode.WEBHOOK) {
+      startWebhook();
+      return;
+    }
     OkHttpClient pollingHttp = new QuietPollingClient(http.newBuilder(), () -> closing);
     polling =
         new TelegramBotsLongPollingApplication(
@@ -183,6 +186,26 @@ public final class TelegramFrontEnd implements FrontEnd, AutoCloseable {
     log.info("Telegram front-end started as @{} ({})", botUsername, config.mode());
   }
 
+  private void startWebhook() {
+    TelegramConfig.Webhook hook = config.webhook();
+    webhook = new WebhookReceiver(hook, router);
+    try {
+      env.api.setWebhook(
+          SetWebhook.builder()
+              .url(hook.publicUrl())
+              .secretToken(hook.secretToken())
+              .allowedUpdates(List.of("message", "callback_query"))
+              .build());
+    } catch (ApiFailure f) {
+      throw new IllegalStateException("Telegram setWebhook failed: " + f.getMessage());
+    }
+    log.info(
+        "Telegram front-end started as @{} (webhook {}, listening on port {})",
+        botUsername,
+        hook.publicUrl(),
+        webhook.port());
+  }
+
   private void publishMenu(Iterable<CommandHandler> commands) {
     List<BotCommand> menu = new ArrayList<>();
     for (CommandHandler c : commands) menu.add(new BotCommand(c.name(), c.description()));
@@ -192,6 +215,11 @@ public final class TelegramFrontEnd implements FrontEnd, AutoCloseable {
       // The bot works without a menu; say so once.
       log.warn("Telegram setMyCommands failed: {}", f.getMessage());
     }
+  }
+
+  /** The port the webhook server listens on, or -1 when long polling (for tests). */
+  int webhookPort() {
+    return webhook == null ? -1 : webhook.port();
   }
 
   /** The bot's username, from the configuration or {@code getMe}. */
@@ -220,6 +248,10 @@ public final class TelegramFrontEnd implements FrontEnd, AutoCloseable {
 
   @Override
   public void close() {
+    if (webhook != null) {
+      router.stop();
+      webhook.close();
+    }
     if (polling != null) {
       router.stop();
       try {

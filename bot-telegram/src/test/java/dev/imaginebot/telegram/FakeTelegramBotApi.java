@@ -69,6 +69,7 @@ final class FakeTelegramBotApi implements AutoCloseable {
   private final List<List<String>> commandMenus = new CopyOnWriteArrayList<>();
   private final List<String> requestPaths = new CopyOnWriteArrayList<>();
   private volatile long photoByteLimit = 10L * 1000 * 1000;
+  private volatile List<String> webhook;
 
   /** One Bot API call the bot made. */
   record ApiCall(String method, Instant at, int status, String description) {}
@@ -159,6 +160,30 @@ final class FakeTelegramBotApi implements AutoCloseable {
 
   /** The user sends text replying to a message. */
   int send(long chatId, long userId, String text, Integer replyTo) {
+    ObjectNode message = userMessage(chatId, userId, text, replyTo);
+    addUpdate("message", message);
+    return message.path("message_id").asInt();
+  }
+
+  /**
+   * The user sends text, but instead of queueing it for getUpdates the update is returned as the
+   * JSON Telegram would POST to a webhook.
+   */
+  String webhookUpdate(long chatId, long userId, String text) {
+    ObjectNode update = json.createObjectNode();
+    synchronized (updatesLock) {
+      update.put("update_id", nextUpdateId++);
+    }
+    update.set("message", userMessage(chatId, userId, text, null));
+    return update.toString();
+  }
+
+  /** The webhook URL and secret token the bot set, or null. */
+  List<String> webhook() {
+    return webhook;
+  }
+
+  private ObjectNode userMessage(long chatId, long userId, String text, Integer replyTo) {
     ChatMessage m = new ChatMessage(nextMessageId.incrementAndGet(), chatId, userId, false);
     m.texts.add(text);
     m.replyTo = replyTo;
@@ -173,8 +198,7 @@ final class FakeTelegramBotApi implements AutoCloseable {
           .put("length", end < 0 ? text.length() : end)
           .put("type", "bot_command");
     }
-    addUpdate("message", message);
-    return m.id;
+    return message;
   }
 
   /** The user presses an inline button under a message; returns the callback query id. */
@@ -285,6 +309,9 @@ final class FakeTelegramBotApi implements AutoCloseable {
         return ok(method, json.getNodeFactory().booleanNode(true));
       case "getupdates":
         return getUpdates(params);
+      case "setwebhook":
+        webhook = List.of(params.path("url").asText(), params.path("secret_token").asText());
+        return ok(method, json.getNodeFactory().booleanNode(true));
       case "sendmessage":
         return sendMessage(params);
       case "editmessagetext":
