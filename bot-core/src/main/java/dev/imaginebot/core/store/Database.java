@@ -5,9 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.util.Objects;
 import javax.sql.DataSource;
@@ -33,7 +31,6 @@ public final class Database implements AutoCloseable {
   private final HikariDataSource pool;
   private final Path dataDir;
   private final Clock clock;
-  private final boolean ownsH2;
 
   /**
    * Held while an image's file and row are written or removed together, so storing an image and
@@ -41,11 +38,10 @@ public final class Database implements AutoCloseable {
    */
   final Object imageLock = new Object();
 
-  private Database(HikariDataSource pool, Path dataDir, Clock clock, boolean ownsH2) {
+  private Database(HikariDataSource pool, Path dataDir, Clock clock) {
     this.pool = pool;
     this.dataDir = dataDir;
     this.clock = clock;
-    this.ownsH2 = ownsH2;
   }
 
   /**
@@ -83,6 +79,11 @@ public final class Database implements AutoCloseable {
     config.setConnectionTimeout(10_000);
     // Fail fast on a wrong URL instead of handing out a pool that never connects.
     config.setInitializationFailTimeout(1);
+    if (ownsH2) {
+      // Embedded connections never go stale. Not recycling them by age means the pool always holds
+      // one (minimumIdle), so H2 never closes and reopens the database behind the pool's back.
+      config.setMaxLifetime(0);
+    }
     HikariDataSource pool;
     try {
       pool = new HikariDataSource(config);
@@ -112,7 +113,7 @@ public final class Database implements AutoCloseable {
       pool.close();
       throw new StoreException("cannot migrate database " + redact(url), e);
     }
-    return new Database(pool, dataDir.toAbsolutePath().normalize(), clock, ownsH2);
+    return new Database(pool, dataDir.toAbsolutePath().normalize(), clock);
   }
 
   /** The H2 file database URL used when none is configured. */
@@ -126,13 +127,12 @@ public final class Database implements AutoCloseable {
     // killed process would lose jobs it had acknowledged; CrashRecoveryTest shows it).
     // MAX_COMPACT_TIME: writing every commit leaves many stale chunks; a longer compaction at close
     // keeps the file small (1,000 jobs: ~13 MB with H2's 200 ms default, ~0.3 MB with this).
-    // DB_CLOSE_DELAY=-1, DB_CLOSE_ON_EXIT=FALSE: close() shuts the database down; neither the pool
-    // briefly holding no connection (recycling one) nor a JVM shutdown hook does, so jobs can
-    // still be saved while shutting down.
+    // DB_CLOSE_ON_EXIT=FALSE: the pool closing its last connection closes the database (compacting
+    // it), not a JVM shutdown hook, so jobs can still be saved while shutting down.
     return "jdbc:h2:file:"
         + path
-        + ";AUTO_SERVER=FALSE;WRITE_DELAY=0;MAX_COMPACT_TIME=2000;DB_CLOSE_DELAY=-1"
-        + ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000";
+        + ";AUTO_SERVER=FALSE;WRITE_DELAY=0;MAX_COMPACT_TIME=2000;DB_CLOSE_ON_EXIT=FALSE"
+        + ";LOCK_TIMEOUT=10000";
   }
 
   /** The pooled data source. */
@@ -150,21 +150,9 @@ public final class Database implements AutoCloseable {
     return clock;
   }
 
-  /** Closes the pool, after shutting down the default H2 database (which compacts its file). */
+  /** Closes the pool, and with it an embedded database. */
   @Override
   public void close() {
-    if (ownsH2 && !pool.isClosed()) {
-      boolean shutDown = false;
-      try (Connection c = pool.getConnection();
-          Statement s = c.createStatement()) {
-        s.execute("SHUTDOWN");
-        shutDown = true;
-      } catch (SQLException e) {
-        // After a shutdown, closing the statement and connection fails: that is expected.
-        // Before it, the pool still closes and H2 recovers an unclean file at the next open.
-        if (!shutDown) log.warn("Database shutdown failed: {}", e.toString());
-      }
-    }
     pool.close();
   }
 
