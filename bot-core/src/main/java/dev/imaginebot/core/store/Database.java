@@ -125,8 +125,8 @@ public final class Database implements AutoCloseable {
     }
     // WRITE_DELAY=0: write each commit to the file at once (the default waits up to 500 ms, so a
     // killed process would lose jobs it had acknowledged; CrashRecoveryTest shows it).
-    // MAX_COMPACT_TIME: writing every commit leaves many stale chunks; a longer compaction at close
-    // keeps the file small (1,000 jobs: ~13 MB with H2's 200 ms default, ~0.3 MB with this).
+    // MAX_COMPACT_TIME: writing every commit leaves many stale chunks; allowing a longer compaction
+    // at close (H2's default is 200 ms) shrinks the file more (StoreBenchmark prints its size).
     // DB_CLOSE_ON_EXIT=FALSE: the pool closing its last connection closes the database (compacting
     // it), not a JVM shutdown hook, so jobs can still be saved while shutting down.
     return "jdbc:h2:file:"
