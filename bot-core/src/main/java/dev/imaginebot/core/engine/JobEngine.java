@@ -60,6 +60,9 @@ import org.slf4j.LoggerFactory;
 public final class JobEngine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JobEngine.class);
 
+  /** Most images one job delivers: what a Discord message or a Telegram album can carry. */
+  static final int MAX_IMAGES = 10;
+
   private static final Set<FailureCode> FAILOVER =
       EnumSet.of(
           FailureCode.QUOTA_EXCEEDED,
@@ -337,8 +340,20 @@ public final class JobEngine implements AutoCloseable {
       closed = true;
       lock.notifyAll();
     }
-    workers.shutdownNow();
+    // Let workers finish what they are doing (a database write, a download) instead of
+    // interrupting them: an interrupt inside H2's file channel can leave the database unopenable.
+    // Closed jobs persist nothing more, so this wait is short.
+    workers.shutdown();
     timer.shutdown();
+    try {
+      if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {
+        log.warn("Job workers still busy 10 s after shutdown; interrupting them");
+        workers.shutdownNow();
+        workers.awaitTermination(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException x) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -564,8 +579,11 @@ public final class JobEngine implements AutoCloseable {
   private void collect(Entry e, int token, List<FileRef> files) {
     boolean rejected = false;
     int before = e.images.size();
+    // A Space that returns several images per call (a Midjourney-style gallery) gives them all on
+    // the first call; further calls for variations only top up to the count asked for.
+    int keep = e.calls <= 1 ? Math.max(MAX_IMAGES, e.request.count()) : e.request.count();
     for (FileRef f : files) {
-      if (e.images.size() >= e.request.count()) break;
+      if (e.images.size() >= keep) break;
       byte[] bytes;
       try {
         bytes = gateway.download(e.backend.space(), f, limits.maxImageBytes());

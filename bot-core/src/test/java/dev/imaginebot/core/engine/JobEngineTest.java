@@ -353,6 +353,29 @@ class JobEngineTest {
   }
 
   @Test
+  void galleryOfSeveralImagesIsDeliveredWholeForOneRequest() {
+    start();
+    RecordingView view = new RecordingView();
+    submit(ALICE, "fox", view);
+    gateway.nextCall().complete(2);
+    JobEvent.Completed done = (JobEvent.Completed) view.terminal();
+    assertThat(done.images()).hasSize(2);
+  }
+
+  @Test
+  void variationsTopUpToTheCountAfterAGalleryCall() {
+    start();
+    RecordingView view = new RecordingView();
+    GenerationRequest r =
+        new GenerationRequest("fox", "flux", null, 42L, null, null, null, null, null, 3);
+    assertThat(engine.submit(ALICE, CHAT, null, r, view).ok()).isTrue();
+    gateway.nextCall().complete(2);
+    gateway.nextCall().complete(2);
+    JobEvent.Completed done = (JobEvent.Completed) view.terminal();
+    assertThat(done.images()).hasSize(3);
+  }
+
+  @Test
   void garbageOutputEndsWithNoImages() {
     start();
     RecordingView view = new RecordingView();
