@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import net.dv8tion.jda.api.EmbedBuilder;
 import net.dv8tion.jda.api.JDA;
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * never an unchanged one), then puts the images, an embed and the Reroll/Variations/Delete buttons
  * on it. While the interaction token is young the message is edited through the interaction
  * webhook; from about 14 minutes on (the token dies at 15) the job moves to a normal channel
- * message and finishes there.
+ * message and finishes there. The move is scheduled on the front-end's timer for when the clock
+ * says the token reaches that age, so a job that is silent around then still moves in time.
  *
  * <p>{@link #onEvent} only enqueues: all Discord calls run in order on the front-end's worker
  * threads, one at a time per view.
@@ -71,6 +73,8 @@ final class DiscordJobView implements JobView {
   private JobEvent pending;
   private boolean flushScheduled;
   private long jobId;
+  private Payload lastPayload;
+  private ScheduledFuture<?> rolloverTask;
 
   /**
    * @param hook the interaction's hook, or null to make one from the ref's token (after a restart)
@@ -82,6 +86,46 @@ final class DiscordJobView implements JobView {
     this.hook =
         hook != null || ref.token().isEmpty() ? hook : InteractionHook.from(jda, ref.token());
     this.viaChannel = this.hook == null || tokenTooOld();
+    if (!viaChannel) scheduleRollover();
+  }
+
+  /** Schedules {@link #checkRollover} for when the clock says the token is too old. */
+  private void scheduleRollover() {
+    long due = ref.createdMillis() + TOKEN_SAFE_AGE.toMillis() - services.clock().millis();
+    if (rolloverTask != null) rolloverTask.cancel(false);
+    try {
+      rolloverTask =
+          services.timer().schedule(this::checkRollover, Math.max(0, due), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      log.debug("front-end closed; no move to a channel message for job {}", jobId);
+    }
+  }
+
+  /**
+   * Moves the job to a channel message if the token is too old by now (in order with the job's
+   * other updates); the timer calls this when the move is due.
+   */
+  void checkRollover() {
+    enqueue(this::rollover);
+  }
+
+  private void rollover() {
+    if (done || viaChannel) return;
+    if (!tokenTooOld()) {
+      // Woken early (the clock is not the timer's): look again when the clock says it is due.
+      scheduleRollover();
+      return;
+    }
+    Payload now = lastPayload;
+    JobEvent waiting = pending;
+    if (waiting != null) {
+      pending = null;
+      now = Payload.text(describe(waiting), buttons(waiting));
+    }
+    // Nothing shown yet: the next event finds the token too old and posts in the channel.
+    if (now == null) return;
+    log.info("job {}: interaction token nearly expired; continuing in a channel message", jobId);
+    if (send(now)) shown(now, shown(now));
   }
 
   @Override
@@ -126,6 +170,7 @@ final class DiscordJobView implements JobView {
     if (event.terminal()) {
       pending = null;
       done = true;
+      if (rolloverTask != null) rolloverTask.cancel(false);
       if (event instanceof JobEvent.Completed) {
         finish((JobEvent.Completed) event);
       } else {
@@ -161,13 +206,22 @@ final class DiscordJobView implements JobView {
 
   private void progress(JobEvent event) {
     Payload payload = Payload.text(describe(event), buttons(event));
+    String shown = shown(payload);
+    if (shown.equals(lastShown)) return;
+    if (deliver(payload)) shown(payload, shown);
+  }
+
+  /** What the user sees of a progress payload, to skip unchanged edits. */
+  private static String shown(Payload payload) {
     StringBuilder shown = new StringBuilder(payload.content());
     for (var b : payload.buttons()) shown.append('\n').append(b.getCustomId()).append(b.getLabel());
-    if (shown.toString().equals(lastShown)) return;
-    if (deliver(payload)) {
-      lastShown = shown.toString();
-      lastEditNanos = System.nanoTime();
-    }
+    return shown.toString();
+  }
+
+  private void shown(Payload payload, String shown) {
+    lastShown = shown;
+    lastPayload = payload;
+    lastEditNanos = System.nanoTime();
   }
 
   private void finish(JobEvent.Completed done) {

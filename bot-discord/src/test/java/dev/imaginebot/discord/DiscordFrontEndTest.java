@@ -488,6 +488,30 @@ class DiscordFrontEndTest {
   }
 
   @Test
+  void aSilentJobMovesToAChannelMessageWhenTheRolloverIsDue() {
+    bot.responder = bot::startJob;
+    Interaction i = discord.slash("imagine", ALICE).option("prompt", "quiet").send();
+    DiscordJobView view = (DiscordJobView) bot.next().ctx().view();
+    long job = bot.jobIds.get();
+    view.onEvent(new JobEvent.Progress(job, 3, 10, null));
+    assertThat(discord.next(i.token(), "edit").content()).isEqualTo("Progress 3/10");
+
+    // No new event: the scheduled check alone moves the current state to the channel.
+    clock.advance(Duration.ofMinutes(14));
+    view.checkRollover();
+    Call moved = discord.next(FakeDiscord.CHANNEL_KEY, "channel-send");
+    assertThat(moved.path()).isEqualTo("channels/" + FakeDiscord.CHANNEL_ID + "/messages");
+    assertThat(moved.content()).isEqualTo("Progress 3/10");
+    assertThat(moved.customIds()).containsExactly("cancel:" + job);
+
+    view.onEvent(completed(job, "quiet", image("quiet.png", 16)));
+    Call done = discord.next(FakeDiscord.CHANNEL_KEY, "channel-edit");
+    assertThat(done.messageId()).isEqualTo(moved.messageId());
+    assertThat(done.files()).hasSize(1);
+    assertThat(discord.pending(i.token())).isEmpty();
+  }
+
+  @Test
   void aDirectMessageJobMovesToTheDmChannelAt14Minutes() {
     bot.responder = bot::startJob;
     Interaction i = discord.slash("imagine", ALICE).option("prompt", "dm slow").dm().send();
