@@ -63,7 +63,9 @@ public final class GradioClient implements AutoCloseable {
             options.deadline,
             options.wakeTimeout,
             options.maxDownloadBytes,
-            options.allowedFileHosts);
+            options.allowedFileHosts,
+            options.idleRevalidation,
+            System::nanoTime);
     return new GradioClient(Connection.connect(src, settings, wakeListener));
   }
 

@@ -11,7 +11,8 @@ import okhttp3.OkHttpClient;
  *
  * <p>Defaults: Hub at {@code https://huggingface.co}, no token, no login, callbacks on a single
  * daemon thread per client, lenient argument mapping, 60 s liveness timeout, 10 min total deadline,
- * 5 min to wake a sleeping Space, 25 MiB download cap, downloads only from the app's own origin.
+ * 5 min to wake a sleeping Space, 25 MiB download cap, downloads only from the app's own origin,
+ * restart check after 5 min without a job.
  */
 public final class GradioOptions {
   final String hubUrl;
@@ -26,6 +27,7 @@ public final class GradioOptions {
   final Duration wakeTimeout;
   final long maxDownloadBytes;
   final Set<String> allowedFileHosts;
+  final Duration idleRevalidation;
 
   private GradioOptions(Builder b) {
     this.hubUrl = b.hubUrl;
@@ -40,6 +42,7 @@ public final class GradioOptions {
     this.wakeTimeout = b.wakeTimeout;
     this.maxDownloadBytes = b.maxDownloadBytes;
     this.allowedFileHosts = Set.copyOf(b.allowedFileHosts);
+    this.idleRevalidation = b.idleRevalidation;
   }
 
   /** The defaults listed above. */
@@ -67,6 +70,7 @@ public final class GradioOptions {
     b.wakeTimeout = wakeTimeout;
     b.maxDownloadBytes = maxDownloadBytes;
     b.allowedFileHosts = allowedFileHosts;
+    b.idleRevalidation = idleRevalidation;
     return b;
   }
 
@@ -94,6 +98,7 @@ public final class GradioOptions {
     private Duration wakeTimeout = Duration.ofMinutes(5);
     private long maxDownloadBytes = 25L * 1024 * 1024;
     private Set<String> allowedFileHosts = Set.of();
+    private Duration idleRevalidation = Duration.ofMinutes(5);
 
     private Builder() {}
 
@@ -162,6 +167,18 @@ public final class GradioOptions {
     /** Extra hosts files may be downloaded from, besides the app's own origin. */
     public Builder allowedFileHosts(Set<String> hosts) {
       this.allowedFileHosts = Set.copyOf(hosts);
+      return this;
+    }
+
+    /**
+     * After this long without a submitted job, the next job first asks the app for its {@code
+     * app_id} (Gradio 4.40+) and re-reads config and API when the app has restarted. Zero turns the
+     * check off.
+     */
+    public Builder idleRevalidation(Duration idle) {
+      Objects.requireNonNull(idle, "idle == null");
+      if (idle.isNegative()) throw new IllegalArgumentException("idle < 0");
+      this.idleRevalidation = idle;
       return this;
     }
 

@@ -93,6 +93,7 @@ public final class Connection implements AutoCloseable {
   private volatile String origin;
   private volatile String spaceId;
   private volatile AppModel model;
+  private final AtomicLong lastSubmit;
   private QueueSession shared;
   private volatile boolean closed;
 
@@ -100,6 +101,7 @@ public final class Connection implements AutoCloseable {
     this.settings = settings;
     this.hubUrl = stripSlash(settings.hubUrl());
     this.hub = HttpUrl.parse(hubUrl);
+    this.lastSubmit = new AtomicLong(settings.ticker().getAsLong());
     int n = CLIENTS.incrementAndGet();
     this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("gradio-timer-" + n));
     this.worker = Executors.newCachedThreadPool(daemon("gradio-worker-" + n));
@@ -574,12 +576,72 @@ public final class Connection implements AutoCloseable {
     job.startTimers(
         settings.deadline(), m.protocol.equals("ws") ? null : settings.heartbeatTimeout());
     QueueSession s = session;
-    worker(() -> start(job, s, mapped.data(), m));
+    Arguments recheck = idleTooLong() ? args : null;
+    worker(() -> start(job, s, mapped.data(), m, recheck));
     return job;
   }
 
-  private void start(JobImpl job, QueueSession session, List<Object> raw, AppModel m) {
+  /** Marks a submission; true when none came for longer than the idle threshold. */
+  private boolean idleTooLong() {
+    long now = settings.ticker().getAsLong();
+    long previous = lastSubmit.getAndSet(now);
+    long idle = settings.idleRevalidation().toNanos();
+    return idle > 0 && now - previous > idle;
+  }
+
+  /**
+   * The cached model, or a fresh one when the app's {@code app_id} has changed (it restarted).
+   * Costs one request, and only on versions that have {@code /app_id}.
+   */
+  private AppModel revalidated(AppModel m) {
+    if (!m.atLeast(4, 40) || m.app.appId() == null) return m;
+    String appId;
+    try (Response r = execute(get(base + m.prefix + "/app_id").build())) {
+      String text = r.body().string();
+      if (!r.isSuccessful()) {
+        log.debug("app_id answered HTTP {}", r.code());
+        return m;
+      }
+      appId = Json.text(Json.parse(text), "app_id");
+    } catch (IOException e) {
+      log.debug("app_id check failed", e);
+      return m;
+    }
+    if (appId == null || appId.equals(m.app.appId())) return m;
+    log.info("app restarted (new app_id); re-reading its config");
+    return refresh();
+  }
+
+  /**
+   * @param recheck the job's arguments when the client was idle long enough that the app may have
+   *     restarted; null otherwise
+   */
+  private void start(
+      JobImpl job, QueueSession session, List<Object> raw, AppModel m, Arguments recheck) {
     if (job.isTerminal()) return;
+    if (recheck != null) {
+      AppModel fresh = revalidated(m);
+      if (fresh != m && fresh.protocol.equals(m.protocol)) {
+        EndpointSpec spec =
+            job.spec.apiName() != null
+                ? fresh.byName(job.spec.apiName())
+                : fresh.byFnIndex(job.spec.fnIndex());
+        if (spec == null) {
+          job.fail(
+              Failure.of(
+                  FailureCode.ENDPOINT_NOT_FOUND, endpointNotFound(job.spec.endpoint().name())));
+          return;
+        }
+        try {
+          raw = ArgumentMapper.map(spec, recheck, settings.strictArguments()).data();
+        } catch (GradioException e) {
+          job.fail(e.failure());
+          return;
+        }
+        job.respec(spec);
+        m = fresh;
+      }
+    }
     List<Object> data;
     try {
       data = new ArrayList<>();

@@ -36,7 +36,10 @@ final class JobImpl implements Job {
   }
 
   final Connection conn;
-  final EndpointSpec spec;
+
+  /** Final but for {@link #respec}, which happens before any driver reads it. */
+  volatile EndpointSpec spec;
+
   final String sessionHash;
   final boolean ownSession;
   final List<String> dropped;
@@ -101,6 +104,11 @@ final class JobImpl implements Job {
 
   void driver(Driver driver) {
     this.driver = driver;
+  }
+
+  /** The endpoint as a restarted app numbers it; only before the job's first request. */
+  void respec(EndpointSpec fresh) {
+    spec = fresh;
   }
 
   synchronized boolean isTerminal() {

@@ -22,12 +22,14 @@ final class LegacySseJob extends EventSourceListener implements JobImpl.Driver {
   private final Connection conn;
   private final JobImpl job;
   private final List<Object> data;
+  private final QueueStream stream;
   private volatile EventSource source;
 
   LegacySseJob(Connection conn, JobImpl job, List<Object> data) {
     this.conn = conn;
     this.job = job;
     this.data = data;
+    this.stream = new QueueStream(conn, job);
   }
 
   void start() {
@@ -47,18 +49,11 @@ final class LegacySseJob extends EventSourceListener implements JobImpl.Driver {
 
   @Override
   public void onEvent(EventSource es, String id, String type, String text) {
-    JsonNode msg;
-    try {
-      msg = Json.parse(text);
-    } catch (IOException e) {
-      log.debug("job {}: unreadable message {}", job, text);
-      job.fail(
-          Failure.of(
-              FailureCode.PROTOCOL_ERROR, "The app sent a message this client cannot read."));
+    JsonNode msg = stream.parse(text);
+    if (msg == null) {
       es.cancel();
       return;
     }
-    job.touch();
     String kind = Json.text(msg, "msg");
     if ("heartbeat".equals(kind)) return;
     if ("send_data".equals(kind)) {
@@ -67,26 +62,12 @@ final class LegacySseJob extends EventSourceListener implements JobImpl.Driver {
       conn.worker(() -> sendData(eventId));
       return;
     }
-    boolean done;
-    try {
-      done = job.handle(msg, false);
-    } catch (RuntimeException e) {
-      log.debug("job {}: message not understood {}", job, msg, e);
-      job.fail(
-          Failure.of(
-              FailureCode.PROTOCOL_ERROR, "The app sent an update this client cannot read."));
-      done = true;
-    }
-    if (done) es.cancel();
+    if (stream.handle(msg)) es.cancel();
   }
 
   private void sendData(String eventId) {
     AppModel model = conn.model();
-    ObjectNode body = Json.object();
-    body.set("data", Json.tree(data));
-    body.putNull("event_data");
-    body.put("fn_index", job.spec.fnIndex());
-    body.put("session_hash", job.sessionHash);
+    ObjectNode body = stream.dataBody(data);
     if (eventId != null) body.put("event_id", eventId);
     try (Response response =
         conn.execute(conn.post(conn.base() + model.prefix + "/queue/data", body).build())) {
@@ -106,32 +87,12 @@ final class LegacySseJob extends EventSourceListener implements JobImpl.Driver {
 
   @Override
   public void onClosed(EventSource es) {
-    lost(null);
+    stream.lost(null);
   }
 
   @Override
   public void onFailure(EventSource es, Throwable t, Response response) {
-    if (response != null && !response.isSuccessful()) {
-      String text;
-      try {
-        text = response.body().string();
-      } catch (IOException e) {
-        text = "";
-      }
-      log.debug("queue/join failed: HTTP {} {}", response.code(), text);
-      job.fail(conn.httpFailure(response, text, "join"));
-      return;
-    }
-    lost(t);
-  }
-
-  private void lost(Throwable t) {
-    if (job.isTerminal()) return;
-    if (t != null) log.debug("job {}: stream lost", job, t);
-    job.fail(
-        Failure.of(
-            FailureCode.CONNECTION_LOST,
-            "The connection to the app was lost while the job was running."));
+    stream.failed(t, response);
   }
 
   private void cancelStream() {

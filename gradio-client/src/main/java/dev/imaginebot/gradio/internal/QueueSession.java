@@ -119,6 +119,7 @@ final class QueueSession implements JobImpl.Driver {
         }
         if (spec.fnIndex() != job.spec.fnIndex() || !fresh.app.equals(model.app)) {
           log.info("app changed; retrying the join once");
+          job.respec(spec);
           return join(job, data, fresh, false);
         }
       }

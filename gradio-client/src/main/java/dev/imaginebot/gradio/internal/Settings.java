@@ -3,6 +3,7 @@ package dev.imaginebot.gradio.internal;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.function.LongSupplier;
 import okhttp3.OkHttpClient;
 
 /**
@@ -11,6 +12,9 @@ import okhttp3.OkHttpClient;
  *
  * @param callbackExecutor null for the default (one daemon thread per client)
  * @param httpClient null for a fresh OkHttp client
+ * @param idleRevalidation after this long without a job, check {@code app_id}; zero for never
+ * @param ticker a nanosecond clock for the idle check ({@code System::nanoTime}; tests pass their
+ *     own)
  */
 public record Settings(
     String hubUrl,
@@ -24,7 +28,9 @@ public record Settings(
     Duration deadline,
     Duration wakeTimeout,
     long maxDownloadBytes,
-    Set<String> allowedFileHosts) {
+    Set<String> allowedFileHosts,
+    Duration idleRevalidation,
+    LongSupplier ticker) {
 
   @Override
   public String toString() {

@@ -2,9 +2,6 @@ package dev.imaginebot.gradio.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.imaginebot.gradio.Failure;
-import dev.imaginebot.gradio.FailureCode;
-import java.io.IOException;
 import java.util.List;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -19,12 +16,14 @@ final class WebSocketJob extends WebSocketListener implements JobImpl.Driver {
   private final Connection conn;
   private final JobImpl job;
   private final List<Object> data;
+  private final QueueStream stream;
   private volatile WebSocket socket;
 
   WebSocketJob(Connection conn, JobImpl job, List<Object> data) {
     this.conn = conn;
     this.job = job;
     this.data = data;
+    this.stream = new QueueStream(conn, job);
   }
 
   void start() {
@@ -35,18 +34,11 @@ final class WebSocketJob extends WebSocketListener implements JobImpl.Driver {
 
   @Override
   public void onMessage(WebSocket ws, String text) {
-    JsonNode msg;
-    try {
-      msg = Json.parse(text);
-    } catch (IOException e) {
-      log.debug("job {}: unreadable message {}", job, text);
-      job.fail(
-          Failure.of(
-              FailureCode.PROTOCOL_ERROR, "The app sent a message this client cannot read."));
+    JsonNode msg = stream.parse(text);
+    if (msg == null) {
       ws.cancel();
       return;
     }
-    job.touch();
     String kind = Json.text(msg, "msg");
     if ("send_hash".equals(kind)) {
       ObjectNode hello = Json.object();
@@ -56,61 +48,26 @@ final class WebSocketJob extends WebSocketListener implements JobImpl.Driver {
       return;
     }
     if ("send_data".equals(kind)) {
-      ObjectNode body = Json.object();
-      body.set("data", Json.tree(data));
-      body.putNull("event_data");
-      body.put("fn_index", job.spec.fnIndex());
-      body.put("session_hash", job.sessionHash);
-      ws.send(body.toString());
+      ws.send(stream.dataBody(data).toString());
       return;
     }
-    boolean done;
-    try {
-      done = job.handle(msg, false);
-    } catch (RuntimeException e) {
-      log.debug("job {}: message not understood {}", job, msg, e);
-      job.fail(
-          Failure.of(
-              FailureCode.PROTOCOL_ERROR, "The app sent an update this client cannot read."));
-      done = true;
-    }
-    if (done) ws.close(1000, null);
+    if (stream.handle(msg)) ws.close(1000, null);
   }
 
   @Override
   public void onClosing(WebSocket ws, int code, String reason) {
     ws.close(1000, null);
-    lost(null);
+    stream.lost(null);
   }
 
   @Override
   public void onClosed(WebSocket ws, int code, String reason) {
-    lost(null);
+    stream.lost(null);
   }
 
   @Override
   public void onFailure(WebSocket ws, Throwable t, Response response) {
-    if (response != null && !response.isSuccessful()) {
-      String text;
-      try {
-        text = response.body().string();
-      } catch (IOException e) {
-        text = "";
-      }
-      log.debug("websocket refused: HTTP {} {}", response.code(), text);
-      job.fail(conn.httpFailure(response, text, "join"));
-      return;
-    }
-    lost(t);
-  }
-
-  private void lost(Throwable t) {
-    if (job.isTerminal()) return;
-    if (t != null) log.debug("job {}: websocket lost", job, t);
-    job.fail(
-        Failure.of(
-            FailureCode.CONNECTION_LOST,
-            "The connection to the app was lost while the job was running."));
+    stream.failed(t, response);
   }
 
   @Override
