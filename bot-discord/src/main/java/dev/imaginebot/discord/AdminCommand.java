@@ -1,12 +1,9 @@
 package dev.imaginebot.discord;
 
 import net.dv8tion.jda.api.events.interaction.command.SlashCommandInteractionEvent;
-import net.dv8tion.jda.api.interactions.InteractionContextType;
 import net.dv8tion.jda.api.interactions.commands.OptionType;
-import net.dv8tion.jda.api.interactions.commands.build.Commands;
 import net.dv8tion.jda.api.interactions.commands.build.OptionData;
 import net.dv8tion.jda.api.interactions.commands.build.SlashCommandData;
-import net.dv8tion.jda.api.interactions.commands.build.SubcommandData;
 
 /**
  * {@code /admin setdefault|setglobal|addmodel|removemodel|inspect|audit}: mapped to the core's
@@ -15,42 +12,26 @@ import net.dv8tion.jda.api.interactions.commands.build.SubcommandData;
  */
 final class AdminCommand extends SlashCommand {
   AdminCommand(Services services) {
-    super(services);
+    super(services, "admin", true);
   }
 
   @Override
-  String name() {
-    return "admin";
+  SlashCommandData options(SlashCommandData command) {
+    return command.addSubcommands(
+        subcommand("setdefault").addOptions(model("setdefault")),
+        subcommand("setglobal").addOptions(model("setglobal")),
+        subcommand("addmodel")
+            .addOptions(
+                option(OptionType.STRING, "addmodel", "alias").setRequired(true),
+                option(OptionType.STRING, "addmodel", "space").setRequired(true),
+                option(OptionType.STRING, "addmodel", "endpoint")),
+        subcommand("removemodel").addOptions(model("removemodel")),
+        subcommand("inspect").addOptions(model("inspect")),
+        subcommand("audit").addOptions(option(OptionType.INTEGER, "audit", "page").setMinValue(1)));
   }
 
-  @Override
-  SlashCommandData data() {
-    return Commands.slash(name(), "Bot administration")
-        .setContexts(InteractionContextType.GUILD, InteractionContextType.BOT_DM)
-        .addSubcommands(
-            new SubcommandData("setdefault", "Set this server's default model")
-                .addOptions(model(true)),
-            new SubcommandData("setglobal", "Set the default model everywhere (bot admins)")
-                .addOptions(model(true)),
-            new SubcommandData("addmodel", "Add a model backed by a Space")
-                .addOptions(
-                    new OptionData(OptionType.STRING, "alias", "What users type", true),
-                    new OptionData(OptionType.STRING, "space", "Space id or URL", true),
-                    new OptionData(OptionType.STRING, "endpoint", "Endpoint, if not discovered")),
-            new SubcommandData("removemodel", "Remove a model").addOptions(model(true)),
-            new SubcommandData("inspect", "Show a model's Space, endpoint and parameters")
-                .addOptions(model(true)),
-            new SubcommandData("audit", "Recent settings and model changes")
-                .addOptions(new OptionData(OptionType.INTEGER, "page", "Page").setMinValue(1)));
-  }
-
-  private static OptionData model(boolean required) {
-    return new OptionData(OptionType.STRING, "model", "Model", required).setAutoComplete(true);
-  }
-
-  @Override
-  boolean ephemeral(SlashCommandInteractionEvent e) {
-    return true;
+  private OptionData model(String sub) {
+    return option(OptionType.STRING, sub, "model").setRequired(true).setAutoComplete(true);
   }
 
   @Override

@@ -4,9 +4,7 @@ import dev.imaginebot.core.command.Reply;
 import net.dv8tion.jda.api.entities.Message;
 import net.dv8tion.jda.api.events.interaction.command.SlashCommandInteractionEvent;
 import net.dv8tion.jda.api.exceptions.ErrorResponseException;
-import net.dv8tion.jda.api.interactions.InteractionContextType;
 import net.dv8tion.jda.api.interactions.commands.OptionType;
-import net.dv8tion.jda.api.interactions.commands.build.Commands;
 import net.dv8tion.jda.api.interactions.commands.build.OptionData;
 import net.dv8tion.jda.api.interactions.commands.build.SlashCommandData;
 import org.slf4j.Logger;
@@ -19,27 +17,19 @@ final class ImagineCommand extends SlashCommand {
   static final String[] ASPECTS = {"1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3", "21:9"};
 
   ImagineCommand(Services services) {
-    super(services);
+    super(services, "imagine", false);
   }
 
   @Override
-  String name() {
-    return "imagine";
-  }
-
-  @Override
-  SlashCommandData data() {
-    OptionData aspect = new OptionData(OptionType.STRING, "aspect", "Aspect ratio");
+  SlashCommandData options(SlashCommandData command) {
+    OptionData aspect = option(OptionType.STRING, "aspect");
     for (String a : ASPECTS) aspect.addChoice(a, a);
-    return Commands.slash(name(), "Make images from a text prompt")
-        .setContexts(InteractionContextType.GUILD, InteractionContextType.BOT_DM)
-        .addOptions(
-            new OptionData(OptionType.STRING, "prompt", "What to draw", true).setMaxLength(1500),
-            new OptionData(OptionType.STRING, "model", "Model").setAutoComplete(true),
-            aspect,
-            new OptionData(OptionType.INTEGER, "seed", "Seed, for a repeatable result")
-                .setMinValue(0),
-            new OptionData(OptionType.STRING, "negative", "What to avoid"));
+    return command.addOptions(
+        option(OptionType.STRING, "prompt").setRequired(true).setMaxLength(1500),
+        option(OptionType.STRING, "model").setAutoComplete(true),
+        aspect,
+        option(OptionType.INTEGER, "seed").setMinValue(0),
+        option(OptionType.STRING, "negative"));
   }
 
   @Override

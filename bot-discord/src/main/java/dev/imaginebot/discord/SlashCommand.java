@@ -2,8 +2,18 @@ package dev.imaginebot.discord;
 
 import dev.imaginebot.core.command.Reply;
 import dev.imaginebot.core.job.JobView;
+import java.util.Locale;
+import java.util.ResourceBundle;
 import net.dv8tion.jda.api.events.interaction.command.SlashCommandInteractionEvent;
+import net.dv8tion.jda.api.interactions.DiscordLocale;
+import net.dv8tion.jda.api.interactions.InteractionContextType;
+import net.dv8tion.jda.api.interactions.commands.OptionType;
+import net.dv8tion.jda.api.interactions.commands.build.Commands;
+import net.dv8tion.jda.api.interactions.commands.build.OptionData;
 import net.dv8tion.jda.api.interactions.commands.build.SlashCommandData;
+import net.dv8tion.jda.api.interactions.commands.build.SubcommandData;
+import net.dv8tion.jda.api.interactions.commands.localization.LocalizationFunction;
+import net.dv8tion.jda.api.interactions.commands.localization.ResourceBundleLocalizationFunction;
 
 /**
  * One slash command: parse the options, call the core, show its reply. The reply is already
@@ -13,21 +23,78 @@ abstract class SlashCommand {
   /** For commands that never start a job. */
   static final JobView NO_VIEW = event -> {};
 
-  final Services services;
+  /**
+   * Descriptions, keyed as {@link ResourceBundleLocalizationFunction} expects ({@code
+   * imagine.options.prompt.description}): English in the base bundle, Chinese in zh_CN.
+   */
+  static final String BUNDLE = "dev/imaginebot/discord/commands";
 
-  SlashCommand(Services services) {
+  private static final ResourceBundle ENGLISH = ResourceBundle.getBundle(BUNDLE, Locale.ROOT);
+
+  private static final LocalizationFunction LOCALIZATION =
+      ResourceBundleLocalizationFunction.fromBundle(
+              ResourceBundle.getBundle(BUNDLE, Locale.SIMPLIFIED_CHINESE),
+              DiscordLocale.CHINESE_CHINA)
+          .build();
+
+  final Services services;
+  private final String name;
+  private final boolean ephemeral;
+
+  /**
+   * @param name the command's name, as registered
+   * @param ephemeral true when only the user should see the reply
+   */
+  SlashCommand(Services services, String name, boolean ephemeral) {
     this.services = services;
+    this.name = name;
+    this.ephemeral = ephemeral;
   }
 
   /** The command's name, as registered. */
-  abstract String name();
+  final String name() {
+    return name;
+  }
 
-  /** The command's definition, registered at start-up. */
-  abstract SlashCommandData data();
+  /**
+   * The command's definition, registered at start-up: usable in servers and DMs, described in
+   * English with Chinese localizations.
+   */
+  final SlashCommandData data() {
+    return options(
+        Commands.slash(name, english(name + ".description"))
+            .setContexts(InteractionContextType.GUILD, InteractionContextType.BOT_DM)
+            .setLocalizationFunction(LOCALIZATION));
+  }
+
+  /** Adds the command's options or subcommands; none by default. */
+  SlashCommandData options(SlashCommandData command) {
+    return command;
+  }
+
+  /** An option of this command, described from the bundle. */
+  final OptionData option(OptionType type, String option) {
+    return new OptionData(type, option, english(name + ".options." + option + ".description"));
+  }
+
+  /** A subcommand of this command, described from the bundle. */
+  final SubcommandData subcommand(String sub) {
+    return new SubcommandData(sub, english(name + "." + sub + ".description"));
+  }
+
+  /** An option of one of this command's subcommands, described from the bundle. */
+  final OptionData option(OptionType type, String sub, String option) {
+    return new OptionData(
+        type, option, english(name + "." + sub + ".options." + option + ".description"));
+  }
+
+  private static String english(String key) {
+    return ENGLISH.getString(key);
+  }
 
   /** True when only the user should see the reply. */
-  boolean ephemeral(SlashCommandInteractionEvent e) {
-    return false;
+  final boolean ephemeral(SlashCommandInteractionEvent e) {
+    return ephemeral;
   }
 
   abstract void run(SlashCommandInteractionEvent e);

@@ -103,6 +103,32 @@ class DiscordFrontEndTest {
     for (int i = 0; i < subs.length(); i++) subNames.add(subs.getObject(i).getString("name"));
     assertThat(subNames)
         .containsExactly("setdefault", "setglobal", "addmodel", "removemodel", "inspect", "audit");
+
+    // Every command, subcommand and option is described in Chinese too.
+    assertThat(imagine.getString("description")).isEqualTo("Make images from a text prompt");
+    assertThat(imagine.getObject("description_localizations").getString("zh-CN"))
+        .isEqualTo("\u6839\u636e\u6587\u5b57\u63cf\u8ff0\u751f\u6210\u56fe\u7247");
+    assertThat(opts.getObject(0).getObject("description_localizations").getString("zh-CN"))
+        .isEqualTo("\u8981\u753b\u4ec0\u4e48");
+    List<String> undescribed = new ArrayList<>();
+    for (DataObject c : commands.values()) undescribed.addAll(withoutChinese(c, ""));
+    assertThat(undescribed).isEmpty();
+  }
+
+  /** Paths of the command, subcommands and options that lack a zh-CN description. */
+  private static List<String> withoutChinese(DataObject item, String parent) {
+    String path = parent + "/" + item.getString("name");
+    List<String> missing = new ArrayList<>();
+    var localized = item.optObject("description_localizations");
+    String zh = localized.map(l -> l.getString("zh-CN", "")).orElse("");
+    if (zh.isBlank() || zh.equals(item.getString("description"))) missing.add(path);
+    if (item.hasKey("options")) {
+      DataArray options = item.getArray("options");
+      for (int i = 0; i < options.length(); i++) {
+        missing.addAll(withoutChinese(options.getObject(i), path));
+      }
+    }
+    return missing;
   }
 
   @Test
