@@ -3,6 +3,6 @@ package dev.imaginebot.telegram;
 /** {@code /addmodel} (admins only). */
 final class AddModelCommand extends AdminCommand {
   AddModelCommand() {
-    super("addmodel", "Admin: add a model from a Space");
+    super("addmodel");
   }
 }

@@ -6,8 +6,8 @@ package dev.imaginebot.telegram;
  * call.
  */
 abstract class AdminCommand extends CommandHandler {
-  AdminCommand(String name, String description) {
-    super(name, description);
+  AdminCommand(String name) {
+    super(name);
   }
 
   @Override

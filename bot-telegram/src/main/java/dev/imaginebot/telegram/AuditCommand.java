@@ -3,6 +3,6 @@ package dev.imaginebot.telegram;
 /** {@code /audit} (admins only). */
 final class AuditCommand extends AdminCommand {
   AuditCommand() {
-    super("audit", "Admin: recent admin actions");
+    super("audit");
   }
 }

@@ -1,6 +1,7 @@
 package dev.imaginebot.telegram;
 
 import dev.imaginebot.core.command.Reply;
+import dev.imaginebot.core.job.JobView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telegram.telegrambots.meta.api.methods.AnswerCallbackQuery;
@@ -36,17 +37,16 @@ final class ButtonPress {
                 Reply reply;
                 try {
                   reply =
-                      env.bot.press(
-                          env.context(
-                              query.getFrom(),
-                              chatId,
-                              group,
-                              false,
-                              Env.replyRef(chatId, statusId),
-                              env.editingView(chatId, statusId, language)),
-                          data);
+                      press(
+                          env,
+                          query,
+                          data,
+                          chatId,
+                          group,
+                          false,
+                          Env.replyRef(chatId, statusId),
+                          env.editingView(chatId, statusId, language));
                 } catch (RuntimeException e) {
-                  answer(env, query, null);
                   env.fault(chatId, statusId, language, "button " + data, e);
                   return;
                 }
@@ -70,22 +70,16 @@ final class ButtonPress {
     boolean platformAdmin =
         (data.startsWith("delete:") || data.startsWith("cancel:"))
             && env.chatAdmin(chatId, group, query.getFrom().getId());
-    Reply reply;
-    try {
-      reply =
-          env.bot.press(
-              env.context(
-                  query.getFrom(),
-                  chatId,
-                  group,
-                  platformAdmin,
-                  null,
-                  env.lazyView(chatId, messageId, language)),
-              data);
-    } catch (RuntimeException e) {
-      answer(env, query, null);
-      throw e;
-    }
+    Reply reply =
+        press(
+            env,
+            query,
+            data,
+            chatId,
+            group,
+            platformAdmin,
+            null,
+            env.lazyView(chatId, messageId, language));
     answer(env, query, reply);
     switch (reply.kind()) {
       case DELETE_MESSAGE:
@@ -107,6 +101,25 @@ final class ButtonPress {
       case ERROR:
       case JOB_STARTED:
         break;
+    }
+  }
+
+  /** {@code bot.press}; if it throws, the press is answered (empty) before the fault goes on. */
+  private static Reply press(
+      Env env,
+      CallbackQuery query,
+      String data,
+      long chatId,
+      boolean group,
+      boolean platformAdmin,
+      String replyRef,
+      JobView view) {
+    try {
+      return env.bot.press(
+          env.context(query.getFrom(), chatId, group, platformAdmin, replyRef, view), data);
+    } catch (RuntimeException e) {
+      answer(env, query, null);
+      throw e;
     }
   }
 

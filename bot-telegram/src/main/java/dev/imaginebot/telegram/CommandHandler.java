@@ -9,21 +9,14 @@ import dev.imaginebot.core.command.Reply;
  */
 abstract class CommandHandler {
   private final String name;
-  private final String description;
 
-  CommandHandler(String name, String description) {
+  CommandHandler(String name) {
     this.name = name;
-    this.description = description;
   }
 
   /** The command, as users type it after {@code /}. */
   final String name() {
     return name;
-  }
-
-  /** The line in Telegram's command menu. */
-  final String description() {
-    return description;
   }
 
   /** Runs on a worker thread; may block briefly on the Bot API. */

@@ -3,6 +3,6 @@ package dev.imaginebot.telegram;
 /** {@code /help}: passed to the core as is. */
 final class HelpCommand extends CommandHandler {
   HelpCommand() {
-    super("help", "What I can do");
+    super("help");
   }
 }

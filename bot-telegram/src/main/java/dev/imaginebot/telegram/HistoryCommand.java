@@ -3,6 +3,6 @@ package dev.imaginebot.telegram;
 /** {@code /history}: passed to the core as is. */
 final class HistoryCommand extends CommandHandler {
   HistoryCommand() {
-    super("history", "Your images, newest first");
+    super("history");
   }
 }

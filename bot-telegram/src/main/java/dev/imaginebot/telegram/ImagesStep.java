@@ -94,12 +94,12 @@ final class ImagesStep extends Step {
       List<Upload> chunk = photos.subList(from, Math.min(photos.size(), from + ALBUM_MAX));
       steps.add(
           chunk.size() == 1
-              ? new PhotoStep(chunk.get(0), pendingCaption)
+              ? new SingleStep(chunk.get(0), pendingCaption, true)
               : new AlbumStep(List.copyOf(chunk), pendingCaption));
       pendingCaption = null;
     }
     for (Upload document : documents) {
-      steps.add(new DocumentStep(document, pendingCaption));
+      steps.add(document(document, pendingCaption));
       pendingCaption = null;
     }
     return steps;
@@ -110,6 +110,10 @@ final class ImagesStep extends Step {
     int h = image.height();
     if (w <= 0 || h <= 0) return true; // unknown: let Telegram judge, a rejection falls back
     return w + h <= PHOTO_MAX_SIDES && Math.max(w, h) <= (long) PHOTO_MAX_ASPECT * Math.min(w, h);
+  }
+
+  private Step document(Upload upload, String caption) {
+    return new SingleStep(upload, caption, false);
   }
 
   private static String extension(String mimeType) {
@@ -135,42 +139,6 @@ final class ImagesStep extends Step {
               : new InputMediaPhoto(file.toFile(), name);
       m.setCaption(caption);
       return m;
-    }
-  }
-
-  private final class PhotoStep extends Step {
-    private final Upload upload;
-    private final String caption;
-
-    PhotoStep(Upload upload, String caption) {
-      this.upload = upload;
-      this.caption = caption;
-    }
-
-    @Override
-    String method() {
-      return SendPhoto.PATH;
-    }
-
-    @Override
-    List<Step> run(TelegramApi api) {
-      Message m =
-          api.sendPhoto(
-              SendPhoto.builder()
-                  .chatId(chatId)
-                  .photo(upload.inputFile())
-                  .caption(caption)
-                  .replyParameters(Steps.replyTo(replyTo))
-                  .build());
-      sent.accept(m.getMessageId());
-      return List.of();
-    }
-
-    @Override
-    List<Step> failed(ApiFailure failure) {
-      if (failure.photoRejected()) return List.of(new DocumentStep(upload, caption));
-      lost.accept(failure);
-      return List.of();
     }
   }
 
@@ -213,42 +181,54 @@ final class ImagesStep extends Step {
       }
       List<Step> documents = new ArrayList<>();
       for (int i = 0; i < uploads.size(); i++) {
-        documents.add(new DocumentStep(uploads.get(i), i == 0 ? caption : null));
+        documents.add(document(uploads.get(i), i == 0 ? caption : null));
       }
       return documents;
     }
   }
 
-  private final class DocumentStep extends Step {
+  /** One file sent alone, as a photo (falls back to a document if rejected) or as a document. */
+  private final class SingleStep extends Step {
     private final Upload upload;
     private final String caption;
+    private final boolean asPhoto;
 
-    DocumentStep(Upload upload, String caption) {
+    SingleStep(Upload upload, String caption, boolean asPhoto) {
       this.upload = upload;
       this.caption = caption;
+      this.asPhoto = asPhoto;
     }
 
     @Override
     String method() {
-      return SendDocument.PATH;
+      return asPhoto ? SendPhoto.PATH : SendDocument.PATH;
     }
 
     @Override
     List<Step> run(TelegramApi api) {
       Message m =
-          api.sendDocument(
-              SendDocument.builder()
-                  .chatId(chatId)
-                  .document(upload.inputFile())
-                  .caption(caption)
-                  .replyParameters(Steps.replyTo(replyTo))
-                  .build());
+          asPhoto
+              ? api.sendPhoto(
+                  SendPhoto.builder()
+                      .chatId(chatId)
+                      .photo(upload.inputFile())
+                      .caption(caption)
+                      .replyParameters(Steps.replyTo(replyTo))
+                      .build())
+              : api.sendDocument(
+                  SendDocument.builder()
+                      .chatId(chatId)
+                      .document(upload.inputFile())
+                      .caption(caption)
+                      .replyParameters(Steps.replyTo(replyTo))
+                      .build());
       sent.accept(m.getMessageId());
       return List.of();
     }
 
     @Override
     List<Step> failed(ApiFailure failure) {
+      if (asPhoto && failure.photoRejected()) return List.of(document(upload, caption));
       lost.accept(failure);
       return List.of();
     }

@@ -12,7 +12,7 @@ final class ImagineCommand extends CommandHandler {
   private static final Logger log = LoggerFactory.getLogger(ImagineCommand.class);
 
   ImagineCommand() {
-    super("imagine", "Make an image: /imagine <prompt> [model]");
+    super("imagine");
   }
 
   @Override

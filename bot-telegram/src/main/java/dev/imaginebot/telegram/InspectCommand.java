@@ -3,6 +3,6 @@ package dev.imaginebot.telegram;
 /** {@code /inspect} (admins only). */
 final class InspectCommand extends AdminCommand {
   InspectCommand() {
-    super("inspect", "Admin: check a model's Spaces");
+    super("inspect");
   }
 }

@@ -3,6 +3,6 @@ package dev.imaginebot.telegram;
 /** {@code /models}: passed to the core as is. */
 final class ModelsCommand extends CommandHandler {
   ModelsCommand() {
-    super("models", "List the models you can use");
+    super("models");
   }
 }

@@ -3,6 +3,6 @@ package dev.imaginebot.telegram;
 /** {@code /removemodel} (admins only). */
 final class RemoveModelCommand extends AdminCommand {
   RemoveModelCommand() {
-    super("removemodel", "Admin: remove an added model");
+    super("removemodel");
   }
 }

@@ -3,6 +3,6 @@ package dev.imaginebot.telegram;
 /** {@code /setdefault} (admins only). */
 final class SetDefaultCommand extends AdminCommand {
   SetDefaultCommand() {
-    super("setdefault", "Admin: set the default model");
+    super("setdefault");
   }
 }

@@ -2,6 +2,7 @@ package dev.imaginebot.telegram;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.telegram.telegrambots.meta.api.methods.botapimethods.BotApiMethod;
 import org.telegram.telegrambots.meta.api.methods.send.SendChatAction;
 import org.telegram.telegrambots.meta.api.methods.send.SendMessage;
 import org.telegram.telegrambots.meta.api.methods.updatingmessages.DeleteMessage;
@@ -55,31 +56,25 @@ final class Steps {
   }
 
   static Step deleteMessage(long chatId, int messageId) {
-    return new Step() {
-      @Override
-      List<Step> run(TelegramApi api) {
-        api.call(new DeleteMessage(Long.toString(chatId), messageId));
-        return List.of();
-      }
-
-      @Override
-      String method() {
-        return DeleteMessage.PATH;
-      }
-    };
+    return fireAndForget(new DeleteMessage(Long.toString(chatId), messageId));
   }
 
   static Step chatAction(long chatId, String action) {
+    return fireAndForget(new SendChatAction(Long.toString(chatId), action));
+  }
+
+  /** A step that makes one call and ignores its result. */
+  private static Step fireAndForget(BotApiMethod<?> call) {
     return new Step() {
       @Override
       List<Step> run(TelegramApi api) {
-        api.call(new SendChatAction(Long.toString(chatId), action));
+        api.call(call);
         return List.of();
       }
 
       @Override
       String method() {
-        return SendChatAction.PATH;
+        return call.getMethod();
       }
     };
   }

@@ -3,6 +3,7 @@ package dev.imaginebot.telegram;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * How the Telegram front-end reaches Telegram. Build one with {@link #of(String)} and adjust it
@@ -112,98 +113,93 @@ public record TelegramConfig(
 
   /** The same settings against another Bot API server (a local Bot API server, a test fake). */
   public TelegramConfig withApi(String scheme, String host, int port) {
-    return new TelegramConfig(
-        token,
-        scheme,
-        host,
-        port,
-        botUsername,
-        mode,
-        webhook,
-        pollTimeout,
-        privateEditInterval,
-        groupEditInterval,
-        clock);
+    return copy(
+        c -> {
+          c.apiScheme = scheme;
+          c.apiHost = host;
+          c.apiPort = port;
+        });
   }
 
   /** The same settings with a known bot username (commands addressed to others are ignored). */
   public TelegramConfig withBotUsername(String username) {
-    return new TelegramConfig(
-        token,
-        apiScheme,
-        apiHost,
-        apiPort,
-        username,
-        mode,
-        webhook,
-        pollTimeout,
-        privateEditInterval,
-        groupEditInterval,
-        clock);
+    return copy(c -> c.botUsername = username);
   }
 
   /** The same settings with another long-poll timeout (whole seconds, at least 1). */
   public TelegramConfig withPollTimeout(Duration timeout) {
-    return new TelegramConfig(
-        token,
-        apiScheme,
-        apiHost,
-        apiPort,
-        botUsername,
-        mode,
-        webhook,
-        timeout,
-        privateEditInterval,
-        groupEditInterval,
-        clock);
+    return copy(c -> c.pollTimeout = timeout);
   }
 
   /** The same settings with other edit intervals for private and group chats. */
   public TelegramConfig withEditIntervals(Duration privateChats, Duration groups) {
-    return new TelegramConfig(
-        token,
-        apiScheme,
-        apiHost,
-        apiPort,
-        botUsername,
-        mode,
-        webhook,
-        pollTimeout,
-        privateChats,
-        groups,
-        clock);
+    return copy(
+        c -> {
+          c.privateEditInterval = privateChats;
+          c.groupEditInterval = groups;
+        });
   }
 
   /** The same settings with updates pushed to a webhook instead of long polling. */
   public TelegramConfig withWebhook(Webhook hook) {
-    return new TelegramConfig(
-        token,
-        apiScheme,
-        apiHost,
-        apiPort,
-        botUsername,
-        Mode.WEBHOOK,
-        Objects.requireNonNull(hook, "hook == null"),
-        pollTimeout,
-        privateEditInterval,
-        groupEditInterval,
-        clock);
+    Objects.requireNonNull(hook, "hook == null");
+    return copy(
+        c -> {
+          c.mode = Mode.WEBHOOK;
+          c.webhook = hook;
+        });
   }
 
   /** The same settings with another update mode (WEBHOOK needs {@link #withWebhook}). */
   public TelegramConfig withMode(Mode newMode) {
+    return copy(c -> c.mode = newMode);
+  }
+
+  /** A copy of this config with {@code change} applied; the constructor checks the result. */
+  private TelegramConfig copy(Consumer<Fields> change) {
+    Fields f = new Fields(this);
+    change.accept(f);
     return new TelegramConfig(
-        token,
-        apiScheme,
-        apiHost,
-        apiPort,
-        botUsername,
-        newMode,
-        webhook,
-        pollTimeout,
-        privateEditInterval,
-        groupEditInterval,
-        clock);
+        f.token,
+        f.apiScheme,
+        f.apiHost,
+        f.apiPort,
+        f.botUsername,
+        f.mode,
+        f.webhook,
+        f.pollTimeout,
+        f.privateEditInterval,
+        f.groupEditInterval,
+        f.clock);
+  }
+
+  /** The mutable field set one with-er changes before a new record is built. */
+  private static final class Fields {
+    final String token;
+    String apiScheme;
+    String apiHost;
+    int apiPort;
+    String botUsername;
+    Mode mode;
+    Webhook webhook;
+    Duration pollTimeout;
+    Duration privateEditInterval;
+    Duration groupEditInterval;
+    final Clock clock;
+
+    Fields(TelegramConfig c) {
+      token = c.token;
+      apiScheme = c.apiScheme;
+      apiHost = c.apiHost;
+      apiPort = c.apiPort;
+      botUsername = c.botUsername;
+      mode = c.mode;
+      webhook = c.webhook;
+      pollTimeout = c.pollTimeout;
+      privateEditInterval = c.privateEditInterval;
+      groupEditInterval = c.groupEditInterval;
+      clock = c.clock;
+    }
   }
 
   @Override

@@ -5,7 +5,6 @@ import dev.imaginebot.core.Bot;
 import dev.imaginebot.core.command.FrontEnd;
 import dev.imaginebot.core.job.JobView;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +32,6 @@ import org.telegram.telegrambots.meta.api.methods.commands.SetMyCommands;
 import org.telegram.telegrambots.meta.api.methods.updates.GetUpdates;
 import org.telegram.telegrambots.meta.api.methods.updates.SetWebhook;
 import org.telegram.telegrambots.meta.api.objects.User;
-import org.telegram.telegrambots.meta.api.objects.commands.BotCommand;
 import org.telegram.telegrambots.meta.exceptions.TelegramApiException;
 
 /**
@@ -207,13 +205,14 @@ public final class TelegramFrontEnd implements FrontEnd, AutoCloseable {
   }
 
   private void publishMenu(Iterable<CommandHandler> commands) {
-    List<BotCommand> menu = new ArrayList<>();
-    for (CommandHandler c : commands) menu.add(new BotCommand(c.name(), c.description()));
-    try {
-      env.api.call(new SetMyCommands(menu));
-    } catch (ApiFailure f) {
-      // The bot works without a menu; say so once.
-      log.warn("Telegram setMyCommands failed: {}", f.getMessage());
+    for (SetMyCommands call : Menu.calls(commands)) {
+      try {
+        env.api.call(call);
+      } catch (ApiFailure f) {
+        // The bot works without a menu; say so once.
+        log.warn("Telegram setMyCommands failed: {}", f.getMessage());
+        return;
+      }
     }
   }
 

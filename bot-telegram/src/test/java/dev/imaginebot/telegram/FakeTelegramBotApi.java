@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,13 +67,23 @@ final class FakeTelegramBotApi implements AutoCloseable {
   private final List<ApiCall> calls = new CopyOnWriteArrayList<>();
   private final Map<String, Deque<Injected>> injected = new ConcurrentHashMap<>();
   private final BlockingQueue<CallbackAnswer> answers = new LinkedBlockingQueue<>();
-  private final List<List<String>> commandMenus = new CopyOnWriteArrayList<>();
+  private final List<CommandMenu> commandMenus = new CopyOnWriteArrayList<>();
   private final List<String> requestPaths = new CopyOnWriteArrayList<>();
   private volatile long photoByteLimit = 10L * 1000 * 1000;
   private volatile List<String> webhook;
 
   /** One Bot API call the bot made. */
   record ApiCall(String method, Instant at, int status, String description) {}
+
+  /**
+   * One {@code setMyCommands} call: scope type ({@code default} when none was sent), language code
+   * (null when none) and the commands with their descriptions, in order.
+   */
+  record CommandMenu(String scope, String languageCode, Map<String, String> commands) {
+    List<String> names() {
+      return List.copyOf(commands.keySet());
+    }
+  }
 
   /** An answerCallbackQuery the bot sent. */
   record CallbackAnswer(String callbackQueryId, String text, boolean showAlert) {}
@@ -257,7 +268,7 @@ final class FakeTelegramBotApi implements AutoCloseable {
     return calls.stream().filter(c -> c.method().equals(m)).toList();
   }
 
-  List<List<String>> commandMenus() {
+  List<CommandMenu> commandMenus() {
     return List.copyOf(commandMenus);
   }
 
@@ -302,9 +313,16 @@ final class FakeTelegramBotApi implements AutoCloseable {
       case "deletewebhook":
       case "setmycommands":
         if (method.equals("setmycommands")) {
-          List<String> names = new ArrayList<>();
-          for (JsonNode c : params.path("commands")) names.add(c.path("command").asText());
-          commandMenus.add(names);
+          Map<String, String> commands = new LinkedHashMap<>();
+          for (JsonNode c : params.path("commands")) {
+            commands.put(c.path("command").asText(), c.path("description").asText());
+          }
+          JsonNode language = params.path("language_code");
+          commandMenus.add(
+              new CommandMenu(
+                  params.path("scope").path("type").asText("default"),
+                  language.isMissingNode() || language.isNull() ? null : language.asText(),
+                  Collections.unmodifiableMap(commands)));
         }
         return ok(method, json.getNodeFactory().booleanNode(true));
       case "getupdates":

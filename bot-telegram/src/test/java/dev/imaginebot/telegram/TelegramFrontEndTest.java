@@ -1,6 +1,7 @@
 package dev.imaginebot.telegram;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import dev.imaginebot.core.job.JobEvent;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -52,20 +54,38 @@ class TelegramFrontEndTest {
 
   @Test
   void startupPublishesTheCommandMenuAndRegistersWithTheCore() {
+    List<String> userCommands =
+        List.of("imagine", "models", "history", "cancel", "settings", "help");
+    List<String> allCommands =
+        List.of(
+            "imagine",
+            "models",
+            "history",
+            "cancel",
+            "settings",
+            "help",
+            "setdefault",
+            "addmodel",
+            "removemodel",
+            "inspect",
+            "audit");
     assertThat(api.commandMenus())
-        .containsExactly(
-            List.of(
-                "imagine",
-                "models",
-                "history",
-                "cancel",
-                "settings",
-                "help",
-                "setdefault",
-                "addmodel",
-                "removemodel",
-                "inspect",
-                "audit"));
+        .extracting(m -> m.scope(), m -> m.languageCode(), m -> m.names())
+        .containsExactlyInAnyOrder(
+            tuple("default", null, userCommands),
+            tuple("default", "zh", userCommands),
+            tuple("all_chat_administrators", null, allCommands),
+            tuple("all_chat_administrators", "zh", allCommands));
+    FakeTelegramBotApi.CommandMenu english = menu("all_chat_administrators", null);
+    FakeTelegramBotApi.CommandMenu chinese = menu("all_chat_administrators", "zh");
+    assertThat(english.commands())
+        .containsEntry("models", "List the models you can use")
+        .containsEntry("audit", "Admin: recent admin actions");
+    assertThat(chinese.commands())
+        .containsEntry("models", "列出可用的模型")
+        .containsEntry("audit", "管理员：最近的管理操作");
+    assertThat(menu("default", "zh").commands()).containsEntry("help", "我能做什么");
+    assertThat(menu("default", null).commands()).containsEntry("help", "What I can do");
     assertThat(bot.frontEnds).containsExactly(telegram);
     assertThat(telegram.botUsername()).isEqualTo("ImagineBot");
     assertThat(telegram.platform()).isEqualTo("telegram");
@@ -519,5 +539,12 @@ class TelegramFrontEndTest {
 
   private List<ChatMessage> photos(long chatId) {
     return api.botMessages(chatId).stream().filter(m -> m.photo != null).toList();
+  }
+
+  private FakeTelegramBotApi.CommandMenu menu(String scope, String languageCode) {
+    return api.commandMenus().stream()
+        .filter(m -> m.scope().equals(scope) && Objects.equals(m.languageCode(), languageCode))
+        .findFirst()
+        .orElseThrow();
   }
 }
