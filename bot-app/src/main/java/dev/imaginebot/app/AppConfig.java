@@ -30,9 +30,17 @@ record AppConfig(
 
   /**
    * Telegram front-end. {@code enabled} null means "on when the token resolves"; {@code apiUrl}
-   * points at another Bot API server (a local one), null for Telegram's own.
+   * points at another Bot API server (a local one), null for Telegram's own; {@code webhook} with a
+   * {@code url} switches from long polling to a webhook.
    */
-  record Telegram(Boolean enabled, String token, String apiUrl) {}
+  record Telegram(Boolean enabled, String token, String apiUrl, TelegramWebhook webhook) {}
+
+  /**
+   * Telegram webhook: the public https {@code url} Telegram calls (empty: long polling), the local
+   * {@code port} the bot listens on, and the {@code secret} reference ({@code ${VAR}} or {@code
+   * file:path}) Telegram sends with every call.
+   */
+  record TelegramWebhook(String url, Integer port, String secret) {}
 
   /** Hugging Face access: an optional token and the Hub's base URL. */
   record HuggingFace(String token, String hubUrl) {}

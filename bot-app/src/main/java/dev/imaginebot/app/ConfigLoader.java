@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.imaginebot.core.CoreConfig;
+import dev.imaginebot.telegram.TelegramConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -54,6 +55,7 @@ final class ConfigLoader {
 
   private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
   private static final Pattern ALIAS = Pattern.compile("[a-z0-9][a-z0-9._-]*");
+  private static final Pattern WEBHOOK_SECRET = Pattern.compile("[A-Za-z0-9_-]{1,256}");
   private static final Pattern ADMIN = Pattern.compile("(discord|telegram|console):\\S+");
   private static final Set<String> LEVELS =
       Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
@@ -223,7 +225,8 @@ final class ConfigLoader {
     AppConfig.Telegram tg = c.telegram();
     String telegramToken = frontEndToken(tg.enabled(), tg.token(), "telegram", "TELEGRAM_TOKEN");
     if (telegramToken != null) {
-      telegram = new Settings.TelegramSettings(telegramToken, apiUrl(tg.apiUrl()));
+      telegram =
+          new Settings.TelegramSettings(telegramToken, apiUrl(tg.apiUrl()), webhook(tg.webhook()));
     }
 
     AppConfig.Http http = c.http();
@@ -361,6 +364,37 @@ final class ConfigLoader {
           "config.badValue", "telegram.api-url", value, "http://127.0.0.1:8081");
     }
     return uri;
+  }
+
+  /** The Telegram webhook, or null for long polling (no webhook section, or an empty url). */
+  private TelegramConfig.Webhook webhook(AppConfig.TelegramWebhook raw) {
+    String value = raw == null ? null : blankToNull(raw.url());
+    if (value == null) return null;
+    URI uri;
+    try {
+      uri = new URI(value);
+    } catch (URISyntaxException e) {
+      uri = null;
+    }
+    // Telegram only calls https URLs.
+    if (uri == null || uri.getHost() == null || !"https".equals(uri.getScheme())) {
+      throw new ConfigException(
+          "config.badValue", "telegram.webhook.url", value, "https://bot.example.com/telegram");
+    }
+    if (raw.port() == null) throw new ConfigException("config.missing", "telegram.webhook.port");
+    int port = raw.port();
+    if (port < 1 || port > 65535) {
+      throw new ConfigException("config.badValue", "telegram.webhook.port", port, "8443");
+    }
+    String secret = secret(raw.secret(), "telegram.webhook.secret", "TELEGRAM_WEBHOOK_SECRET");
+    if (secret == null) throw new ConfigException("config.missing", "telegram.webhook.secret");
+    if (!WEBHOOK_SECRET.matcher(secret).matches()) {
+      // Never echo the secret itself.
+      throw new ConfigException(
+          "config.badValue", "telegram.webhook.secret", "***", "1-256 of A-Z a-z 0-9 _ -");
+    }
+    // Listen on all interfaces: the reverse proxy in front usually runs on another host/container.
+    return new TelegramConfig.Webhook(value, "0.0.0.0", port, secret);
   }
 
   private String language(String raw) {

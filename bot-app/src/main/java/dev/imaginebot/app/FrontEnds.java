@@ -66,6 +66,7 @@ final class FrontEnds {
       int port = api.getPort() > 0 ? api.getPort() : "https".equals(api.getScheme()) ? 443 : 80;
       config = config.withApi(api.getScheme(), api.getHost(), port);
     }
+    if (t.webhook() != null) config = config.withWebhook(t.webhook());
     try {
       TelegramFrontEnd telegram = TelegramFrontEnd.start(config, bot);
       log.info("Telegram front-end started as @{}", telegram.botUsername());

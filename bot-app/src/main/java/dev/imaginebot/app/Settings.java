@@ -1,6 +1,7 @@
 package dev.imaginebot.app;
 
 import dev.imaginebot.core.CoreConfig;
+import dev.imaginebot.telegram.TelegramConfig;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -43,11 +44,15 @@ record Settings(
     }
   }
 
-  /** An enabled Telegram front-end; {@code apiUrl} is null for Telegram's own Bot API. */
-  record TelegramSettings(String token, java.net.URI apiUrl) {
+  /**
+   * An enabled Telegram front-end; {@code apiUrl} is null for Telegram's own Bot API, {@code
+   * webhook} null for long polling.
+   */
+  record TelegramSettings(String token, java.net.URI apiUrl, TelegramConfig.Webhook webhook) {
     @Override
     public String toString() {
-      return "TelegramSettings[token=***, apiUrl=" + apiUrl + "]";
+      // Webhook's own toString hides its secret token.
+      return "TelegramSettings[token=***, apiUrl=" + apiUrl + ", webhook=" + webhook + "]";
     }
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.imaginebot.core.CoreConfig;
+import dev.imaginebot.telegram.TelegramConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,6 +83,69 @@ class ConfigLoaderTest {
     assertThat(s.discord().token()).isEqualTo("from-env");
     assertThat(s.discord().guildId()).isEqualTo("42");
     assertThat(s.telegram().token()).isEqualTo("123456:from-a-file");
+  }
+
+  @Test
+  void aTelegramWebhookIsReadWithItsSecretFromTheEnvironment() {
+    env.put("TELEGRAM_TOKEN", "123456:telegram-secret");
+    env.put("HOOK_SECRET", "s3cret_hook-value");
+    Settings s =
+        load(
+            "telegram:\n  webhook:\n    url: https://bot.example.com/tg/updates\n"
+                + "    port: 8443\n    secret: ${HOOK_SECRET}\n");
+    TelegramConfig.Webhook hook = s.telegram().webhook();
+    assertThat(hook.publicUrl()).isEqualTo("https://bot.example.com/tg/updates");
+    assertThat(hook.path()).isEqualTo("/tg/updates");
+    assertThat(hook.bindHost()).isEqualTo("0.0.0.0");
+    assertThat(hook.bindPort()).isEqualTo(8443);
+    assertThat(hook.secretToken()).isEqualTo("s3cret_hook-value");
+    assertThat(s.toString()).doesNotContain("s3cret_hook-value");
+    assertThat(TelegramConfig.of("1:x").withWebhook(hook).mode())
+        .isEqualTo(TelegramConfig.Mode.WEBHOOK);
+  }
+
+  @Test
+  void anEmptyWebhookUrlMeansLongPolling() {
+    env.put("TELEGRAM_TOKEN", "123456:telegram-secret");
+    assertThat(load("telegram:\n  token: ${TELEGRAM_TOKEN}\n").telegram().webhook()).isNull();
+    assertThat(
+            load("telegram:\n  webhook:\n    url:\n    port: 8443\n    secret: ${UNSET}\n")
+                .telegram()
+                .webhook())
+        .isNull();
+  }
+
+  @Test
+  void aBadTelegramWebhookNamesTheKeyWithoutEchoingTheSecret() {
+    env.put("TELEGRAM_TOKEN", "123456:telegram-secret");
+    env.put("HOOK_SECRET", "bad secret!");
+    assertThat(error("telegram:\n  webhook:\n    url: http://bot.example.com/tg\n"))
+        .contains("'telegram.webhook.url'");
+    assertThat(error("telegram:\n  webhook:\n    url: https://bot.example.com/tg\n"))
+        .contains("'telegram.webhook.port'");
+    assertThat(
+            error(
+                "telegram:\n  webhook:\n    url: https://bot.example.com/tg\n"
+                    + "    port: 70000\n    secret: ${HOOK_SECRET}\n"))
+        .contains("'telegram.webhook.port'");
+    assertThat(
+            error(
+                "telegram:\n  webhook:\n    url: https://bot.example.com/tg\n"
+                    + "    port: 8443\n    secret: ${NOT_SET}\n"))
+        .contains("'telegram.webhook.secret'");
+    assertThat(
+            error(
+                "telegram:\n  webhook:\n    url: https://bot.example.com/tg\n"
+                    + "    port: 8443\n    secret: literal-secret\n"))
+        .contains("'telegram.webhook.secret'")
+        .contains("${TELEGRAM_WEBHOOK_SECRET}")
+        .doesNotContain("literal-secret");
+    assertThat(
+            error(
+                "telegram:\n  webhook:\n    url: https://bot.example.com/tg\n"
+                    + "    port: 8443\n    secret: ${HOOK_SECRET}\n"))
+        .contains("'telegram.webhook.secret'")
+        .doesNotContain("bad secret!");
   }
 
   @Test
