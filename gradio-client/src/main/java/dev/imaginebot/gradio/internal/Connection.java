@@ -395,7 +395,8 @@ public final class Connection implements AutoCloseable {
               "The app's configuration could not be read (HTTP " + code + ").");
         }
       } catch (IOException e) {
-        if (!patient) {
+        // A host that does not resolve is not a Space that is starting: waiting cannot help.
+        if (!patient || e instanceof java.net.UnknownHostException) {
           throw new GradioException(
               Failure.of(FailureCode.CONNECTION_LOST, "Could not reach the app at " + base + "."),
               e);

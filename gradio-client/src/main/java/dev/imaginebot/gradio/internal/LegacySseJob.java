@@ -21,15 +21,13 @@ final class LegacySseJob extends EventSourceListener implements JobImpl.Driver {
   private static final Logger log = LoggerFactory.getLogger(LegacySseJob.class);
   private final Connection conn;
   private final JobImpl job;
-  private final List<Object> data;
   private final QueueStream stream;
   private volatile EventSource source;
 
   LegacySseJob(Connection conn, JobImpl job, List<Object> data) {
     this.conn = conn;
     this.job = job;
-    this.data = data;
-    this.stream = new QueueStream(conn, job);
+    this.stream = new QueueStream(conn, job, data);
   }
 
   void start() {
@@ -67,7 +65,7 @@ final class LegacySseJob extends EventSourceListener implements JobImpl.Driver {
 
   private void sendData(String eventId) {
     AppModel model = conn.model();
-    ObjectNode body = stream.dataBody(data);
+    ObjectNode body = stream.dataBody();
     if (eventId != null) body.put("event_id", eventId);
     try (Response response =
         conn.execute(conn.post(conn.base() + model.prefix + "/queue/data", body).build())) {

@@ -19,10 +19,12 @@ final class QueueStream {
   private static final Logger log = LoggerFactory.getLogger(QueueStream.class);
   private final Connection conn;
   private final JobImpl job;
+  private final List<Object> data;
 
-  QueueStream(Connection conn, JobImpl job) {
+  QueueStream(Connection conn, JobImpl job, List<Object> data) {
     this.conn = conn;
     this.job = job;
+    this.data = data;
   }
 
   /** The message, or null after failing the job when it is not JSON. */
@@ -54,7 +56,7 @@ final class QueueStream {
   }
 
   /** The body that carries the job's input. */
-  ObjectNode dataBody(List<Object> data) {
+  ObjectNode dataBody() {
     ObjectNode body = Json.object();
     body.set("data", Json.tree(data));
     body.putNull("event_data");

@@ -7,23 +7,18 @@ import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.WebSocket;
 import okhttp3.WebSocketListener;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** The 3.x queue: one websocket to {@code /queue/join} per job. */
 final class WebSocketJob extends WebSocketListener implements JobImpl.Driver {
-  private static final Logger log = LoggerFactory.getLogger(WebSocketJob.class);
   private final Connection conn;
   private final JobImpl job;
-  private final List<Object> data;
   private final QueueStream stream;
   private volatile WebSocket socket;
 
   WebSocketJob(Connection conn, JobImpl job, List<Object> data) {
     this.conn = conn;
     this.job = job;
-    this.data = data;
-    this.stream = new QueueStream(conn, job);
+    this.stream = new QueueStream(conn, job, data);
   }
 
   void start() {
@@ -48,7 +43,7 @@ final class WebSocketJob extends WebSocketListener implements JobImpl.Driver {
       return;
     }
     if ("send_data".equals(kind)) {
-      ws.send(stream.dataBody(data).toString());
+      ws.send(stream.dataBody().toString());
       return;
     }
     if (stream.handle(msg)) ws.close(1000, null);
