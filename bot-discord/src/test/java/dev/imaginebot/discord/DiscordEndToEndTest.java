@@ -8,7 +8,6 @@ import dev.imaginebot.discord.FakeDiscord.Interaction;
 import dev.imaginebot.discord.FakeDiscord.User;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -39,16 +38,7 @@ class DiscordEndToEndTest {
     discord = new FakeDiscord();
     clock = new MutableClock();
     bot = Bot.start(RealCore.config(dataDir, RealCore.gradio().url("flux")));
-    frontEnd =
-        DiscordFrontEnd.start(
-            new DiscordConfig(
-                "fake-token",
-                null,
-                discord.restUrl(),
-                discord.gatewayUrl(),
-                clock,
-                Duration.ofMillis(200)),
-            bot);
+    frontEnd = DiscordFrontEnd.start(discord.config(null, clock), bot);
   }
 
   @AfterAll
@@ -63,14 +53,10 @@ class DiscordEndToEndTest {
     clock.reset();
   }
 
-  /** Every edit of the reply until the one that ends the job (no Cancel button). */
-  static List<Call> editsUntilDone(String token, String kind) {
-    List<Call> edits = new ArrayList<>();
-    while (true) {
-      Call edit = discord.next(token, kind);
-      edits.add(edit);
-      if (edit.customIds().stream().noneMatch(id -> id.startsWith("cancel:"))) return edits;
-    }
+  /** Alice's {@code /imagine prompt}, followed to the edit that ends it. */
+  static Call imagined(String prompt) {
+    Interaction i = discord.slash("imagine", ALICE).option("prompt", prompt).send();
+    return last(discord.editsUntilDone(i.token(), "edit"));
   }
 
   static Call last(List<Call> calls) {
@@ -97,7 +83,7 @@ class DiscordEndToEndTest {
             .option("seed", 42)
             .send();
     assertThat(discord.next(i.token()).json().getInt("type")).isEqualTo(5);
-    List<Call> edits = editsUntilDone(i.token(), "edit");
+    List<Call> edits = discord.editsUntilDone(i.token(), "edit");
     Call done = last(edits);
 
     assertThat(edits.size()).isGreaterThanOrEqualTo(2);
@@ -124,7 +110,7 @@ class DiscordEndToEndTest {
             .option("prompt", "a castle --n 2")
             .option("model", "mj")
             .send();
-    Call done = last(editsUntilDone(i.token(), "edit"));
+    Call done = last(discord.editsUntilDone(i.token(), "edit"));
     assertThat(done.files()).hasSize(2);
     assertThat(done.files()).allSatisfy(f -> assertThat(isPng(f.bytes())).isTrue());
     assertThat(done.embed().getArray("fields").toList().toString()).contains("mj");
@@ -134,7 +120,7 @@ class DiscordEndToEndTest {
   void flagsInsideThePromptWork() {
     Interaction i =
         discord.slash("imagine", ALICE).option("prompt", "a boat --seed 7 --n 2 mj").send();
-    Call done = last(editsUntilDone(i.token(), "edit"));
+    Call done = last(discord.editsUntilDone(i.token(), "edit"));
     assertThat(done.files()).hasSize(2);
     assertThat(done.embed().getArray("fields").toList().toString()).contains("mj");
     assertThat(done.content()).contains("seed 7").contains("a boat");
@@ -142,13 +128,12 @@ class DiscordEndToEndTest {
 
   @Test
   void rerollByAnotherUserStartsAJobInAFollowup() {
-    Interaction i = discord.slash("imagine", ALICE).option("prompt", "a tree").send();
-    Call done = last(editsUntilDone(i.token(), "edit"));
+    Call done = imagined("a tree");
     long job = jobOf(done);
 
     Interaction click = discord.click(BOB, done.messageId(), "reroll:" + job);
     Call followup = discord.next(click.token(), "followup");
-    List<Call> edits = editsUntilDone(click.token(), "edit");
+    List<Call> edits = discord.editsUntilDone(click.token(), "edit");
     Call rerolled = last(edits);
     assertThat(rerolled.messageId()).isEqualTo(followup.messageId());
     assertThat(rerolled.files()).hasSize(1);
@@ -158,11 +143,10 @@ class DiscordEndToEndTest {
 
   @Test
   void variationsMakeFourImagesInOneFollowup() {
-    Interaction i = discord.slash("imagine", ALICE).option("prompt", "a kite").send();
-    Call done = last(editsUntilDone(i.token(), "edit"));
+    Call done = imagined("a kite");
     Interaction click = discord.click(ALICE, done.messageId(), "vary:" + jobOf(done));
     Call followup = discord.next(click.token(), "followup");
-    Call varied = last(editsUntilDone(click.token(), "edit"));
+    Call varied = last(discord.editsUntilDone(click.token(), "edit"));
     assertThat(varied.messageId()).isEqualTo(followup.messageId());
     assertThat(varied.files()).hasSize(4);
     assertThat(varied.files()).allSatisfy(f -> assertThat(isPng(f.bytes())).isTrue());
@@ -179,8 +163,7 @@ class DiscordEndToEndTest {
 
   @Test
   void deleteIsRefusedToOthersAndDoneForTheRequester() {
-    Interaction i = discord.slash("imagine", ALICE).option("prompt", "a lamp").send();
-    Call done = last(editsUntilDone(i.token(), "edit"));
+    Call done = imagined("a lamp");
     long job = jobOf(done);
 
     Interaction byBob = discord.click(BOB, done.messageId(), "delete:" + job);
@@ -205,9 +188,9 @@ class DiscordEndToEndTest {
     assertThat(discord.next(set.token(), "edit").content())
         .isEqualTo("The default model for this chat is now mj.");
     try {
-      Interaction i = discord.slash("imagine", ALICE).option("prompt", "a hill").send();
-      Call done = last(editsUntilDone(i.token(), "edit"));
-      assertThat(done.files()).hasSize(1);
+      Call done = imagined("a hill");
+      // mj is a gallery Space of two images; the core delivers the whole gallery.
+      assertThat(done.files()).hasSize(2);
       assertThat(done.embed().getArray("fields").toList().toString()).contains("mj");
     } finally {
       Interaction back =
@@ -222,7 +205,7 @@ class DiscordEndToEndTest {
     discord.failNext(
         c -> i.token().equals(c.token()) && c.kind().equals("edit"), FakeDiscord.rateLimited(1));
     Call rejected = discord.next(i.token(), "rejected");
-    List<Call> edits = editsUntilDone(i.token(), "edit");
+    List<Call> edits = discord.editsUntilDone(i.token(), "edit");
     assertThat(edits.get(0).content()).isEqualTo(rejected.content());
     assertThat(last(edits).files()).hasSize(1);
   }
@@ -232,7 +215,7 @@ class DiscordEndToEndTest {
     long limit = 2L * 1024 * 1024;
     Interaction i =
         discord.slash("imagine", ALICE).option("prompt", "huge noise").sizeLimit(limit).send();
-    Call done = last(editsUntilDone(i.token(), "edit"));
+    Call done = last(discord.editsUntilDone(i.token(), "edit"));
     assertThat(done.files()).hasSize(1);
     assertThat(done.files().get(0).bytes().length).isLessThanOrEqualTo((int) limit).isPositive();
   }
@@ -241,7 +224,7 @@ class DiscordEndToEndTest {
   void mentionsInThePromptNeverPing() {
     Interaction i =
         discord.slash("imagine", ALICE).option("prompt", "@everyone look <@&123> @here").send();
-    List<Call> edits = editsUntilDone(i.token(), "edit");
+    List<Call> edits = discord.editsUntilDone(i.token(), "edit");
     Call done = last(edits);
     assertThat(done.files()).hasSize(1);
     assertThat(edits).allSatisfy(e -> assertThat(e.allowedParse()).isEmpty());

@@ -46,16 +46,7 @@ class DiscordFrontEndTest {
     discord = new FakeDiscord();
     bot = new FakeBot();
     clock = new MutableClock();
-    frontEnd =
-        DiscordFrontEnd.start(
-            new DiscordConfig(
-                "fake-token",
-                null,
-                discord.restUrl(),
-                discord.gatewayUrl(),
-                clock,
-                Duration.ofMillis(200)),
-            bot);
+    frontEnd = DiscordFrontEnd.start(discord.config(null, clock), bot);
     registration = discord.nextCommandRegistration();
   }
 
@@ -263,23 +254,35 @@ class DiscordFrontEndTest {
 
   record Finished(Interaction interaction, long job, long messageId, FakeBot.Call call) {}
 
+  /** A job the core has started for {@code i}, with the view the front-end gave it. */
+  record Running(Interaction i, DiscordJobView view, long job) {
+    String token() {
+      return i.token();
+    }
+  }
+
+  /** Sends the command with the core starting a job for it. */
+  static Running running(FakeDiscord.Slash command) {
+    bot.responder = bot::startJob;
+    Interaction i = command.send();
+    return new Running(i, (DiscordJobView) bot.next().ctx().view(), bot.jobIds.get());
+  }
+
   @Test
   void editsAreThrottledAndNeverRepeated() {
-    bot.responder = bot::startJob;
-    Interaction i = discord.slash("imagine", ALICE).option("prompt", "fast").send();
-    JobView view = bot.next().ctx().view();
-    long job = bot.jobIds.get();
-    view.onEvent(new JobEvent.Progress(job, 1, 10, null));
-    assertThat(discord.next(i.token(), "edit").content()).isEqualTo("Progress 1/10");
-    for (int step = 2; step <= 9; step++) view.onEvent(new JobEvent.Progress(job, step, 10, null));
+    Running r = running(discord.slash("imagine", ALICE).option("prompt", "fast"));
+    r.view().onEvent(new JobEvent.Progress(r.job(), 1, 10, null));
+    assertThat(discord.next(r.token(), "edit").content()).isEqualTo("Progress 1/10");
+    for (int step = 2; step <= 9; step++)
+      r.view().onEvent(new JobEvent.Progress(r.job(), step, 10, null));
     // Within one interval only the newest of a burst is shown.
-    assertThat(discord.next(i.token(), "edit").content()).isEqualTo("Progress 9/10");
-    view.onEvent(new JobEvent.Progress(job, 9, 10, null));
-    view.onEvent(failed(job));
-    Call last = discord.next(i.token(), "edit");
+    assertThat(discord.next(r.token(), "edit").content()).isEqualTo("Progress 9/10");
+    r.view().onEvent(new JobEvent.Progress(r.job(), 9, 10, null));
+    r.view().onEvent(failed(r.job()));
+    Call last = discord.next(r.token(), "edit");
     assertThat(last.content()).isEqualTo("Failed TIMEOUT x");
-    assertThat(last.customIds()).containsExactly("rerun:" + job);
-    assertThat(discord.pending(i.token())).isEmpty();
+    assertThat(last.customIds()).containsExactly("rerun:" + r.job());
+    assertThat(discord.pending(r.token())).isEmpty();
   }
 
   @Test
@@ -437,29 +440,23 @@ class DiscordFrontEndTest {
 
   @Test
   void rateLimitWithViaIsWaitedOutAndTheEditLands() {
-    bot.responder = bot::startJob;
-    Interaction i = discord.slash("imagine", ALICE).option("prompt", "slow").send();
-    JobView view = bot.next().ctx().view();
-    long job = bot.jobIds.get();
+    Running r = running(discord.slash("imagine", ALICE).option("prompt", "slow"));
     discord.failNext(
-        c -> i.token().equals(c.token()) && c.kind().equals("edit"), FakeDiscord.rateLimited(1));
-    view.onEvent(new JobEvent.Progress(job, 1, 2, null));
-    assertThat(discord.next(i.token(), "rejected").content()).isEqualTo("Progress 1/2");
-    Call retried = discord.next(i.token(), "edit");
+        c -> r.token().equals(c.token()) && c.kind().equals("edit"), FakeDiscord.rateLimited(1));
+    r.view().onEvent(new JobEvent.Progress(r.job(), 1, 2, null));
+    assertThat(discord.next(r.token(), "rejected").content()).isEqualTo("Progress 1/2");
+    Call retried = discord.next(r.token(), "edit");
     assertThat(retried.content()).isEqualTo("Progress 1/2");
     assertThat(discord.message(retried.messageId()).getString("content")).isEqualTo("Progress 1/2");
   }
 
   @Test
   void anOversizeImageIsShrunkUnderTheInteractionLimit() {
-    bot.responder = bot::startJob;
-    Interaction i = discord.slash("imagine", ALICE).option("prompt", "big").sizeLimit(2_000).send();
-    JobView view = bot.next().ctx().view();
-    long job = bot.jobIds.get();
+    Running r = running(discord.slash("imagine", ALICE).option("prompt", "big").sizeLimit(2_000));
     StoredImage big = image("big.png", 200);
     assertThat(big.bytes()).isGreaterThan(2_000);
-    view.onEvent(completed(job, "big", big));
-    Call done = discord.next(i.token(), "edit");
+    r.view().onEvent(completed(r.job(), "big", big));
+    Call done = discord.next(r.token(), "edit");
     assertThat(bot.fitLimits).containsExactly(2_000L);
     assertThat(done.files()).hasSize(1);
     assertThat(done.files().get(0).bytes().length).isLessThanOrEqualTo(2_000);
@@ -486,15 +483,12 @@ class DiscordFrontEndTest {
 
   @Test
   void aJobStillRunningAt14MinutesMovesToAChannelMessage() {
-    bot.responder = bot::startJob;
-    Interaction i = discord.slash("imagine", ALICE).option("prompt", "slow").send();
-    JobView view = bot.next().ctx().view();
-    long job = bot.jobIds.get();
-    view.onEvent(new JobEvent.Progress(job, 1, 10, null));
-    assertThat(discord.next(i.token(), "edit").content()).isEqualTo("Progress 1/10");
+    Running r = running(discord.slash("imagine", ALICE).option("prompt", "slow"));
+    r.view().onEvent(new JobEvent.Progress(r.job(), 1, 10, null));
+    assertThat(discord.next(r.token(), "edit").content()).isEqualTo("Progress 1/10");
 
     clock.advance(Duration.ofMinutes(14));
-    view.onEvent(new JobEvent.Progress(job, 2, 10, null));
+    r.view().onEvent(new JobEvent.Progress(r.job(), 2, 10, null));
     Call moved = discord.next(FakeDiscord.CHANNEL_KEY, "channel-send");
     assertThat(moved.path()).isEqualTo("channels/" + FakeDiscord.CHANNEL_ID + "/messages");
     assertThat(moved.content()).isEqualTo("Progress 2/10");
@@ -505,51 +499,46 @@ class DiscordFrontEndTest {
             .count();
     assertThat(movedId).isEqualTo(1);
 
-    view.onEvent(completed(job, "slow", image("slow.png", 16)));
+    r.view().onEvent(completed(r.job(), "slow", image("slow.png", 16)));
     Call done = discord.next(FakeDiscord.CHANNEL_KEY, "channel-edit");
     assertThat(done.files()).hasSize(1);
     assertThat(done.customIds()).hasSize(3);
     assertThat(discord.message(done.messageId())).isNotNull();
-    assertThat(discord.pending(i.token())).isEmpty();
+    assertThat(discord.pending(r.token())).isEmpty();
   }
 
   @Test
   void aSilentJobMovesToAChannelMessageWhenTheRolloverIsDue() {
-    bot.responder = bot::startJob;
-    Interaction i = discord.slash("imagine", ALICE).option("prompt", "quiet").send();
-    DiscordJobView view = (DiscordJobView) bot.next().ctx().view();
-    long job = bot.jobIds.get();
-    view.onEvent(new JobEvent.Progress(job, 3, 10, null));
-    assertThat(discord.next(i.token(), "edit").content()).isEqualTo("Progress 3/10");
+    Running r = running(discord.slash("imagine", ALICE).option("prompt", "quiet"));
+    r.view().onEvent(new JobEvent.Progress(r.job(), 3, 10, null));
+    assertThat(discord.next(r.token(), "edit").content()).isEqualTo("Progress 3/10");
 
     // No new event: the scheduled check alone moves the current state to the channel.
     clock.advance(Duration.ofMinutes(14));
-    view.checkRollover();
+    r.view().checkRollover();
     Call moved = discord.next(FakeDiscord.CHANNEL_KEY, "channel-send");
     assertThat(moved.path()).isEqualTo("channels/" + FakeDiscord.CHANNEL_ID + "/messages");
     assertThat(moved.content()).isEqualTo("Progress 3/10");
-    assertThat(moved.customIds()).containsExactly("cancel:" + job);
+    assertThat(moved.customIds()).containsExactly("cancel:" + r.job());
 
-    view.onEvent(completed(job, "quiet", image("quiet.png", 16)));
+    r.view().onEvent(completed(r.job(), "quiet", image("quiet.png", 16)));
     Call done = discord.next(FakeDiscord.CHANNEL_KEY, "channel-edit");
     assertThat(done.messageId()).isEqualTo(moved.messageId());
     assertThat(done.files()).hasSize(1);
-    assertThat(discord.pending(i.token())).isEmpty();
+    assertThat(discord.pending(r.token())).isEmpty();
   }
 
   @Test
   void aDirectMessageJobMovesToTheDmChannelAt14Minutes() {
-    bot.responder = bot::startJob;
-    Interaction i = discord.slash("imagine", ALICE).option("prompt", "dm slow").dm().send();
-    JobView view = bot.next().ctx().view();
-    long job = bot.jobIds.get();
-    discord.next(i.token(), "get");
+    Running r = running(discord.slash("imagine", ALICE).option("prompt", "dm slow").dm());
+    discord.next(r.token(), "get");
     clock.advance(Duration.ofMinutes(14));
-    view.onEvent(completed(job, "dm slow", image("dmslow.png", 16)));
+    r.view().onEvent(completed(r.job(), "dm slow", image("dmslow.png", 16)));
     Call moved = discord.next(FakeDiscord.CHANNEL_KEY, "channel-send");
     assertThat(moved.path()).isEqualTo("channels/" + FakeDiscord.DM_CHANNEL_ID + "/messages");
     assertThat(moved.files()).hasSize(1);
-    assertThat(moved.customIds()).containsExactly("reroll:" + job, "vary:" + job, "delete:" + job);
+    assertThat(moved.customIds())
+        .containsExactly("reroll:" + r.job(), "vary:" + r.job(), "delete:" + r.job());
   }
 
   @Test

@@ -10,6 +10,7 @@ import dev.imaginebot.discord.FakeDiscord.User;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.Dispatcher;
@@ -68,15 +69,7 @@ class DiscordRestartTest {
   }
 
   private DiscordFrontEnd frontEnd(Bot forBot) {
-    return DiscordFrontEnd.start(
-        new DiscordConfig(
-            "fake-token",
-            null,
-            discord.restUrl(),
-            discord.gatewayUrl(),
-            clock,
-            Duration.ofMillis(200)),
-        forBot);
+    return DiscordFrontEnd.start(discord.config(null, clock), forBot);
   }
 
   /** Starts a job on a Space that never answers, then crashes the bot and its front-end. */
@@ -99,15 +92,7 @@ class DiscordRestartTest {
     FakeBot fake = new FakeBot();
     discord.clearCommandRegistrations();
     try (DiscordFrontEnd perGuild =
-        DiscordFrontEnd.start(
-            new DiscordConfig(
-                "fake-token",
-                Long.toString(FakeDiscord.GUILD_ID),
-                discord.restUrl(),
-                discord.gatewayUrl(),
-                clock,
-                Duration.ofMillis(200)),
-            fake)) {
+        DiscordFrontEnd.start(discord.config(Long.toString(FakeDiscord.GUILD_ID), clock), fake)) {
       FakeDiscord.Registration r = discord.nextCommandRegistration();
       assertThat(r.path())
           .isEqualTo(
@@ -124,14 +109,7 @@ class DiscordRestartTest {
   @Test
   void aServerTheBotIsNotInIsAConfigurationError() {
     FakeBot fake = new FakeBot();
-    DiscordConfig config =
-        new DiscordConfig(
-            "fake-token",
-            "123",
-            discord.restUrl(),
-            discord.gatewayUrl(),
-            clock,
-            Duration.ofMillis(200));
+    DiscordConfig config = discord.config("123", clock);
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> DiscordFrontEnd.start(config, fake))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("not in server 123");
@@ -145,10 +123,8 @@ class DiscordRestartTest {
 
     bot = Bot.start(RealCore.config(dataDir, RealCore.gradio().url("flux")));
     frontEnd = frontEnd(bot);
-    Call done;
-    do {
-      done = discord.next(i.token(), "edit");
-    } while (done.customIds().stream().anyMatch(id -> id.startsWith("cancel:")));
+    List<Call> edits = discord.editsUntilDone(i.token(), "edit");
+    Call done = edits.get(edits.size() - 1);
     assertThat(done.path()).endsWith("/messages/@original");
     assertThat(done.messageId()).isEqualTo(original);
     assertThat(done.content()).startsWith("Done: \"a phoenix\"");
@@ -164,11 +140,9 @@ class DiscordRestartTest {
     clock.advance(Duration.ofMinutes(20));
     bot = Bot.start(RealCore.config(dataDir, RealCore.gradio().url("flux")));
     frontEnd = frontEnd(bot);
-    Call done;
-    do {
-      done = discord.next(FakeDiscord.CHANNEL_KEY, "channel-edit");
-      assertThat(done.messageId()).isEqualTo(original);
-    } while (done.customIds().stream().anyMatch(id -> id.startsWith("cancel:")));
+    List<Call> edits = discord.editsUntilDone(FakeDiscord.CHANNEL_KEY, "channel-edit");
+    assertThat(edits).allSatisfy(edit -> assertThat(edit.messageId()).isEqualTo(original));
+    Call done = edits.get(edits.size() - 1);
     assertThat(done.content()).startsWith("Done: \"a phoenix\"");
     assertThat(done.files()).hasSize(1);
     assertThat(discord.pending(i.token())).noneMatch(c -> c.kind().equals("edit"));

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -158,6 +160,22 @@ final class FakeDiscord implements AutoCloseable {
       server.start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The front-end's settings against this stand-in: 200 ms between edits, the given clock. */
+  DiscordConfig config(String guildId, Clock clock) {
+    return new DiscordConfig(
+        "fake-token", guildId, restUrl(), gatewayUrl(), clock, Duration.ofMillis(200));
+  }
+
+  /** Every {@code kind} call for {@code key} until the one that ends the job (no Cancel button). */
+  List<Call> editsUntilDone(String key, String kind) {
+    List<Call> edits = new ArrayList<>();
+    while (true) {
+      Call edit = next(key, kind);
+      edits.add(edit);
+      if (edit.customIds().stream().noneMatch(id -> id.startsWith("cancel:"))) return edits;
     }
   }
 
