@@ -1,0 +1,47 @@
+package dev.imaginebot.gradio.internal;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.imaginebot.gradio.FailureCode;
+import dev.imaginebot.gradio.GradioClient;
+import dev.imaginebot.gradio.GradioException;
+import dev.imaginebot.gradio.GradioOptions;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.junit5.StartStop;
+import okhttp3.Dns;
+import okhttp3.OkHttpClient;
+import org.junit.jupiter.api.Test;
+
+/** A Space whose host does not resolve fails at once instead of being "woken" until timeout. */
+class UnreachableHostTest {
+  @StartStop final MockWebServer hub = new MockWebServer();
+
+  @Test
+  void hostThatDoesNotResolveFailsFastAsConnectionLost() {
+    FakeSpace hubSpace = new FakeSpace();
+    hub.setDispatcher(hubSpace);
+    hubSpace.routes.put(
+        "/api/spaces/owner/gone/host",
+        r -> FakeSpace.json(200, "{\"host\":\"https://owner-gone.example.invalid\"}"));
+    Dns onlyLoopback =
+        host -> {
+          if (host.endsWith(".invalid")) throw new UnknownHostException(host);
+          return Dns.SYSTEM.lookup(host);
+        };
+    GradioOptions options =
+        GradioOptions.builder()
+            .hubUrl(hub.url("/").toString())
+            .httpClient(new OkHttpClient.Builder().dns(onlyLoopback).build())
+            // Far longer than the test's own timeout: only failing fast can pass.
+            .wakeTimeout(Duration.ofMinutes(30))
+            .build();
+    assertThatThrownBy(() -> GradioClient.connect("owner/gone", options))
+        .isInstanceOfSatisfying(
+            GradioException.class,
+            e ->
+                org.assertj.core.api.Assertions.assertThat(e.failure().code())
+                    .isEqualTo(FailureCode.CONNECTION_LOST));
+  }
+}
