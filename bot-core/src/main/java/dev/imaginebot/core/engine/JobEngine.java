@@ -493,7 +493,17 @@ public final class JobEngine implements AutoCloseable {
   private void start(Entry e, int token) {
     Backend b = e.backend;
     SpaceMapping mapping = b.mapping();
-    if (mapping == null) mapping = registry.check(b);
+    if (mapping == null) {
+      // Reading the API is what wakes a sleeping Space: let the user see that it is waking.
+      mapping =
+          registry.check(
+              b,
+              event -> {
+                if (event instanceof Event.Waking && !stale(e, token)) {
+                  e.sink.emit(new JobEvent.Waking(e.id, e.model.alias()));
+                }
+              });
+    }
     if (stale(e, token)) return;
     if (mapping == null) {
       BackendStatus s = b.status(clock.instant());

@@ -5,6 +5,7 @@ import dev.imaginebot.core.CoreConfig.ModelConfig;
 import dev.imaginebot.core.store.ModelStore;
 import dev.imaginebot.gradio.FailureCode;
 import dev.imaginebot.gradio.GradioException;
+import dev.imaginebot.gradio.JobListener;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -144,8 +145,17 @@ public final class ModelRegistry implements AutoCloseable {
    * reached. Returns the mapping, or null when there is none.
    */
   public SpaceMapping check(Backend backend) {
+    return check(backend, JobListener.NONE);
+  }
+
+  /**
+   * Like {@link #check(Backend)}, for a job waiting on the result: {@code wakeListener} hears when
+   * the Space has to be woken first.
+   */
+  public SpaceMapping check(Backend backend, JobListener wakeListener) {
     try {
-      Onboarding.Result r = Onboarding.map(gateway.api(backend.space()), backend.config());
+      Onboarding.Result r =
+          Onboarding.map(gateway.api(backend.space(), wakeListener), backend.config());
       backend.checked(r);
       if (!r.ok()) log.warn("Backend {} degraded: {}", backend, r.problem());
       return r.mapping();

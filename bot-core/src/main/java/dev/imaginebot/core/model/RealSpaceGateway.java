@@ -65,6 +65,11 @@ public final class RealSpaceGateway implements SpaceGateway {
   }
 
   @Override
+  public ApiInfo api(String space, JobListener wakeListener) {
+    return client(space, wakeListener).api();
+  }
+
+  @Override
   public Call submit(String space, String endpoint, List<Object> args, JobListener listener) {
     AtomicBoolean done = new AtomicBoolean();
     JobListener once =

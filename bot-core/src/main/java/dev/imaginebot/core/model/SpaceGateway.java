@@ -19,6 +19,14 @@ public interface SpaceGateway extends AutoCloseable {
   ApiInfo api(String space);
 
   /**
+   * Like {@link #api(String)}, telling {@code wakeListener} about {@code Waking} events while a
+   * sleeping Space is started, so the job waiting for it can say so.
+   */
+  default ApiInfo api(String space, JobListener wakeListener) {
+    return api(space);
+  }
+
+  /**
    * Calls {@code endpoint} with positional {@code args}. May block while connecting. {@code
    * listener} gets the call's events and exactly one terminal event ({@code Completed}, {@code
    * Failed} or {@code Cancelled}), also when connecting fails.

@@ -376,6 +376,24 @@ class JobEngineTest {
   }
 
   @Test
+  void aSleepingSpaceIsReportedAsWakingBeforeTheJobRuns() {
+    start(
+        Limits.defaults(),
+        Duration.ZERO,
+        List.of(new ModelConfig("nap", "Nap", List.of(backend("sleepy-space", 1)))));
+    RecordingView view = new RecordingView();
+    assertThat(
+            engine
+                .submit(ALICE, CHAT, null, GenerationRequest.of("fox").withModel("nap"), view)
+                .ok())
+        .isTrue();
+    view.take(JobEvent.Accepted.class);
+    assertThat(view.take(JobEvent.Waking.class).model()).isEqualTo("nap");
+    gateway.nextCall().complete(1);
+    assertThat(view.terminal()).isInstanceOf(JobEvent.Completed.class);
+  }
+
+  @Test
   void garbageOutputEndsWithNoImages() {
     start();
     RecordingView view = new RecordingView();

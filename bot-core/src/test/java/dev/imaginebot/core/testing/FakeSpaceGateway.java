@@ -105,7 +105,21 @@ public final class FakeSpaceGateway implements SpaceGateway {
     if (space.startsWith("missing")) {
       throw new GradioException(Failure.of(FailureCode.SPACE_NOT_FOUND, "no such Space"));
     }
+    if (space.startsWith("sleepy")) {
+      // Nobody waits on a background read: it gives up while the Space is still starting.
+      throw new GradioException(Failure.of(FailureCode.TIMEOUT, "the Space is still starting"));
+    }
     return apis.getOrDefault(space, fluxApi());
+  }
+
+  /** Spaces whose id starts with "sleepy" have to be woken first, which the listener hears. */
+  @Override
+  public ApiInfo api(String space, JobListener wakeListener) {
+    if (space.startsWith("sleepy")) {
+      wakeListener.onEvent(new Event.Waking("SLEEPING", "The Space is asleep. Waking it up..."));
+      return apis.getOrDefault(space, fluxApi());
+    }
+    return api(space);
   }
 
   @Override
