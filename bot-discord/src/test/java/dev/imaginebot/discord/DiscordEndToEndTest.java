@@ -59,6 +59,18 @@ class DiscordEndToEndTest {
     return last(discord.editsUntilDone(i.token(), "edit"));
   }
 
+  /**
+   * {@code user} presses {@code action} on a finished job's message; the new job is shown in a
+   * followup, edited until done. Returns that last edit.
+   */
+  static Call pressedInFollowup(User user, Call done, String action) {
+    Interaction click = discord.click(user, done.messageId(), action + ":" + jobOf(done));
+    Call followup = discord.next(click.token(), "followup");
+    Call result = last(discord.editsUntilDone(click.token(), "edit"));
+    assertThat(result.messageId()).isEqualTo(followup.messageId());
+    return result;
+  }
+
   static Call last(List<Call> calls) {
     return calls.get(calls.size() - 1);
   }
@@ -131,11 +143,7 @@ class DiscordEndToEndTest {
     Call done = imagined("a tree");
     long job = jobOf(done);
 
-    Interaction click = discord.click(BOB, done.messageId(), "reroll:" + job);
-    Call followup = discord.next(click.token(), "followup");
-    List<Call> edits = discord.editsUntilDone(click.token(), "edit");
-    Call rerolled = last(edits);
-    assertThat(rerolled.messageId()).isEqualTo(followup.messageId());
+    Call rerolled = pressedInFollowup(BOB, done, "reroll");
     assertThat(rerolled.files()).hasSize(1);
     assertThat(rerolled.content()).contains("a tree");
     assertThat(jobOf(rerolled)).isNotEqualTo(job);
@@ -144,10 +152,7 @@ class DiscordEndToEndTest {
   @Test
   void variationsMakeFourImagesInOneFollowup() {
     Call done = imagined("a kite");
-    Interaction click = discord.click(ALICE, done.messageId(), "vary:" + jobOf(done));
-    Call followup = discord.next(click.token(), "followup");
-    Call varied = last(discord.editsUntilDone(click.token(), "edit"));
-    assertThat(varied.messageId()).isEqualTo(followup.messageId());
+    Call varied = pressedInFollowup(ALICE, done, "vary");
     assertThat(varied.files()).hasSize(4);
     assertThat(varied.files()).allSatisfy(f -> assertThat(isPng(f.bytes())).isTrue());
   }
