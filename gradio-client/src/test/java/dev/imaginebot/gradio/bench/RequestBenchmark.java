@@ -57,6 +57,7 @@ public final class RequestBenchmark {
       versions.addAll(GradioTestServer.versions());
     }
     List<String> rows = new ArrayList<>();
+    List<String> busy = new ArrayList<>();
     rows.add(
         String.format(
             "%-8s %-22s %10s %10s %14s %14s %12s",
@@ -65,11 +66,70 @@ public final class RequestBenchmark {
       try (GradioTestServer server = GradioTestServer.start(version)) {
         rows.add(ours(server, jobs));
         rows.add(official(server, jobs));
+        busy.add(underLoad(server, jobs * 4, IN_FLIGHT));
       }
     }
     System.out.println();
     System.out.println("Zero-work app /zero, " + jobs + " warm jobs per client, one at a time:");
     rows.forEach(System.out::println);
+    System.out.println();
+    System.out.println(
+        "Steady load: "
+            + (jobs * 4)
+            + " jobs with "
+            + IN_FLIGHT
+            + " in flight at all times (a busy bot), one shared session and stream:");
+    busy.forEach(System.out::println);
+  }
+
+  /** Jobs kept in flight at once by {@link #underLoad}. */
+  private static final int IN_FLIGHT = 4;
+
+  /**
+   * Requests per job while several jobs overlap, as in a busy bot: the session's stream stays open
+   * between them, so a job costs its join and its image GET, plus a stream GET only when the server
+   * saw the session idle for a moment and closed it.
+   */
+  private static String underLoad(GradioTestServer server, int jobs, int inFlight)
+      throws Exception {
+    try (GradioClient client = GradioClient.connect(server.url("zero"), GradioOptions.defaults())) {
+      job(client);
+      long before = client.requestCount();
+      java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(inFlight);
+      java.util.concurrent.ExecutorService downloads =
+          java.util.concurrent.Executors.newFixedThreadPool(inFlight);
+      java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(jobs);
+      java.util.concurrent.atomic.AtomicInteger failed =
+          new java.util.concurrent.atomic.AtomicInteger();
+      for (int i = 0; i < jobs; i++) {
+        slots.acquire();
+        client
+            .submit("/zero", Arguments.positional("x"), JobListener.NONE)
+            .result()
+            .whenCompleteAsync(
+                (p, error) -> {
+                  try {
+                    if (error != null) {
+                      failed.incrementAndGet();
+                    } else {
+                      for (FileRef file : p.files()) client.download(file, 1 << 20);
+                    }
+                  } catch (RuntimeException e) {
+                    failed.incrementAndGet();
+                  } finally {
+                    slots.release();
+                    done.countDown();
+                  }
+                },
+                downloads);
+      }
+      if (!done.await(10, TimeUnit.MINUTES)) throw new IllegalStateException("jobs did not end");
+      downloads.shutdown();
+      double perJob = (client.requestCount() - before) / (double) jobs;
+      return String.format(
+          "%-8s %-22s %10.2f requests per job (%d failed)",
+          server.version(), "imagine-bot (Java)", perJob, failed.get());
+    }
   }
 
   private static String ours(GradioTestServer server, int jobs) throws Exception {
