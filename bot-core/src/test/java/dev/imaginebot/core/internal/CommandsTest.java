@@ -148,6 +148,7 @@ class CommandsTest {
     assertThat(page1.text())
         .contains("page 1 of 2")
         .contains("picture 6")
+        .contains("In all: 7 jobs, 7 images")
         .doesNotContain("picture 1");
     assertThat(page1.buttons()).extracting(Button::id).contains("history:2");
     assertThat(page1.buttons().get(0).id()).startsWith("rerun:");

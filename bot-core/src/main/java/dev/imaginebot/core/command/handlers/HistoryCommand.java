@@ -5,6 +5,7 @@ import dev.imaginebot.core.command.CommandContext;
 import dev.imaginebot.core.command.Reply;
 import dev.imaginebot.core.store.JobRecord;
 import dev.imaginebot.core.store.Page;
+import dev.imaginebot.core.store.UserStats;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -64,6 +65,15 @@ final class HistoryCommand implements Command {
                   prompt));
       buttons.add(env.button(ctx, "rerun:" + j.id(), "button.rerun", j.id()));
     }
+    UserStats stats = env.s.jobs().stats(ctx.user().key());
+    out.append('\n')
+        .append(
+            env.text(
+                ctx,
+                "cmd.history.stats",
+                stats.jobs(),
+                stats.images(),
+                env.s.messages().duration(env.lang(ctx), stats.averageWait())));
     if (page > 1) buttons.add(env.button(ctx, "history:" + (page - 1), "button.previous"));
     if (page < p.pages()) buttons.add(env.button(ctx, "history:" + (page + 1), "button.next"));
     return Reply.message(out.toString(), buttons).asEphemeral();
