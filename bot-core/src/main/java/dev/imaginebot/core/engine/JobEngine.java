@@ -40,6 +40,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -444,7 +445,22 @@ public final class JobEngine implements AutoCloseable {
     for (Entry e : stuck) noBackend(e);
     for (Entry e : starts) {
       int token = e.token;
-      workers.execute(() -> guarded(e, () -> start(e, token)));
+      execute(() -> guarded(e, () -> start(e, token)));
+    }
+  }
+
+  /**
+   * Hands work to a worker. Once the engine is closing, work that races with the shutdown is
+   * dropped: the job's persisted state is unchanged, so it resumes at the next start.
+   */
+  private void execute(Runnable task) {
+    try {
+      workers.execute(task);
+    } catch (RejectedExecutionException x) {
+      synchronized (lock) {
+        if (!closed && accepting) throw x;
+      }
+      log.debug("Engine closing; work left for the next start");
     }
   }
 
@@ -562,11 +578,11 @@ public final class JobEngine implements AutoCloseable {
       }
     } else if (event instanceof Event.Completed c) {
       List<FileRef> files = c.prediction().files();
-      workers.execute(() -> guarded(e, () -> collect(e, token, files)));
+      execute(() -> guarded(e, () -> collect(e, token, files)));
     } else if (event instanceof Event.Failed f) {
-      workers.execute(() -> guarded(e, () -> attemptFailed(e, token, f.failure())));
+      execute(() -> guarded(e, () -> attemptFailed(e, token, f.failure())));
     } else if (event instanceof Event.Cancelled) {
-      workers.execute(
+      execute(
           () ->
               guarded(
                   e,

@@ -2,6 +2,7 @@ package dev.imaginebot.core.engine;
 
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -18,8 +19,13 @@ final class ScheduledTimer implements Timer {
 
   @Override
   public Runnable schedule(Runnable task, Duration delay) {
-    ScheduledFuture<?> f =
-        executor.schedule(task, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+    ScheduledFuture<?> f;
+    try {
+      f = executor.schedule(task, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException x) {
+      // Shut down with the engine: nothing more is reported, the job resumes at the next start.
+      return () -> {};
+    }
     return () -> f.cancel(false);
   }
 
