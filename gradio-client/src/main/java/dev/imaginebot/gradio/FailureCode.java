@@ -21,6 +21,11 @@ public enum FailureCode {
   AUTH_DENIED,
   /** No such Space or app. */
   SPACE_NOT_FOUND,
+  /**
+   * The {@link HostPolicy} does not allow the app's host, an address it resolves to, or a redirect
+   * it answered with; no request was sent there.
+   */
+  HOST_REFUSED,
   /** The Space exists but is paused, failed to build, or crashed. */
   SPACE_NOT_RUNNING,
   /** No endpoint with that name; the message lists the valid ones. */

@@ -65,7 +65,9 @@ public final class GradioClient implements AutoCloseable {
             options.maxDownloadBytes,
             options.allowedFileHosts,
             options.idleRevalidation,
-            System::nanoTime);
+            System::nanoTime,
+            options.hostPolicy,
+            options.downloadTimeout);
     return new GradioClient(Connection.connect(src, settings, wakeListener));
   }
 
@@ -77,6 +79,16 @@ public final class GradioClient implements AutoCloseable {
   /** The app's API (cached; re-read when a join says the app changed). */
   public ApiInfo api() {
     return connection.api();
+  }
+
+  /**
+   * Re-reads the app's config and API now and makes them current, for jobs submitted from then on.
+   * Jobs in flight are not touched. Blocks the calling thread; does not wait for a starting app.
+   *
+   * @throws GradioException when they cannot be read (the cached ones stay then)
+   */
+  public ApiInfo refresh() {
+    return connection.reread();
   }
 
   /**

@@ -12,7 +12,7 @@ import okhttp3.OkHttpClient;
  * <p>Defaults: Hub at {@code https://huggingface.co}, no token, no login, callbacks on a single
  * daemon thread per client, lenient argument mapping, 60 s liveness timeout, 10 min total deadline,
  * 5 min to wake a sleeping Space, 25 MiB download cap, downloads only from the app's own origin,
- * restart check after 5 min without a job.
+ * restart check after 5 min without a job, {@link HostPolicy#open()}, 2 min to download a file.
  */
 public final class GradioOptions {
   final String hubUrl;
@@ -28,6 +28,8 @@ public final class GradioOptions {
   final long maxDownloadBytes;
   final Set<String> allowedFileHosts;
   final Duration idleRevalidation;
+  final HostPolicy hostPolicy;
+  final Duration downloadTimeout;
 
   private GradioOptions(Builder b) {
     this.hubUrl = b.hubUrl;
@@ -43,6 +45,8 @@ public final class GradioOptions {
     this.maxDownloadBytes = b.maxDownloadBytes;
     this.allowedFileHosts = Set.copyOf(b.allowedFileHosts);
     this.idleRevalidation = b.idleRevalidation;
+    this.hostPolicy = b.hostPolicy;
+    this.downloadTimeout = b.downloadTimeout;
   }
 
   /** The defaults listed above. */
@@ -71,6 +75,8 @@ public final class GradioOptions {
     b.maxDownloadBytes = maxDownloadBytes;
     b.allowedFileHosts = allowedFileHosts;
     b.idleRevalidation = idleRevalidation;
+    b.hostPolicy = hostPolicy;
+    b.downloadTimeout = downloadTimeout;
     return b;
   }
 
@@ -82,6 +88,11 @@ public final class GradioOptions {
   /** The download cap in bytes. */
   public long maxDownloadBytes() {
     return maxDownloadBytes;
+  }
+
+  /** Which hosts the client may reach. */
+  public HostPolicy hostPolicy() {
+    return hostPolicy;
   }
 
   /** Builder for {@link GradioOptions}. */
@@ -99,6 +110,8 @@ public final class GradioOptions {
     private long maxDownloadBytes = 25L * 1024 * 1024;
     private Set<String> allowedFileHosts = Set.of();
     private Duration idleRevalidation = Duration.ofMinutes(5);
+    private HostPolicy hostPolicy = HostPolicy.open();
+    private Duration downloadTimeout = Duration.ofMinutes(2);
 
     private Builder() {}
 
@@ -179,6 +192,25 @@ public final class GradioOptions {
       Objects.requireNonNull(idle, "idle == null");
       if (idle.isNegative()) throw new IllegalArgumentException("idle < 0");
       this.idleRevalidation = idle;
+      return this;
+    }
+
+    /**
+     * Which hosts the client may reach: the app, every request and redirect hop, every resolved
+     * address. A refused app fails {@code connect} with {@link FailureCode#HOST_REFUSED} before any
+     * request.
+     */
+    public Builder hostPolicy(HostPolicy policy) {
+      this.hostPolicy = Objects.requireNonNull(policy, "policy == null");
+      return this;
+    }
+
+    /** How long one file download may take in all, redirects included. */
+    public Builder downloadTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout == null");
+      if (timeout.isNegative() || timeout.isZero())
+        throw new IllegalArgumentException("timeout <= 0");
+      this.downloadTimeout = timeout;
       return this;
     }
 

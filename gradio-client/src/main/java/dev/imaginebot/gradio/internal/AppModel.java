@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.imaginebot.gradio.ApiInfo;
 import dev.imaginebot.gradio.AppInfo;
 import dev.imaginebot.gradio.Endpoint;
+import dev.imaginebot.gradio.FailureCode;
+import dev.imaginebot.gradio.HostPolicy;
 import dev.imaginebot.gradio.Parameter;
 import dev.imaginebot.gradio.ReturnValue;
 import java.util.ArrayList;
@@ -54,6 +56,11 @@ final class AppModel {
   static String prefixOf(JsonNode config) {
     String p = Json.text(config, "api_prefix");
     if (p == null || p.equals("/")) return "";
+    // Pasted after the base URL: anything but a plain path could change the host.
+    if (!HostPolicy.isPlainPath(p)) {
+      throw Failures.exception(
+          FailureCode.PROTOCOL_ERROR, "The app's configuration names an unusable API path.");
+    }
     return p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
   }
 

@@ -11,12 +11,16 @@ import dev.imaginebot.gradio.Failure;
 import dev.imaginebot.gradio.FailureCode;
 import dev.imaginebot.gradio.FileRef;
 import dev.imaginebot.gradio.GradioException;
+import dev.imaginebot.gradio.HostPolicy;
 import dev.imaginebot.gradio.Job;
 import dev.imaginebot.gradio.JobListener;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.InetAddress;
 import java.net.URLDecoder;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +33,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -44,8 +49,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import okhttp3.Call;
+import okhttp3.Dns;
 import okhttp3.FormBody;
 import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
 import okhttp3.MediaType;
 import okhttp3.MultipartBody;
 import okhttp3.OkHttpClient;
@@ -75,6 +82,7 @@ public final class Connection implements AutoCloseable {
   private static final Set<String> RUN_STAGES = Set.of("RUNNING", "RUNNING_BUILDING");
   private static final AtomicInteger CLIENTS = new AtomicInteger();
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final int MAX_REDIRECTS = 5;
 
   private final Settings settings;
   private final AtomicLong requests = new AtomicLong();
@@ -87,6 +95,7 @@ public final class Connection implements AutoCloseable {
   private final Executor callbackExecutor;
   private final String hubUrl;
   private final HttpUrl hub;
+  private volatile HostPolicy policy;
   private final Set<Object> live = ConcurrentHashMap.newKeySet();
   private final Set<JobImpl> active = ConcurrentHashMap.newKeySet();
   private volatile String base;
@@ -101,6 +110,9 @@ public final class Connection implements AutoCloseable {
     this.settings = settings;
     this.hubUrl = stripSlash(settings.hubUrl());
     this.hub = HttpUrl.parse(hubUrl);
+    List<String> trusted = new ArrayList<>(settings.allowedFileHosts());
+    if (hub != null) trusted.add(originOf(hub));
+    this.policy = settings.hostPolicy().allowing(trusted);
     this.lastSubmit = new AtomicLong(settings.ticker().getAsLong());
     int n = CLIENTS.incrementAndGet();
     this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("gradio-timer-" + n));
@@ -116,46 +128,120 @@ public final class Connection implements AutoCloseable {
         settings.httpClient() != null
             ? settings.httpClient().newBuilder()
             : new OkHttpClient.Builder();
+    Dns dns = settings.httpClient() != null ? settings.httpClient().dns() : Dns.SYSTEM;
     b.cookieJar(new MemoryCookieJar())
         .addInterceptor(
             chain -> {
               requests.incrementAndGet();
               return chain.proceed(chain.request());
             })
-        .addNetworkInterceptor(
-            chain -> {
-              // Per hop, so a redirect never carries the token to another host.
-              Request r = chain.request();
-              String header = tokenHeader(r.url());
-              if (header != null) {
-                r = r.newBuilder().header(header, "Bearer " + settings.hfToken()).build();
-              }
-              return chain.proceed(r);
-            })
+        // Redirects are followed by the guard, which checks every hop against the policy.
+        .followRedirects(false)
+        .followSslRedirects(false)
+        .dns(host -> checkedLookup(dns, host))
         .connectTimeout(Duration.ofSeconds(15))
         .readTimeout(Duration.ofSeconds(60))
         .writeTimeout(Duration.ofSeconds(60));
-    this.http = b.build();
+    OkHttpClient base = b.build();
+    this.http = base.newBuilder().addInterceptor(guard(true)).build();
     this.streams =
         http.newBuilder()
             .readTimeout(Duration.ZERO)
             .callTimeout(Duration.ZERO)
             .pingInterval(Duration.ofSeconds(20))
             .build();
-    this.files = http.newBuilder().followRedirects(false).followSslRedirects(false).build();
+    // Downloads follow redirects themselves, to keep them on the app's origin.
+    this.files = base.newBuilder().addInterceptor(guard(false)).build();
   }
 
+  /** A name's addresses, refused when the policy does not allow one of them. */
+  private List<InetAddress> checkedLookup(Dns dns, String host) throws UnknownHostException {
+    List<InetAddress> all = dns.lookup(host);
+    for (InetAddress a : all) {
+      Optional<String> refusal = policy.refusal(host, a);
+      if (refusal.isPresent()) throw new HostRefusedException(host + ": " + refusal.get());
+    }
+    return all;
+  }
+
+  /**
+   * Checks each request, and each redirect hop when {@code follow}, against the policy before it is
+   * sent, and adds the token where it belongs: never on a hop to another host.
+   */
+  private Interceptor guard(boolean follow) {
+    return chain -> {
+      Request request = chain.request();
+      String firstHost = request.url().host();
+      for (int hop = 0; ; hop++) {
+        Optional<String> refusal = policy.refusal(request.url().toString());
+        if (refusal.isPresent()) {
+          throw new HostRefusedException(request.url().host() + ": " + refusal.get());
+        }
+        Request sent = request;
+        String header = request.url().host().equals(firstHost) ? tokenHeader(request.url()) : null;
+        if (header != null) {
+          sent = request.newBuilder().header(header, "Bearer " + settings.hfToken()).build();
+        }
+        Response response = chain.proceed(sent);
+        boolean safeMethod = request.method().equals("GET") || request.method().equals("HEAD");
+        String location = response.header("Location");
+        HttpUrl next = location == null ? null : request.url().resolve(location);
+        if (!follow || !response.isRedirect() || !safeMethod || next == null) return response;
+        response.close();
+        if (hop >= MAX_REDIRECTS) throw new java.net.ProtocolException("too many redirects");
+        request = request.newBuilder().url(next).build();
+      }
+    };
+  }
+
+  /**
+   * The header that carries the token to {@code url}, or null: only over https, {@code
+   * X-HF-Authorization} to {@code *.hf.space} and {@code Authorization} to the Hub (also to a Hub
+   * stand-in on a loopback address, where the token never leaves the machine).
+   */
   private String tokenHeader(HttpUrl url) {
     String token = settings.hfToken();
     if (token == null || token.isBlank()) return null;
-    if (url.host().endsWith(".hf.space")) return "X-HF-Authorization";
+    boolean https = url.scheme().equals("https");
+    if (https && url.host().endsWith(".hf.space")) return "X-HF-Authorization";
     if (hub != null
         && url.host().equals(hub.host())
         && url.port() == hub.port()
-        && url.scheme().equals(hub.scheme())) {
+        && url.scheme().equals(hub.scheme())
+        && (https || isLoopbackLiteral(hub.host()))) {
       return "Authorization";
     }
     return null;
+  }
+
+  private static boolean isLoopbackLiteral(String host) {
+    return host.equals("127.0.0.1") || host.equals("::1") || host.equals("localhost");
+  }
+
+  /** A request the host policy refused before it was sent. */
+  static final class HostRefusedException extends UnknownHostException {
+    private static final long serialVersionUID = 1L;
+
+    HostRefusedException(String message) {
+      super(message);
+    }
+  }
+
+  /** The refusal behind an I/O failure, or null when it was something else. */
+  static HostRefusedException refusalIn(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof HostRefusedException h) return h;
+      for (Throwable s : t.getSuppressed()) if (s instanceof HostRefusedException h) return h;
+    }
+    return null;
+  }
+
+  private static GradioException hostRefused(HostRefusedException e) {
+    log.info("refused to reach {}", e.getMessage());
+    return new GradioException(
+        Failure.of(
+            FailureCode.HOST_REFUSED, "The app's address is not allowed (" + e.getMessage() + ")."),
+        e);
   }
 
   private static ThreadFactory daemon(String name) {
@@ -190,6 +276,8 @@ public final class Connection implements AutoCloseable {
         && SPACE_ID.matcher(src).matches()) {
       spaceId = src;
       base = resolveSpaceHost(src);
+      // An open policy trusts the host the Hub names, a strict one only what it allows.
+      trustOrRefuse(base, "The Hub names a host for " + src + " that is not allowed");
       awaitRuntime(src, deadline, wakeEvents, wakeListener);
     } else {
       HttpUrl url = HttpUrl.parse(src);
@@ -198,6 +286,7 @@ public final class Connection implements AutoCloseable {
             FailureCode.SPACE_NOT_FOUND,
             "\"" + src + "\" is neither a Space id (owner/name) nor a URL.");
       }
+      trustOrRefuse(src, "The app's address is not allowed");
       base = stripSlash(url.newBuilder().query(null).fragment(null).build().toString());
     }
     HttpUrl parsed = HttpUrl.parse(base);
@@ -206,6 +295,21 @@ public final class Connection implements AutoCloseable {
     JsonNode config = fetchConfig(deadline, wakeEvents, wakeListener);
     model = buildModel(config);
     log.info("connected to {} (Gradio {}, protocol {})", base, model.app.version(), model.protocol);
+  }
+
+  /**
+   * Adds {@code url}'s origin to an open policy, then refuses it when the policy does not allow it.
+   */
+  private void trustOrRefuse(String url, String what) {
+    HttpUrl parsed = HttpUrl.parse(url);
+    boolean credentials =
+        parsed == null || !parsed.username().isEmpty() || !parsed.password().isEmpty();
+    if (!policy.isStrict() && !credentials) policy = policy.allowing(List.of(originOf(parsed)));
+    Optional<String> refusal = policy.refusal(url);
+    if (refusal.isPresent()) {
+      log.info("refused {}: {}", url, refusal.get());
+      throw Failures.exception(FailureCode.HOST_REFUSED, what + " (" + refusal.get() + ").");
+    }
   }
 
   private static String originOf(HttpUrl url) {
@@ -395,6 +499,8 @@ public final class Connection implements AutoCloseable {
               "The app's configuration could not be read (HTTP " + code + ").");
         }
       } catch (IOException e) {
+        HostRefusedException refused = refusalIn(e);
+        if (refused != null) throw hostRefused(refused);
         // A host that does not resolve is not a Space that is starting: waiting cannot help.
         if (!patient || e instanceof java.net.UnknownHostException) {
           throw new GradioException(
@@ -446,6 +552,8 @@ public final class Connection implements AutoCloseable {
       if (!r.isSuccessful()) return null;
       return parseConfig(r.body().string());
     } catch (IOException e) {
+      HostRefusedException refused = refusalIn(e);
+      if (refused != null) throw hostRefused(refused);
       return null;
     }
   }
@@ -459,24 +567,40 @@ public final class Connection implements AutoCloseable {
         if (r.isSuccessful()) info = Json.parse(text);
         else log.debug("info answered HTTP {}; describing the API from the config", r.code());
       } catch (IOException e) {
+        HostRefusedException refused = refusalIn(e);
+        if (refused != null) throw hostRefused(refused);
         log.debug("info unreadable; describing the API from the config", e);
       }
     }
     return AppModel.parse(base, config, info);
   }
 
-  /** Re-reads config and API (after a join 404/500, or a restart). */
+  /** Re-reads config and API (after a join 404/500, or a restart); keeps the old on failure. */
   AppModel refresh() {
     try {
-      JsonNode config =
-          fetchConfig(System.nanoTime(), new SerialExecutor(Runnable::run), JobListener.NONE);
-      AppModel fresh = buildModel(config);
-      model = fresh;
-      return fresh;
+      return rereadModel();
     } catch (GradioException e) {
       log.debug("refresh failed: {}", e.failure().code());
       return model;
     }
+  }
+
+  /**
+   * Re-reads config and API now, without waiting for a starting app, and makes them current. Jobs
+   * in flight keep what they started with.
+   *
+   * @throws GradioException when they cannot be read; the cached ones stay then
+   */
+  public ApiInfo reread() {
+    return rereadModel().api;
+  }
+
+  private AppModel rereadModel() {
+    JsonNode config =
+        fetchConfig(System.nanoTime(), new SerialExecutor(Runnable::run), JobListener.NONE);
+    AppModel fresh = buildModel(config);
+    model = fresh;
+    return fresh;
   }
 
   void refreshQuietly() {
@@ -799,7 +923,8 @@ public final class Connection implements AutoCloseable {
     Objects.requireNonNull(file, "file == null");
     String url = file.url();
     if (url.startsWith("data:")) return decodeDataUrl(url, maxBytes);
-    for (int hop = 0; hop < 5; hop++) {
+    long deadline = System.nanoTime() + settings.downloadTimeout().toNanos();
+    for (int hop = 0; hop < MAX_REDIRECTS; hop++) {
       HttpUrl parsed = HttpUrl.parse(url);
       if (parsed == null || !allowed(parsed)) {
         log.debug("refused file URL {}", url);
@@ -807,7 +932,11 @@ public final class Connection implements AutoCloseable {
             FailureCode.FILE_REJECTED,
             "The file is not hosted by the app, so it was not downloaded.");
       }
-      try (Response r = execute(files, get(url).build())) {
+      Call call = files.newCall(get(url).build());
+      long left = deadline - System.nanoTime();
+      if (left <= 0) throw downloadTimedOut();
+      call.timeout().timeout(left, TimeUnit.NANOSECONDS);
+      try (Response r = call.execute()) {
         if (r.isRedirect()) {
           String location = r.header("Location");
           HttpUrl next = location == null ? null : parsed.resolve(location);
@@ -826,11 +955,26 @@ public final class Connection implements AutoCloseable {
         if (declared > maxBytes) throw tooLarge(maxBytes);
         return readCapped(r.body().byteStream(), maxBytes);
       } catch (IOException e) {
+        if (refusalIn(e) != null) {
+          log.debug("refused file host", e);
+          throw Failures.exception(
+              FailureCode.FILE_REJECTED,
+              "The file's host is not allowed, so it was not downloaded.");
+        }
+        if (e instanceof InterruptedIOException && deadline - System.nanoTime() <= 0) {
+          throw downloadTimedOut();
+        }
         throw new GradioException(
             Failure.of(FailureCode.CONNECTION_LOST, "The file download was interrupted."), e);
       }
     }
     throw Failures.exception(FailureCode.FILE_REJECTED, "The file URL redirects too often.");
+  }
+
+  private GradioException downloadTimedOut() {
+    return Failures.exception(
+        FailureCode.TIMEOUT,
+        "The file download took longer than " + human(settings.downloadTimeout()) + ".");
   }
 
   private boolean allowed(HttpUrl url) {

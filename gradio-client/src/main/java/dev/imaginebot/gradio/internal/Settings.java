@@ -1,5 +1,6 @@
 package dev.imaginebot.gradio.internal;
 
+import dev.imaginebot.gradio.HostPolicy;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -15,6 +16,8 @@ import okhttp3.OkHttpClient;
  * @param idleRevalidation after this long without a job, check {@code app_id}; zero for never
  * @param ticker a nanosecond clock for the idle check ({@code System::nanoTime}; tests pass their
  *     own)
+ * @param hostPolicy which hosts may be reached
+ * @param downloadTimeout overall time for one file download
  */
 public record Settings(
     String hubUrl,
@@ -30,7 +33,9 @@ public record Settings(
     long maxDownloadBytes,
     Set<String> allowedFileHosts,
     Duration idleRevalidation,
-    LongSupplier ticker) {
+    LongSupplier ticker,
+    HostPolicy hostPolicy,
+    Duration downloadTimeout) {
 
   @Override
   public String toString() {

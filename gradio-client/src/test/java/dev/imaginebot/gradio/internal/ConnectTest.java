@@ -83,24 +83,6 @@ class ConnectTest {
   }
 
   @Test
-  void hfSpaceHostGetsTheTokenAsXHfAuthorizationOnly() throws Exception {
-    server.setDispatcher(space);
-    okhttp3.OkHttpClient loopback =
-        new okhttp3.OkHttpClient.Builder()
-            .dns(host -> List.of(java.net.InetAddress.getByName(server.getHostName())))
-            .build();
-    GradioOptions options =
-        GradioOptions.builder().httpClient(loopback).hfToken("hf_secret").build();
-    client = GradioClient.connect("http://owner-app.hf.space:" + server.getPort() + "/", options);
-    client.submit("/infer", Map.of("prompt", "x"), wake).result().get(10, TimeUnit.SECONDS);
-    assertThat(space.requests).hasSize(4);
-    for (RecordedRequest r : space.requests) {
-      assertThat(r.getHeaders().get("X-HF-Authorization")).isEqualTo("Bearer hf_secret");
-      assertThat(r.getHeaders().get("Authorization")).isNull();
-    }
-  }
-
-  @Test
   void missingSpaceIsSpaceNotFound() {
     server.setDispatcher(space);
     GradioOptions options = GradioOptions.builder().hubUrl(server.url("/hub").toString()).build();

@@ -3,6 +3,7 @@ package dev.imaginebot.gradio.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imaginebot.gradio.Arguments;
+import dev.imaginebot.gradio.HostPolicy;
 import dev.imaginebot.gradio.JobListener;
 import java.time.Duration;
 import java.util.Map;
@@ -43,7 +44,9 @@ class IdleRevalidationTest {
             1024 * 1024,
             Set.of(),
             Duration.ofMinutes(5),
-            now::get);
+            now::get,
+            HostPolicy.open(),
+            Duration.ofMinutes(1));
     conn = Connection.connect(server.url("/").toString(), settings, JobListener.NONE);
   }
 
