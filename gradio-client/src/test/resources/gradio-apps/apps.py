@@ -22,6 +22,8 @@ compare pixels. Apps:
   /unnamed   visible(text) named, hidden(text) with api_name=False (6.x: api_visibility private)
   /zero      zero(prompt) -> tiny PNG at once (benchmarks)
   /echo      describe(image) with an Image input -> ("<w>x<h>", the same image), for uploads
+  /picky     generate(prompt) -> Image; where events take a validator (5.4x+), a prompt with
+             "forbidden" in it is refused with HTTP 422; "hold <key> ..." waits like /queue
 
 Control routes on the parent app (plain HTTP, not Gradio, not counted):
   POST /control/release/{key}   releases /queue hold jobs waiting on key
@@ -363,6 +365,28 @@ def echo_app():
     return queued(demo)
 
 
+# ---------------------------------------------------------------- picky
+def picky_check(prompt):
+    return gr.validate("forbidden" not in prompt, "That prompt is not allowed here.")
+
+
+def picky(prompt):
+    words = prompt.split()
+    if len(words) > 1 and words[0] == "hold":
+        _hold_event(words[1]).wait(60.0)
+    return make_image(prompt, 0, 0, 8, 8)
+
+
+def picky_app():
+    with gr.Blocks() as demo:
+        prompt = gr.Textbox(label="Prompt")
+        go = gr.Button("Go")
+        out = image_output("Result")
+        kw = {"validator": picky_check} if "validator" in CLICK_PARAMS else {}
+        event(go, picky, [prompt], [out], "generate", **kw)
+    return queued(demo)
+
+
 APPS = {
     "flux": flux_app,
     "mj": mj_app,
@@ -375,6 +399,7 @@ APPS = {
     "unnamed": unnamed_app,
     "zero": zero_app,
     "echo": echo_app,
+    "picky": picky_app,
 }
 
 

@@ -23,7 +23,14 @@ record AppConfig(
     Timeouts timeouts,
     Duration progressInterval,
     Http http,
-    Logging logging) {
+    Logging logging,
+    Spaces spaces) {
+
+  /**
+   * Which hosts besides Space ids, {@code https://*.hf.space} and the Hub the bot may reach (for
+   * self-hosted Gradio apps): URLs, {@code host:port}, hosts or {@code *.domain}.
+   */
+  record Spaces(List<String> allow) {}
 
   /** Discord front-end. {@code enabled} null means "on when the token resolves". */
   record Discord(Boolean enabled, String token, String guildId) {}

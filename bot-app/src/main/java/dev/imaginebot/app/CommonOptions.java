@@ -66,7 +66,8 @@ final class CommonOptions {
                   g.jobTimeout(),
                   g.heartbeatTimeout(),
                   g.wakeTimeout(),
-                  g.driftCheckInterval());
+                  g.driftCheckInterval(),
+                  g.allowedHosts());
       settings =
           settings.withCore(
               new CoreConfig(

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.imaginebot.core.CoreConfig;
+import dev.imaginebot.gradio.HostPolicy;
 import dev.imaginebot.telegram.TelegramConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -201,7 +202,8 @@ final class ConfigLoader {
             positive(t.job(), "timeouts.job"),
             positive(t.heartbeat(), "timeouts.heartbeat"),
             positive(t.wake(), "timeouts.wake"),
-            positive(t.driftCheck(), "timeouts.drift-check"));
+            positive(t.driftCheck(), "timeouts.drift-check"),
+            allowedHosts(c.spaces()));
 
     CoreConfig core =
         new CoreConfig(
@@ -432,6 +434,23 @@ final class ConfigLoader {
 
   private static String blankToNull(String s) {
     return s == null || s.isBlank() ? null : s.trim();
+  }
+
+  private static List<String> allowedHosts(AppConfig.Spaces spaces) {
+    List<String> allow = spaces == null ? List.of() : nullToEmpty(spaces.allow());
+    for (int i = 0; i < allow.size(); i++) {
+      String entry = allow.get(i);
+      try {
+        HostPolicy.strict().allowing(List.of(entry == null ? "" : entry));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(
+            "config.badValue",
+            "spaces.allow[" + i + "]",
+            entry,
+            "a URL (http://10.0.0.5:7860), host:port, a host or *.domain");
+      }
+    }
+    return allow;
   }
 
   private static <T> List<T> nullToEmpty(List<T> list) {

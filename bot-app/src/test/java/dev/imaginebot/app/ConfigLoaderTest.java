@@ -287,6 +287,17 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void spacesAllowListsHostsTheBotMayReachAndNamesABadEntry() {
+    Settings s = load("spaces:\n  allow:\n    - http://10.0.0.5:7860\n    - gradio.lan\n");
+    assertThat(s.core().gradio().allowedHosts())
+        .containsExactly("http://10.0.0.5:7860", "gradio.lan");
+    assertThat(loader.loadDefaults().core().gradio().allowedHosts()).isEmpty();
+    assertThat(error("spaces:\n  allow:\n    - http://user:pw@10.0.0.5/\n"))
+        .contains("spaces.allow[0]")
+        .contains("host:port");
+  }
+
+  @Test
   void theLanguageDefaultsToTheSystemLocale() {
     assertThat(new ConfigLoader(env::get, "zh-CN").loadDefaults().language()).isEqualTo("zh-CN");
   }

@@ -114,6 +114,9 @@ public record CoreConfig(
    * @param heartbeatTimeout how long a silent event stream is tolerated
    * @param wakeTimeout how long to wait for a sleeping Space
    * @param driftCheckInterval how often Space APIs are re-read
+   * @param allowedHosts hosts or URLs the bot may reach besides Space ids, {@code
+   *     https://*.hf.space} and the Hub (the Spaces of configured models are always allowed); see
+   *     {@code dev.imaginebot.gradio.HostPolicy#allowing}
    */
   public record GradioSettings(
       String hfToken,
@@ -121,7 +124,36 @@ public record CoreConfig(
       Duration jobTimeout,
       Duration heartbeatTimeout,
       Duration wakeTimeout,
-      Duration driftCheckInterval) {
+      Duration driftCheckInterval,
+      List<String> allowedHosts) {
+    public GradioSettings {
+      allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
+    }
+
+    /** Settings that allow no host beyond the defaults and the configured models. */
+    public GradioSettings(
+        String hfToken,
+        String hubUrl,
+        Duration jobTimeout,
+        Duration heartbeatTimeout,
+        Duration wakeTimeout,
+        Duration driftCheckInterval) {
+      this(
+          hfToken,
+          hubUrl,
+          jobTimeout,
+          heartbeatTimeout,
+          wakeTimeout,
+          driftCheckInterval,
+          List.of());
+    }
+
+    /** These settings, allowing {@code hosts} instead. */
+    public GradioSettings withAllowedHosts(List<String> hosts) {
+      return new GradioSettings(
+          hfToken, hubUrl, jobTimeout, heartbeatTimeout, wakeTimeout, driftCheckInterval, hosts);
+    }
+
     public static GradioSettings defaults() {
       return new GradioSettings(
           null,
@@ -147,6 +179,8 @@ public record CoreConfig(
           + wakeTimeout
           + ", driftCheckInterval="
           + driftCheckInterval
+          + ", allowedHosts="
+          + allowedHosts
           + "]";
     }
   }

@@ -97,7 +97,7 @@ public final class RealBot implements Bot {
   /** Starts the core with Spaces reached through gradio-client. */
   public static Bot start(CoreConfig config) {
     Objects.requireNonNull(config, "config == null");
-    return start(config, new RealSpaceGateway(config.gradio(), config.limits().maxImageBytes()));
+    return start(config, RealSpaceGateway.forConfig(config));
   }
 
   /** Starts the core with Spaces reached through {@code gateway} (tests pass a fake); closes it. */

@@ -13,6 +13,9 @@ public final class Backend {
   private static final Duration BASE_BACKOFF = Duration.ofSeconds(30);
   private static final Duration MAX_BACKOFF = Duration.ofMinutes(15);
 
+  /** The longest cool-down a Space's own hint may set: a bad hint must not switch it off. */
+  public static final Duration MAX_COOL_DOWN = Duration.ofHours(1);
+
   private final String model;
   private final int index;
   private final BackendConfig config;
@@ -85,12 +88,12 @@ public final class Backend {
   }
 
   /**
-   * Cools the backend down after a failure: for {@code retryAfter} if the Space gave one, else an
-   * exponential backoff. Returns the end of the cool-down.
+   * Cools the backend down after a failure: for {@code retryAfter} if the Space gave one (at most
+   * {@link #MAX_COOL_DOWN}), else an exponential backoff. Returns the end of the cool-down.
    */
   public synchronized Instant coolDown(Instant now, Duration retryAfter) {
     failures++;
-    Duration wait = retryAfter;
+    Duration wait = retryAfter == null ? null : capped(retryAfter);
     if (wait == null) {
       long factor = 1L << Math.min(10, failures - 1);
       wait = BASE_BACKOFF.multipliedBy(factor);
@@ -98,6 +101,12 @@ public final class Backend {
     }
     coolUntil = now.plus(wait);
     return coolUntil;
+  }
+
+  /** A Space-supplied wait within zero and {@link #MAX_COOL_DOWN}. */
+  public static Duration capped(Duration hint) {
+    if (hint.isNegative()) return Duration.ZERO;
+    return hint.compareTo(MAX_COOL_DOWN) > 0 ? MAX_COOL_DOWN : hint;
   }
 
   /** Resets the backoff after a success. */

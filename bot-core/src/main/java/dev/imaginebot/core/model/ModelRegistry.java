@@ -3,6 +3,7 @@ package dev.imaginebot.core.model;
 import dev.imaginebot.core.CoreConfig.BackendConfig;
 import dev.imaginebot.core.CoreConfig.ModelConfig;
 import dev.imaginebot.core.store.ModelStore;
+import dev.imaginebot.gradio.ApiInfo;
 import dev.imaginebot.gradio.FailureCode;
 import dev.imaginebot.gradio.GradioException;
 import dev.imaginebot.gradio.JobListener;
@@ -129,15 +130,39 @@ public final class ModelRegistry implements AutoCloseable {
   }
 
   /**
-   * Reads a Space's API now and maps it, without keeping anything (for admins adding a model).
-   * Blocks while the Space is reached.
+   * What reading a Space for an admin found: a mapping or a mapping problem ({@code result}), or a
+   * failure to reach it ({@code failure} with the internal {@code detail}, for the log only).
    */
-  public Onboarding.Result probe(BackendConfig backend) {
-    try {
-      return Onboarding.map(gateway.api(backend.space()), backend);
-    } catch (GradioException e) {
-      return new Onboarding.Result(null, e.failure().code() + ": " + e.failure().message());
+  public record Probe(Onboarding.Result result, FailureCode failure, String detail) {
+    /** Whether a usable mapping was found. */
+    public boolean ok() {
+      return result != null && result.ok();
     }
+  }
+
+  /**
+   * Reads a Space's API now and maps it, without keeping anything (for admins adding a model).
+   * Blocks while the Space is reached; a Space the host policy refuses is not contacted at all.
+   */
+  public Probe probe(BackendConfig backend) {
+    String space = backend.space();
+    Optional<String> refusal = gateway.refusal(space);
+    if (refusal.isPresent()) return new Probe(null, FailureCode.HOST_REFUSED, refusal.get());
+    Probe probe;
+    try {
+      probe = new Probe(Onboarding.map(gateway.api(space), backend), null, null);
+    } catch (GradioException e) {
+      probe = new Probe(null, e.failure().code(), e.failure().message());
+    }
+    if (!probe.ok() && !inUse(space)) gateway.forget(space);
+    return probe;
+  }
+
+  private boolean inUse(String space) {
+    for (Model m : models.values()) {
+      for (Backend b : m.backends()) if (b.space().equals(space)) return true;
+    }
+    return false;
   }
 
   /**
@@ -153,9 +178,15 @@ public final class ModelRegistry implements AutoCloseable {
    * the Space has to be woken first.
    */
   public SpaceMapping check(Backend backend, JobListener wakeListener) {
+    return check(backend, wakeListener, false);
+  }
+
+  /** {@code fresh}: re-read the Space's API now rather than take a connection's copy. */
+  private SpaceMapping check(Backend backend, JobListener wakeListener, boolean fresh) {
     try {
-      Onboarding.Result r =
-          Onboarding.map(gateway.api(backend.space(), wakeListener), backend.config());
+      ApiInfo api =
+          fresh ? gateway.refresh(backend.space()) : gateway.api(backend.space(), wakeListener);
+      Onboarding.Result r = Onboarding.map(api, backend.config());
       backend.checked(r);
       if (!r.ok()) log.warn("Backend {} degraded: {}", backend, r.problem());
       return r.mapping();
@@ -169,14 +200,13 @@ public final class ModelRegistry implements AutoCloseable {
     }
   }
 
-  /** Re-reads a backend's API in the background (after an endpoint or validation failure). */
+  /**
+   * Re-reads a backend's API in the background (after an endpoint or validation failure), in place:
+   * jobs running on the Space go on.
+   */
   public void checkLater(Backend backend) {
     if (checks.isShutdown()) return;
-    checks.execute(
-        () -> {
-          gateway.forget(backend.space());
-          check(backend);
-        });
+    checks.execute(() -> check(backend, JobListener.NONE, true));
   }
 
   /** Checks every backend in the background now, then every {@code interval}. */
@@ -190,13 +220,16 @@ public final class ModelRegistry implements AutoCloseable {
               return t;
             });
     long millis = Math.max(1000, interval.toMillis());
-    schedule.scheduleWithFixedDelay(this::checkAllLater, 0, millis, TimeUnit.MILLISECONDS);
+    // The first round reads each API once at start-up; later rounds re-read what is cached.
+    schedule.execute(() -> checkAllLater(false));
+    schedule.scheduleWithFixedDelay(
+        () -> checkAllLater(true), millis, millis, TimeUnit.MILLISECONDS);
   }
 
-  private void checkAllLater() {
+  private void checkAllLater(boolean fresh) {
     for (Model m : models()) {
       for (Backend b : m.backends()) {
-        if (!checks.isShutdown()) checks.execute(() -> check(b));
+        if (!checks.isShutdown()) checks.execute(() -> check(b, JobListener.NONE, fresh));
       }
     }
   }

@@ -1,5 +1,6 @@
 package dev.imaginebot.core.model;
 
+import dev.imaginebot.core.CoreConfig;
 import dev.imaginebot.core.CoreConfig.GradioSettings;
 import dev.imaginebot.gradio.ApiInfo;
 import dev.imaginebot.gradio.Arguments;
@@ -10,63 +11,175 @@ import dev.imaginebot.gradio.FileRef;
 import dev.imaginebot.gradio.GradioClient;
 import dev.imaginebot.gradio.GradioException;
 import dev.imaginebot.gradio.GradioOptions;
+import dev.imaginebot.gradio.HostPolicy;
 import dev.imaginebot.gradio.Job;
 import dev.imaginebot.gradio.JobListener;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Reaches Spaces through gradio-client: one {@link GradioClient} per Space, created lazily and
- * cached. Thread-safe; close it to close every client.
+ * cached, at most {@code maxClients} of them (the least recently used idle one is closed first).
+ * Only hosts a strict {@link HostPolicy} allows are reached: Space ids, {@code https://*.hf.space},
+ * the Hub, the Spaces of configured models and the configured {@link
+ * GradioSettings#allowedHosts()}. Thread-safe; close it to close every client.
  */
 public final class RealSpaceGateway implements SpaceGateway {
   private static final Logger log = LoggerFactory.getLogger(RealSpaceGateway.class);
+  private static final int DEFAULT_MAX_CLIENTS = 64;
 
   private final GradioOptions options;
-  private final Map<String, GradioClient> clients = new ConcurrentHashMap<>();
-  private final Object connectLock = new Object();
+  private final int maxClients;
+  private final Object lock = new Object();
 
+  /** Access-ordered: the first entry is the least recently used. Guarded by {@link #lock}. */
+  private final Map<String, Cached> clients = new LinkedHashMap<>(16, 0.75f, true);
+
+  /** A cached client and how many calls and downloads use it now. Guarded by {@link #lock}. */
+  private static final class Cached {
+    final GradioClient client;
+    int uses;
+    boolean dropped;
+
+    Cached(GradioClient client) {
+      this.client = client;
+    }
+  }
+
+  /** A gateway for {@code config}: its models' Spaces and allowed hosts may be reached. */
+  public static RealSpaceGateway forConfig(CoreConfig config) {
+    List<String> trusted = new ArrayList<>();
+    for (CoreConfig.ModelConfig m : config.models()) {
+      for (CoreConfig.BackendConfig b : m.backends()) trusted.add(b.space());
+    }
+    return new RealSpaceGateway(
+        config.gradio(), config.limits().maxImageBytes(), trusted, DEFAULT_MAX_CLIENTS);
+  }
+
+  /** A gateway that reaches only what {@code settings} allows. */
   public RealSpaceGateway(GradioSettings settings, long maxImageBytes) {
+    this(settings, maxImageBytes, List.of(), DEFAULT_MAX_CLIENTS);
+  }
+
+  /**
+   * @param trusted Space ids or URLs that may be reached besides what {@code settings} allows (the
+   *     configured models' Spaces)
+   * @param maxClients how many Space clients are kept at most (more while all are in use)
+   */
+  public RealSpaceGateway(
+      GradioSettings settings, long maxImageBytes, Collection<String> trusted, int maxClients) {
+    if (maxClients < 1) throw new IllegalArgumentException("maxClients < 1");
+    List<String> allowed = new ArrayList<>(settings.allowedHosts());
+    allowed.addAll(trusted);
     GradioOptions.Builder b =
         GradioOptions.builder()
             .hfToken(settings.hfToken())
             .maxDownloadBytes(maxImageBytes)
             .deadline(settings.jobTimeout())
             .heartbeatTimeout(settings.heartbeatTimeout())
-            .wakeTimeout(settings.wakeTimeout());
+            .wakeTimeout(settings.wakeTimeout())
+            .hostPolicy(HostPolicy.strict().allowing(allowed));
     if (settings.hubUrl() != null) b.hubUrl(settings.hubUrl());
     this.options = b.build();
+    this.maxClients = maxClients;
   }
 
-  private GradioClient client(String space, JobListener wakeListener) {
-    GradioClient existing = clients.get(space);
-    if (existing != null) return existing;
-    // Connecting blocks (a sleeping Space is woken); other Spaces' clients stay reachable.
-    GradioClient created = GradioClient.connect(space, options, wakeListener);
-    synchronized (connectLock) {
-      GradioClient raced = clients.putIfAbsent(space, created);
-      if (raced != null) {
-        created.close();
-        return raced;
+  @Override
+  public Optional<String> refusal(String space) {
+    return options.hostPolicy().refusal(Objects.requireNonNull(space, "space == null"));
+  }
+
+  /** The cached entry, marked in use; connects (blocking) when there is none. */
+  private Cached acquire(String space, JobListener wakeListener) {
+    synchronized (lock) {
+      Cached existing = clients.get(space);
+      if (existing != null) {
+        existing.uses++;
+        return existing;
       }
     }
-    log.info("Connected to Space {}", space);
-    return created;
+    // Connecting blocks (a sleeping Space is woken); other Spaces' clients stay reachable.
+    GradioClient created = GradioClient.connect(space, options, wakeListener);
+    List<GradioClient> evicted = new ArrayList<>();
+    Cached entry;
+    synchronized (lock) {
+      Cached raced = clients.get(space);
+      if (raced != null) {
+        evicted.add(created);
+        entry = raced;
+        entry.uses++;
+      } else {
+        entry = new Cached(created);
+        entry.uses++;
+        clients.put(space, entry);
+        log.info("Connected to Space {}", space);
+        evictIdle(evicted);
+      }
+    }
+    evicted.forEach(GradioClient::close);
+    return entry;
+  }
+
+  /** Removes least recently used idle clients while there are too many. Holds {@link #lock}. */
+  private void evictIdle(List<GradioClient> out) {
+    Iterator<Map.Entry<String, Cached>> it = clients.entrySet().iterator();
+    while (clients.size() > maxClients && it.hasNext()) {
+      Map.Entry<String, Cached> e = it.next();
+      if (e.getValue().uses > 0) continue;
+      it.remove();
+      e.getValue().dropped = true;
+      out.add(e.getValue().client);
+      log.info("Closed the idle client of Space {} (more than {} cached)", e.getKey(), maxClients);
+    }
+  }
+
+  private void release(Cached entry) {
+    boolean close;
+    synchronized (lock) {
+      entry.uses--;
+      close = entry.dropped && entry.uses == 0;
+    }
+    if (close) entry.client.close();
   }
 
   @Override
   public ApiInfo api(String space) {
-    return client(space, JobListener.NONE).api();
+    return api(space, JobListener.NONE);
   }
 
   @Override
   public ApiInfo api(String space, JobListener wakeListener) {
-    return client(space, wakeListener).api();
+    Cached c = acquire(space, wakeListener);
+    try {
+      return c.client.api();
+    } finally {
+      release(c);
+    }
+  }
+
+  @Override
+  public ApiInfo refresh(String space) {
+    boolean cached;
+    synchronized (lock) {
+      cached = clients.containsKey(space);
+    }
+    Cached c = acquire(space, JobListener.NONE);
+    try {
+      // A client made just now has read everything already.
+      return cached ? c.client.refresh() : c.client.api();
+    } finally {
+      release(c);
+    }
   }
 
   @Override
@@ -80,23 +193,29 @@ public final class RealSpaceGateway implements SpaceGateway {
             listener.onEvent(event);
           }
         };
-    GradioClient client;
+    Cached c;
     try {
-      client = client(space, once);
+      c = acquire(space, once);
     } catch (GradioException e) {
       once.onEvent(new Event.Failed(e.failure()));
       return () -> {};
     }
     Job job;
     try {
-      job = client.submit(endpoint, new Arguments(args, Map.of()), once);
-    } catch (GradioException e) {
-      once.onEvent(new Event.Failed(e.failure()));
+      job = c.client.submit(endpoint, new Arguments(args, Map.of()), once);
+    } catch (GradioException | IllegalStateException e) {
+      release(c);
+      Failure f =
+          e instanceof GradioException g
+              ? g.failure()
+              : Failure.of(FailureCode.CONNECTION_LOST, "the client was closed");
+      once.onEvent(new Event.Failed(f));
       return () -> {};
     }
     job.result()
         .whenComplete(
             (prediction, error) -> {
+              release(c);
               if (error == null) {
                 once.onEvent(new Event.Completed(prediction));
                 return;
@@ -118,17 +237,41 @@ public final class RealSpaceGateway implements SpaceGateway {
 
   @Override
   public byte[] download(String space, FileRef file, long maxBytes) {
-    return client(space, JobListener.NONE).download(file, maxBytes);
+    Cached c = acquire(space, JobListener.NONE);
+    try {
+      return c.client.download(file, maxBytes);
+    } finally {
+      release(c);
+    }
   }
 
+  /** Forgets a Space's client; it is closed once no call or download uses it. */
   @Override
   public void forget(String space) {
-    GradioClient c = clients.remove(space);
-    if (c != null) c.close();
+    Cached c;
+    synchronized (lock) {
+      c = clients.remove(space);
+      if (c == null) return;
+      c.dropped = true;
+      if (c.uses > 0) return;
+    }
+    c.client.close();
+  }
+
+  /** How many Space clients are cached now. */
+  int cachedClients() {
+    synchronized (lock) {
+      return clients.size();
+    }
   }
 
   @Override
   public void close() {
-    for (String space : List.copyOf(clients.keySet())) forget(space);
+    List<Cached> all;
+    synchronized (lock) {
+      all = new ArrayList<>(clients.values());
+      clients.clear();
+    }
+    for (Cached c : all) c.client.close();
   }
 }

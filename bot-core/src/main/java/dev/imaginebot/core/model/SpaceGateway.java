@@ -4,6 +4,7 @@ import dev.imaginebot.gradio.ApiInfo;
 import dev.imaginebot.gradio.FileRef;
 import dev.imaginebot.gradio.JobListener;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The core's small port onto Spaces, so the engine can be driven by a hand-stepped fake in tests.
@@ -27,6 +28,24 @@ public interface SpaceGateway extends AutoCloseable {
   }
 
   /**
+   * Re-reads the Space's API now (its config and API description, not a cached copy) and makes it
+   * current for new calls; calls in flight are not touched. Connects when there is no connection.
+   *
+   * @throws dev.imaginebot.gradio.GradioException when the Space cannot be read
+   */
+  default ApiInfo refresh(String space) {
+    return api(space);
+  }
+
+  /**
+   * Why {@code space} (a Space id or URL) may not be reached at all, or empty when it may. Makes no
+   * request.
+   */
+  default Optional<String> refusal(String space) {
+    return Optional.empty();
+  }
+
+  /**
    * Calls {@code endpoint} with positional {@code args}. May block while connecting. {@code
    * listener} gets the call's events and exactly one terminal event ({@code Completed}, {@code
    * Failed} or {@code Cancelled}), also when connecting fails.
@@ -40,7 +59,10 @@ public interface SpaceGateway extends AutoCloseable {
    */
   byte[] download(String space, FileRef file, long maxBytes);
 
-  /** Forgets the cached connection to a Space (after it restarted or vanished). */
+  /**
+   * Forgets the cached connection to a Space that no model uses (a probe that found nothing); calls
+   * still running on it finish first.
+   */
   default void forget(String space) {}
 
   @Override

@@ -161,7 +161,11 @@ class CommandsTest {
   void addModelReadsTheSpaceFirstAndRemoveModelOnlyRemovesAddedOnes() {
     Reply bad = run(ROOT, false, "addmodel", "gone missing-space");
     assertThat(bad.kind()).isEqualTo(Reply.Kind.ERROR);
-    assertThat(bad.text()).contains("SPACE_NOT_FOUND");
+    assertThat(bad.text())
+        .startsWith("Could not read a Gradio app at missing-space.")
+        .containsPattern("\\(ref [0-9a-f]{4}\\)")
+        .doesNotContain("SPACE_NOT_FOUND")
+        .doesNotContain("no such Space");
     Reply added = run(ROOT, false, "addmodel", "sdxl owner/sdxl");
     assertThat(added.text()).contains("Added model sdxl").contains("endpoint /infer");
     assertThat(bot.modelAliases("s")).containsExactly("sdxl");

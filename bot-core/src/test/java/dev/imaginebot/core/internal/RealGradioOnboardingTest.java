@@ -57,7 +57,9 @@ class RealGradioOnboardingTest {
   void mappingPicksTheImageEndpointAndItsParameters(String version) {
     GradioTestServer server = GradioTestServer.shared(version);
     try (RealSpaceGateway gateway =
-        new RealSpaceGateway(GradioSettings.defaults(), 25L * 1024 * 1024)) {
+        new RealSpaceGateway(
+            GradioSettings.defaults().withAllowedHosts(List.of(server.baseUrl())),
+            25L * 1024 * 1024)) {
       Onboarding.Result flux =
           Onboarding.map(gateway.api(server.url("flux")), BackendConfig.discover("flux"));
       Onboarding.Result mj =

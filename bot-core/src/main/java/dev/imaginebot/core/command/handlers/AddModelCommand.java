@@ -4,17 +4,22 @@ import dev.imaginebot.core.CoreConfig.BackendConfig;
 import dev.imaginebot.core.CoreConfig.ModelConfig;
 import dev.imaginebot.core.command.CommandContext;
 import dev.imaginebot.core.command.Reply;
-import dev.imaginebot.core.model.Onboarding;
+import dev.imaginebot.core.model.ModelRegistry;
+import dev.imaginebot.gradio.FailureCode;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code /addmodel <alias> <space> [endpoint]}: reads the Space's API (blocking while it is
  * reached) and keeps the model only if a mapping can be made.
  */
 final class AddModelCommand implements Command {
+  private static final Logger log = LoggerFactory.getLogger(AddModelCommand.class);
   private static final Pattern ALIAS = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
   private final Env env;
 
@@ -45,8 +50,22 @@ final class AddModelCommand implements Command {
     }
     String endpoint = words.length == 3 ? words[2] : null;
     BackendConfig backend = new BackendConfig(words[1], endpoint, Map.of(), Map.of(), 2);
-    Onboarding.Result probe = env.s.registry().probe(backend);
-    if (!probe.ok()) return env.errorText(ctx, "cmd.addmodel.failed", probe.problem());
+    ModelRegistry.Probe probe = env.s.registry().probe(backend);
+    if (probe.failure() != null) {
+      // The code and the client's text stay in the log: they tell what answers at that address.
+      String ref = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+      log.info(
+          "addmodel {} by {} failed (ref {}): {}: {}",
+          words[1],
+          ctx.user().key(),
+          ref,
+          probe.failure(),
+          probe.detail());
+      return probe.failure() == FailureCode.HOST_REFUSED
+          ? env.errorText(ctx, "cmd.addmodel.refused", words[1], ref)
+          : env.errorText(ctx, "cmd.addmodel.unreachable", words[1], ref);
+    }
+    if (!probe.ok()) return env.errorText(ctx, "cmd.addmodel.failed", probe.result().problem());
     env.s.modelStore().put(new ModelConfig(alias, alias, List.of(backend)));
     env.s.registry().reload();
     env.s.registry().find(alias).ifPresent(m -> m.backends().forEach(env.s.registry()::check));
@@ -56,6 +75,7 @@ final class AddModelCommand implements Command {
             ctx.user().key(),
             "addmodel",
             alias + " " + words[1] + (endpoint == null ? "" : " " + endpoint));
-    return Reply.message(env.text(ctx, "cmd.addmodel.ok", alias, probe.mapping().describe()));
+    return Reply.message(
+        env.text(ctx, "cmd.addmodel.ok", alias, probe.result().mapping().describe()));
   }
 }
