@@ -50,11 +50,19 @@ public record SpaceMapping(
     return takes().contains(Canonical.SEED);
   }
 
-  /** The largest seed the Space takes (its slider maximum), or 2^31-1. */
+  /** The largest seed sent to any Space: a slider's number is a double (and a JavaScript one). */
+  public static final long MAX_SEED = (1L << 53) - 1;
+
+  /**
+   * The largest seed the Space takes (its slider maximum, at most {@link #MAX_SEED}), or 2^31-1.
+   */
   public long maxSeed() {
     for (Binding b : bindings) {
       if (b.canonical() == Canonical.SEED && b.parameter().maximum() != null) {
-        return Math.max(0, b.parameter().maximum().longValue());
+        double max = b.parameter().maximum();
+        // A Space may claim any maximum (1e30, NaN): keep a range that a long and a double hold.
+        if (!(max >= 0)) return 0;
+        return max >= MAX_SEED ? MAX_SEED : (long) max;
       }
     }
     return Integer.MAX_VALUE;
