@@ -36,9 +36,11 @@ public final class GradioClient implements AutoCloseable {
   /**
    * Connects to {@code src}: a Space id ({@code owner/name}, resolved through the Hub), or a URL (a
    * {@code *.hf.space} host, a local server, a mounted sub-path). Wakes a sleeping Space and waits
-   * for it, reading config and API once. Blocks the calling thread until connected.
+   * for it, reading config and API once. Blocks the calling thread until connected. Only hosts the
+   * options' {@link HostPolicy} allows are reached, on every request and redirect.
    *
-   * @throws GradioException with a {@link Failure} when the app cannot be reached or used
+   * @throws GradioException with a {@link Failure} when the app cannot be reached or used ({@link
+   *     FailureCode#HOST_REFUSED}, before any request to it, when the policy refuses it)
    */
   public static GradioClient connect(String src, GradioOptions options) {
     return connect(src, options, JobListener.NONE);

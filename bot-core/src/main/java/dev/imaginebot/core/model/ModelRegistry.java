@@ -194,6 +194,9 @@ public final class ModelRegistry implements AutoCloseable {
       FailureCode code = e.failure().code();
       if (code == FailureCode.SPACE_NOT_FOUND) {
         backend.degrade("Space not found");
+      } else if (code == FailureCode.HOST_REFUSED) {
+        // An added model whose host the configuration no longer allows (spaces.allow).
+        backend.degrade("host not allowed by the configuration");
       }
       log.info("Could not read the API of {}: {}", backend, e.getMessage());
       return backend.mapping();

@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.InetAddress;
+import java.net.ProtocolException;
 import java.net.URLDecoder;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -188,7 +189,7 @@ public final class Connection implements AutoCloseable {
         HttpUrl next = location == null ? null : request.url().resolve(location);
         if (!follow || !response.isRedirect() || !safeMethod || next == null) return response;
         response.close();
-        if (hop >= MAX_REDIRECTS) throw new java.net.ProtocolException("too many redirects");
+        if (hop >= MAX_REDIRECTS) throw new ProtocolException("too many redirects");
         request = request.newBuilder().url(next).build();
       }
     };
