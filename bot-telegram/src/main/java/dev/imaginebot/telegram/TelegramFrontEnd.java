@@ -236,16 +236,21 @@ public final class TelegramFrontEnd implements FrontEnd, AutoCloseable {
 
   /**
    * A view for a job started before a restart. {@code replyRef} is {@code "<chatId>:<messageId>"}
-   * of its status message, which the view goes on editing.
+   * of its status message, which the view goes on editing, or {@code "<chatId>:reply:<messageId>"}
+   * when the status message was not sent yet: the view sends it, replying to the user's message.
    */
   @Override
   public JobView reattach(long jobId, String replyRef) {
     Objects.requireNonNull(replyRef, "replyRef == null");
     int colon = replyRef.lastIndexOf(':');
     if (colon <= 0) throw new IllegalArgumentException("not a Telegram replyRef: " + replyRef);
-    long chatId = Long.parseLong(replyRef.substring(0, colon));
     int messageId = Integer.parseInt(replyRef.substring(colon + 1));
-    return env.editingView(chatId, messageId, null);
+    String head = replyRef.substring(0, colon);
+    if (head.endsWith(":reply")) {
+      long chatId = Long.parseLong(head.substring(0, head.length() - ":reply".length()));
+      return env.statusView(jobId, chatId, messageId, null);
+    }
+    return env.editingView(Long.parseLong(head), messageId, null);
   }
 
   /**
