@@ -5,10 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.imaginebot.gradio.testing.GradioTestServer;
 import dev.imaginebot.telegram.FakeTelegramBotApi.ChatMessage;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -37,11 +33,8 @@ class CrashCampaignTest {
 
   @TempDir Path dir;
 
-  record Command(int index, long chat, int messageId) {
-    String prompt() {
-      return "crash-" + index;
-    }
-  }
+  /** A command sent, by its (unique) prompt, chat and message id. */
+  record Command(String prompt, long chat, int messageId) {}
 
   @Test
   @Timeout(value = 15, unit = TimeUnit.MINUTES)
@@ -79,7 +72,7 @@ class CrashCampaignTest {
         assertThat(report.finishedRunAgain).as("jobs the Space finished, run again").isZero();
         assertThat(report.withOneOutcome).isEqualTo(commands.size());
       } finally {
-        last.destroy();
+        last.toHandle().destroy();
         last.waitFor(60, TimeUnit.SECONDS);
       }
     }
@@ -89,60 +82,16 @@ class CrashCampaignTest {
     long user = USERS[random.nextInt(USERS.length)];
     int index = commands.size();
     int id = api.send(user, user, "/imagine crash-" + index);
-    commands.add(new Command(index, user, id));
+    commands.add(new Command("crash-" + index, user, id));
   }
 
   private Process startChild(FakeTelegramBotApi api, GradioTestServer gradio) throws IOException {
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx256m",
-            "-XX:TieredStopAtLevel=1",
-            "-cp",
-            System.getProperty("java.class.path"),
-            CrashChild.class.getName(),
-            dir.resolve("data").toString(),
-            api.host(),
-            Integer.toString(api.port()),
-            gradio.url("paint"),
-            Double.toString(JOB_SECONDS));
-    pb.redirectErrorStream(true);
-    pb.redirectOutput(ProcessBuilder.Redirect.PIPE);
-    Process p = pb.start();
-    CompletableFuture<Void> ready = new CompletableFuture<>();
-    Thread pump =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                  if (line.contains("CHILD_READY")) ready.complete(null);
-                  if (line.contains("ERROR") || line.contains("Exception")) {
-                    System.out.println("child: " + line);
-                  }
-                }
-              } catch (IOException e) {
-                // the child was killed
-              }
-              ready.complete(null);
-            },
-            "crash-child-output");
-    pump.setDaemon(true);
-    pump.start();
-    try {
-      ready.get(60, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      p.destroyForcibly();
-      throw new AssertionError("the child bot did not start", e);
-    }
-    assertThat(p.isAlive()).as("child alive after start-up").isTrue();
-    return p;
+    return CrashChild.launch(
+        dir.resolve("data"), api, gradio.url("paint"), JOB_SECONDS, Duration.ofSeconds(20));
   }
 
   /** The bot's replies to a command that show its outcome (images done, or a failure). */
-  private static List<ChatMessage> outcomes(FakeTelegramBotApi api, Command c) {
+  static List<ChatMessage> outcomes(FakeTelegramBotApi api, Command c) {
     List<ChatMessage> out = new ArrayList<>();
     for (ChatMessage m : statuses(api, c)) {
       if (isOutcome(m)) out.add(m);

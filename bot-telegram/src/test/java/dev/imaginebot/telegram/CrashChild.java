@@ -18,7 +18,10 @@ import java.util.concurrent.CountDownLatch;
  * data directory, the real Telegram front-end long-polling the Bot API stand-in, and one model on a
  * real local Gradio app. Prints {@code CHILD_READY} once polling, then runs until it is killed.
  *
- * <p>Arguments: data directory, Bot API host, Bot API port, Gradio app URL, seconds per job.
+ * <p>Arguments: data directory, Bot API host, Bot API port, Gradio app URL, seconds per job, and
+ * how long a graceful stop (SIGTERM) lets running jobs finish, in milliseconds. The stop runs in
+ * the order the real {@code run} command uses: intake stops, the core drains while the front-end
+ * delivers, the front-end closes, then the core.
  */
 public final class CrashChild {
   private CrashChild() {}
@@ -29,6 +32,7 @@ public final class CrashChild {
     int port = Integer.parseInt(args[2]);
     String space = args[3];
     double seconds = Double.parseDouble(args[4]);
+    Duration drain = Duration.ofMillis(Long.parseLong(args[5]));
     CoreConfig core =
         new CoreConfig(
             data,
@@ -60,11 +64,84 @@ public final class CrashChild {
         .addShutdownHook(
             new Thread(
                 () -> {
-                  telegram.stopIntake();
-                  bot.drain(Duration.ofSeconds(20));
-                  telegram.close();
-                  bot.close();
+                  System.out.println("CHILD_STOPPING");
+                  try {
+                    telegram.stopIntake();
+                    bot.drain(drain);
+                    telegram.close();
+                    bot.close();
+                  } catch (RuntimeException e) {
+                    e.printStackTrace(System.out);
+                  }
+                  System.out.println("CHILD_STOPPED");
+                  System.out.flush();
                 }));
     new CountDownLatch(1).await();
+  }
+
+  /**
+   * Starts the child bot on {@code api} and {@code space} with its data in {@code dataDir}, and
+   * returns once it polls (its {@code CHILD_READY} line). Its output lines with errors are echoed.
+   */
+  static Process launch(
+      Path dataDir, FakeTelegramBotApi api, String space, double seconds, Duration drain)
+      throws java.io.IOException {
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx256m",
+            "-XX:TieredStopAtLevel=1",
+            "-cp",
+            System.getProperty("java.class.path"),
+            CrashChild.class.getName(),
+            dataDir.toString(),
+            api.host(),
+            Integer.toString(api.port()),
+            space,
+            Double.toString(seconds),
+            Long.toString(drain.toMillis()));
+    pb.redirectErrorStream(true);
+    Process p = pb.start();
+    // Everything the children said, in order, next to their data, for a failed test's report.
+    Path log = dataDir.resolveSibling("children.log");
+    java.util.concurrent.CompletableFuture<Void> ready =
+        new java.util.concurrent.CompletableFuture<>();
+    Thread pump =
+        new Thread(
+            () -> {
+              try (java.io.BufferedReader r =
+                  new java.io.BufferedReader(
+                      new java.io.InputStreamReader(
+                          p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                  synchronized (CrashChild.class) {
+                    java.nio.file.Files.writeString(
+                        log,
+                        line + "\n",
+                        java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.APPEND);
+                  }
+                  if (line.contains("CHILD_READY")) ready.complete(null);
+                  if (line.contains("ERROR") || line.contains("Exception")) {
+                    System.out.println("child: " + line);
+                  }
+                }
+              } catch (java.io.IOException e) {
+                // the child was killed
+              }
+              ready.complete(null);
+            },
+            "crash-child-output");
+    pump.setDaemon(true);
+    pump.start();
+    try {
+      ready.get(60, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      p.destroyForcibly();
+      throw new AssertionError("the child bot did not start", e);
+    }
+    if (!p.isAlive()) throw new AssertionError("the child bot exited during start-up");
+    return p;
   }
 }
