@@ -64,6 +64,7 @@ public final class TelegramFrontEnd implements FrontEnd, AutoCloseable {
   private final long botId;
   private TelegramBotsLongPollingApplication polling;
   private UpdateRouter router;
+  private PollingConsumer pollingConsumer;
   private WebhookReceiver webhook;
   private volatile boolean closing;
 
@@ -154,6 +155,8 @@ public final class TelegramFrontEnd implements FrontEnd, AutoCloseable {
     publishMenu(commands.values());
     bot.register(this);
     router = new UpdateRouter(env, commands, botUsername, botId);
+    // Updates stored by the previous run but not handled (a crash, a full worker queue) first.
+    router.replayPending();
     if (config.mode() == TelegramConfig.Mode.WEBHOOK) {
       startWebhook();
       return;
@@ -175,7 +178,7 @@ public final class TelegramFrontEnd implements FrontEnd, AutoCloseable {
                   .offset(lastUpdate + 1)
                   .allowedUpdates(List.of("message", "callback_query"))
                   .build(),
-          router);
+          pollingConsumer = new PollingConsumer(router));
     } catch (TelegramApiException e) {
       throw new IllegalStateException(
           "Telegram long polling did not start: "
@@ -233,31 +236,42 @@ public final class TelegramFrontEnd implements FrontEnd, AutoCloseable {
 
   /**
    * A view for a job started before a restart. {@code replyRef} is {@code "<chatId>:<messageId>"}
-   * of its status message, which the view goes on editing.
+   * of its status message, which the view goes on editing, or {@code "<chatId>:reply:<messageId>"}
+   * when the status message was not sent yet: the view sends it, replying to the user's message.
    */
   @Override
   public JobView reattach(long jobId, String replyRef) {
     Objects.requireNonNull(replyRef, "replyRef == null");
     int colon = replyRef.lastIndexOf(':');
     if (colon <= 0) throw new IllegalArgumentException("not a Telegram replyRef: " + replyRef);
-    long chatId = Long.parseLong(replyRef.substring(0, colon));
     int messageId = Integer.parseInt(replyRef.substring(colon + 1));
-    return env.editingView(chatId, messageId, null);
+    String head = replyRef.substring(0, colon);
+    if (head.endsWith(":reply")) {
+      long chatId = Long.parseLong(head.substring(0, head.length() - ":reply".length()));
+      return env.statusView(jobId, chatId, messageId, null);
+    }
+    return env.editingView(Long.parseLong(head), messageId, null);
   }
 
-  @Override
-  public void close() {
+  /**
+   * The first half of a graceful stop: takes no more updates (long polling stops, the webhook
+   * server closes), while job views go on delivering through the outbox until {@link #close}.
+   * Updates not yet stored are not confirmed, so Telegram sends them again to the next run.
+   */
+  public synchronized void stopIntake() {
+    if (router != null) router.stop();
+    if (pollingConsumer != null) pollingConsumer.stop();
     if (webhook != null) {
-      router.stop();
       webhook.close();
+      webhook = null;
     }
     if (polling != null) {
-      router.stop();
       try {
         polling.close();
       } catch (Exception e) {
         log.warn("Telegram long polling did not stop cleanly: {}", e.toString());
       }
+      polling = null;
     }
     // Cut the getUpdates the server is holding (else close waits up to pollTimeout); the
     // polling client turns the cancellation into an empty answer. Updates it had not confirmed
@@ -266,15 +280,25 @@ public final class TelegramFrontEnd implements FrontEnd, AutoCloseable {
     for (Call call : http.dispatcher().runningCalls()) {
       if (isGetUpdates(call.request())) call.cancel();
     }
+  }
+
+  @Override
+  public void close() {
+    stopIntake();
     pollThread.shutdown();
     workers.shutdown();
-    outboxThreads.shutdown();
     try {
       pollThread.awaitTermination(1, TimeUnit.SECONDS);
       long deadline = System.nanoTime() + FLUSH_TIMEOUT.toNanos();
       workers.awaitTermination(FLUSH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      outboxThreads.awaitTermination(
-          Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      // A chat's steps schedule one another, so the scheduler must run until the queues are
+      // empty: only then is it shut down. What is left past the deadline is delivered (or
+      // repaired) at the next start, as the core has not counted it delivered.
+      if (!env.outbox.awaitIdle(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+        log.warn("Telegram messages still queued at shutdown; they go out at the next start");
+      }
+      outboxThreads.shutdown();
+      outboxThreads.awaitTermination(1, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

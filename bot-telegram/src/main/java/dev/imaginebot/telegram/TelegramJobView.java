@@ -6,6 +6,7 @@ import dev.imaginebot.core.job.JobEvent;
 import dev.imaginebot.core.job.JobView;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.telegram.telegrambots.meta.api.objects.replykeyboard.InlineKeyboardMarkup;
 
 /**
@@ -23,6 +24,7 @@ final class TelegramJobView implements JobView {
   private final Bot bot;
   private final Outbox outbox;
   private final SentImages sentImages;
+  private final StatusListener onStatusSent;
   private boolean needsMessage;
   private String lastText;
 
@@ -34,7 +36,9 @@ final class TelegramJobView implements JobView {
       String language,
       Bot bot,
       Outbox outbox,
-      SentImages sentImages) {
+      SentImages sentImages,
+      StatusListener onStatusSent) {
+    this.onStatusSent = onStatusSent;
     this.chatId = chatId;
     this.statusMessage = statusMessage;
     this.needsMessage = needsMessage;
@@ -61,7 +65,14 @@ final class TelegramJobView implements JobView {
         language,
         bot,
         outbox,
-        sentImages);
+        sentImages,
+        null);
+  }
+
+  /** Told which message shows a job once a lazy view sent it. */
+  @FunctionalInterface
+  interface StatusListener {
+    void sent(long jobId, int messageId);
   }
 
   /** A view that sends its status message (replying to {@code replyTo}) on the first event. */
@@ -72,8 +83,28 @@ final class TelegramJobView implements JobView {
       Bot bot,
       Outbox outbox,
       SentImages sentImages) {
+    return lazy(chatId, replyTo, language, bot, outbox, sentImages, null);
+  }
+
+  /** Like the other {@code lazy}, telling {@code onStatusSent} the status message's id. */
+  static TelegramJobView lazy(
+      long chatId,
+      Integer replyTo,
+      String language,
+      Bot bot,
+      Outbox outbox,
+      SentImages sentImages,
+      StatusListener onStatusSent) {
     return new TelegramJobView(
-        chatId, new CompletableFuture<>(), true, replyTo, language, bot, outbox, sentImages);
+        chatId,
+        new CompletableFuture<>(),
+        true,
+        replyTo,
+        language,
+        bot,
+        outbox,
+        sentImages,
+        onStatusSent);
   }
 
   @Override
@@ -84,6 +115,10 @@ final class TelegramJobView implements JobView {
       lastText = text;
       outbox.submit(
           chatId, Steps.sendMessage(chatId, replyTo, text, keyboardFor(event), statusMessage));
+      if (onStatusSent != null && event.jobId() != 0) {
+        long job = event.jobId();
+        statusMessage.thenAccept(id -> onStatusSent.sent(job, id));
+      }
       if (!(event instanceof JobEvent.Completed)) return;
     }
     if (event instanceof JobEvent.Completed c) {
@@ -107,6 +142,19 @@ final class TelegramJobView implements JobView {
       outbox.submit(chatId, new EditStep(chatId, statusMessage, text, keyboardFor(event), true));
     }
     lastText = text;
+  }
+
+  /**
+   * Queues the outcome like any event, then a marker behind it: the chat's queue is FIFO, so the
+   * marker's turn comes once the images and the final text went out (or failed for good, as for a
+   * user who blocked the bot), and the core counts the outcome delivered.
+   */
+  @Override
+  public synchronized CompletionStage<Void> deliver(JobEvent terminal) {
+    onEvent(terminal);
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    outbox.submit(chatId, Steps.marker(done));
+    return done;
   }
 
   /** The core's buttons for this state: Cancel while running, Reroll/Variations/Delete, Re-run. */
