@@ -22,14 +22,19 @@ compare pixels. Apps:
   /unnamed   visible(text) named, hidden(text) with api_name=False (6.x: api_visibility private)
   /zero      zero(prompt) -> tiny PNG at once (benchmarks)
   /echo      describe(image) with an Image input -> ("<w>x<h>", the same image), for uploads
+  /tracked   paint(prompt, seed) -> Image, an async job that waits until POST
+             /control/release/<prompt> (or 60 s) and logs started/finished/cancelled per prompt;
+             concurrency 4; a "stop" button cancels paint (pre-4.31 cancel path)
 
 Control routes on the parent app (plain HTTP, not Gradio, not counted):
   POST /control/release/{key}   releases /queue hold jobs waiting on key
   GET  /control/requests        {"<app>": n, ...}: HTTP requests and websocket connections each
                                 app received so far (server-side, to check clients' own counts)
+  GET  /control/jobs/{key}      ["started", "cancelled", ...]: what /tracked did with that prompt
 """
 
 import argparse
+import asyncio
 import hashlib
 import inspect
 import os
@@ -363,6 +368,45 @@ def echo_app():
     return queued(demo)
 
 
+# ---------------------------------------------------------------- tracked
+_job_log = {}
+_job_log_lock = threading.Lock()
+
+
+def _log_job(key, what):
+    with _job_log_lock:
+        _job_log.setdefault(key, []).append(what)
+    print("tracked", key, what, flush=True)
+
+
+async def paint(prompt, seed=0):
+    # Async, so that a cancel really stops it: gradio cancels the task, and the CancelledError
+    # raised at the next await is the server's own proof. (A sync function's thread runs on.)
+    _log_job(prompt, "started")
+    released = _hold_event(prompt)
+    deadline = time.monotonic() + 60
+    try:
+        while not released.is_set() and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+    except asyncio.CancelledError:
+        _log_job(prompt, "cancelled")
+        raise
+    _log_job(prompt, "finished")
+    return make_image(prompt, seed, 0, 16, 16)
+
+
+def tracked_app():
+    with gr.Blocks() as demo:
+        prompt = gr.Textbox(label="Prompt")
+        seed = gr.Number(label="Seed", value=0, precision=0)
+        go = gr.Button("Paint")
+        stop = gr.Button("Stop")
+        out = image_output("Result")
+        held = event(go, paint, [prompt, seed], [out], "paint")
+        stop.click(None, None, None, cancels=[held])
+    return queued(demo)
+
+
 APPS = {
     "flux": flux_app,
     "mj": mj_app,
@@ -375,6 +419,7 @@ APPS = {
     "unnamed": unnamed_app,
     "zero": zero_app,
     "echo": echo_app,
+    "tracked": tracked_app,
 }
 
 
@@ -426,6 +471,11 @@ def build():
     def release(key: str):
         _hold_event(key).set()
         return {"released": key}
+
+    @app.get("/control/jobs/{key}")
+    def jobs(key: str):
+        with _job_log_lock:
+            return list(_job_log.get(key, []))
 
     @app.get("/control/health")
     def health():
