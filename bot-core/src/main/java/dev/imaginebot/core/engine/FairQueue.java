@@ -10,10 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.ObjIntConsumer;
 import java.util.function.ToIntFunction;
 
 /**
@@ -63,8 +63,8 @@ final class FairQueue<J, B> {
     }
   }
 
-  /** A user's turns in the simulation behind {@link #positions}. */
-  private record Turn<J>(Place place, Iterator<J> jobs, long nextRound) {}
+  /** A user's remaining jobs in the simulation behind {@link #forEachPosition}. */
+  private record Turn<J>(Iterator<J> jobs, long nextRound) {}
 
   /** Failover retries go before every round: the job already had its turn. */
   private static final long RETRY_ROUND = Long.MIN_VALUE;
@@ -265,30 +265,45 @@ final class FairQueue<J, B> {
 
   /**
    * Every waiting job with its position: how many waiting jobs start before it if slots free up one
-   * at a time, in start order. Costs O(waiting · log users).
+   * at a time, in start order. For tests; the engine uses {@link #forEachPosition}.
    */
   Map<J, Integer> positions() {
     Map<J, Integer> out = new LinkedHashMap<>(waiting * 2);
-    PriorityQueue<Turn<J>> turns =
-        new PriorityQueue<>(Math.max(1, rotation.size()), (a, b) -> a.place.compareTo(b.place));
+    forEachPosition(out::put);
+    return out;
+  }
+
+  /**
+   * Calls {@code action} with every waiting job and its position, in start order. Simulates the
+   * rotation with one first-in-first-out line per round (a user served in a round always joins a
+   * later one at its back), so it costs O(waiting), with no sorting.
+   */
+  void forEachPosition(ObjIntConsumer<J> action) {
+    TreeMap<Long, ArrayDeque<Turn<J>>> rounds = new TreeMap<>();
     for (User<J> u : rotation.values()) {
-      turns.add(new Turn<>(u.place, u.waiting.iterator(), u.nextRound));
+      rounds
+          .computeIfAbsent(u.place.round(), r -> new ArrayDeque<>())
+          .addLast(new Turn<>(u.waiting.iterator(), u.nextRound));
     }
     long simRound = round;
-    long simArrivals = arrivals;
-    while (!turns.isEmpty()) {
-      Turn<J> t = turns.poll();
-      out.put(t.jobs.next(), out.size());
-      long next = t.nextRound;
-      if (t.place.round() != RETRY_ROUND) {
-        simRound = Math.max(simRound, t.place.round());
-        next = Math.max(t.place.round() + 1, simRound);
-      }
-      if (t.jobs.hasNext()) {
-        turns.add(new Turn<>(new Place(Math.max(next, simRound), simArrivals++), t.jobs, next));
+    int position = 0;
+    Map.Entry<Long, ArrayDeque<Turn<J>>> line;
+    while ((line = rounds.pollFirstEntry()) != null) {
+      long r = line.getKey();
+      for (Turn<J> t : line.getValue()) {
+        action.accept(t.jobs.next(), position++);
+        if (!t.jobs.hasNext()) continue;
+        long next;
+        if (r == RETRY_ROUND) {
+          next = Math.max(t.nextRound, simRound);
+        } else {
+          simRound = Math.max(simRound, r);
+          next = Math.max(r + 1, simRound);
+        }
+        // Never the line being walked: a later round, or (after a retry) the current one.
+        rounds.computeIfAbsent(next, k -> new ArrayDeque<>()).addLast(new Turn<>(t.jobs, next));
       }
     }
-    return out;
   }
 
   /** Jobs waiting (not counting places only reserved). */

@@ -225,7 +225,7 @@ public final class JobEngine implements AutoCloseable {
       active.put(entry.id, entry);
       moved = positions();
     }
-    announce(moved);
+    announce(moved, entry);
     dispatch();
     return new Submitted(entry.id, null, List.of());
   }
@@ -268,7 +268,7 @@ public final class JobEngine implements AutoCloseable {
       active.put(entry.id, entry);
       moved = positions();
     }
-    announce(moved);
+    announce(moved, entry);
     dispatch();
   }
 
@@ -374,36 +374,64 @@ public final class JobEngine implements AutoCloseable {
   private List<Moved> positions() {
     positionsStale = false;
     List<Moved> moved = new ArrayList<>();
-    for (Map.Entry<Entry, Integer> p : queue.positions().entrySet()) {
-      Entry e = p.getKey();
-      int position = p.getValue();
-      if (e.position != position) {
-        e.position = position;
-        moved.add(new Moved(e, position));
-      }
-    }
+    queue.forEachPosition(
+        (e, position) -> {
+          if (e.position != position) {
+            e.position = position;
+            moved.add(new Moved(e, position));
+          }
+        });
     return moved;
   }
 
   /**
-   * Persists and shows new positions, outside the scheduling lock. A position that is no longer the
-   * job's (a later one was worked out, or the job started) is skipped: the entry's monitor orders
-   * this against the job's start, see {@link #start}.
+   * Persists and shows new positions, outside the scheduling lock; {@code added}, a job just queued
+   * by this thread (or null), is acknowledged first. A position that is no longer the job's (a
+   * later one was worked out, or the job started) is skipped; the entry's monitor orders this
+   * against the job's start, see {@link #start}.
    */
-  private void announce(List<Moved> moved) {
+  private void announce(List<Moved> moved, Entry added) {
+    if (added != null) acknowledge(added);
     for (Moved m : moved) {
       Entry e = m.entry;
       synchronized (e) {
-        if (e.position != m.position) continue;
-        if (e.storedPosition != m.position) {
-          jobs.markQueuePosition(e.id, m.position);
-          e.storedPosition = m.position;
-        }
-        // After a failover the job keeps showing its progress, not a place in the queue.
-        if (!e.started) {
-          e.sink.emit(new JobEvent.Accepted(e.id, m.position, e.model.alias()));
-        }
+        // Before its acknowledgement a job's position is the acknowledging thread's to show;
+        // after a failover the job keeps showing its progress, not a place in the queue.
+        if (!e.acknowledged || e.started || e.position != m.position) continue;
+        store(e, m.position);
+        e.sink.emit(new JobEvent.Accepted(e.id, m.position, e.model.alias()));
       }
+    }
+  }
+
+  /**
+   * Tells a newly queued job's user it was accepted, with its latest position (0 when it started
+   * meanwhile), before anything else about it; then starts it if its start waited for this.
+   */
+  private void acknowledge(Entry e) {
+    Integer deferred;
+    synchronized (e) {
+      try {
+        int position = e.position;
+        if (position >= 0) store(e, position);
+        e.sink.emit(new JobEvent.Accepted(e.id, Math.max(0, position), e.model.alias()));
+      } finally {
+        e.acknowledged = true;
+        deferred = e.deferredStart;
+        e.deferredStart = null;
+      }
+    }
+    if (deferred != null) {
+      int token = deferred;
+      execute(() -> guarded(e, () -> start(e, token)));
+    }
+  }
+
+  /** Writes a waiting job's position down when it changed. Holds the entry's monitor. */
+  private void store(Entry e, int position) {
+    if (e.storedPosition != position) {
+      jobs.markQueuePosition(e.id, position);
+      e.storedPosition = position;
     }
   }
 
@@ -432,7 +460,7 @@ public final class JobEngine implements AutoCloseable {
       for (Entry e : stuck) e.position = -1;
       if (positionsStale || !starts.isEmpty() || !stuck.isEmpty()) moved = positions();
     }
-    announce(moved);
+    announce(moved, null);
     for (Entry e : stuck) noBackend(e);
     for (Entry e : starts) {
       int token = e.token;
@@ -498,9 +526,13 @@ public final class JobEngine implements AutoCloseable {
 
   /** Runs on a worker: maps the request onto the backend and calls the Space. */
   private void start(Entry e, int token) {
-    // Waits for an announcement of this job's place in progress, so that it is never shown
-    // after the job's first event from the Space.
+    // Nothing about the job is shown before its acknowledgement, and no place in the queue
+    // after it started: a start that beat the submitting thread is run by that thread instead.
     synchronized (e) {
+      if (!e.acknowledged) {
+        e.deferredStart = token;
+        return;
+      }
       e.started = true;
     }
     Backend b = e.backend;
@@ -791,6 +823,12 @@ public final class JobEngine implements AutoCloseable {
 
     /** Whether the job ever started on a backend; guarded by the entry's monitor. */
     boolean started;
+
+    /** Whether its user was told it was accepted; guarded by the entry's monitor. */
+    boolean acknowledged;
+
+    /** The token of a start that waits for the acknowledgement; guarded by the monitor. */
+    Integer deferredStart;
 
     volatile boolean markedRunning;
     volatile Long firstSeed;

@@ -47,6 +47,10 @@ class JobEngineSchedulingTest {
   private final FakeTimer timer = new FakeTimer();
 
   private void start(SpaceGateway gateway) {
+    start(gateway, 1);
+  }
+
+  private void start(SpaceGateway gateway, int concurrency) {
     db = Database.open(null, dir);
     jobs = new JobStore(db);
     List<ModelConfig> models =
@@ -54,7 +58,7 @@ class JobEngineSchedulingTest {
             new ModelConfig(
                 "flux",
                 "FLUX",
-                List.of(new BackendConfig("one-at-a-time", null, Map.of(), Map.of(), 1))));
+                List.of(new BackendConfig("space", null, Map.of(), Map.of(), concurrency))));
     registry = new ModelRegistry(models, null, gateway, timer);
     engine =
         new JobEngine(
@@ -156,6 +160,39 @@ class JobEngineSchedulingTest {
           .as("positions shown to %s", prompt)
           .isSortedAccordingTo((a, b) -> Integer.compare(b, a))
           .doesNotHaveDuplicates();
+    }
+  }
+
+  @Test
+  void everyJobIsAcknowledgedBeforeAnythingElseEvenWhenItStartsBeforeItsSenderReturns()
+      throws Exception {
+    fake.completeAtOnce(true);
+    start(fake, 64);
+    int users = 64;
+    List<RecordingView> views = new ArrayList<>();
+    for (int u = 0; u < users; u++) views.add(new RecordingView());
+    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+    List<Thread> senders = new ArrayList<>();
+    for (int u = 0; u < users; u++) {
+      int n = u;
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  go.await();
+                } catch (InterruptedException e) {
+                  return;
+                }
+                submit(user(n), "p" + n, views.get(n));
+              });
+      t.start();
+      senders.add(t);
+    }
+    go.countDown();
+    for (Thread t : senders) t.join(30_000);
+    for (RecordingView view : views) {
+      assertThat(view.take()).isInstanceOf(JobEvent.Accepted.class);
+      assertThat(view.terminal()).isInstanceOf(JobEvent.Completed.class);
     }
   }
 
