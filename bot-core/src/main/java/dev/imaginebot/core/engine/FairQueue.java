@@ -64,7 +64,15 @@ final class FairQueue<J, B> {
   }
 
   /** A user's remaining jobs in the simulation behind {@link #forEachPosition}. */
-  private record Turn<J>(Iterator<J> jobs, long nextRound) {}
+  private static final class Turn<J> {
+    final Iterator<J> jobs;
+    long nextRound;
+
+    Turn(Iterator<J> jobs, long nextRound) {
+      this.jobs = jobs;
+      this.nextRound = nextRound;
+    }
+  }
 
   /** Failover retries go before every round: the job already had its turn. */
   private static final long RETRY_ROUND = Long.MIN_VALUE;
@@ -301,7 +309,10 @@ final class FairQueue<J, B> {
           next = Math.max(r + 1, simRound);
         }
         // Never the line being walked: a later round, or (after a retry) the current one.
-        rounds.computeIfAbsent(next, k -> new ArrayDeque<>()).addLast(new Turn<>(t.jobs, next));
+        t.nextRound = next;
+        ArrayDeque<Turn<J>> later = rounds.get(next);
+        if (later == null) rounds.put(next, later = new ArrayDeque<>());
+        later.addLast(t);
       }
     }
   }
