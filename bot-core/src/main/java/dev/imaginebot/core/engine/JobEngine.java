@@ -580,7 +580,11 @@ public final class JobEngine implements AutoCloseable {
     List<Object> args = mapping.arguments(e.request, seed);
     SpaceGateway.Call call =
         gateway.submit(
-            e.backend.space(), mapping.endpoint(), args, event -> onSpaceEvent(e, token, event));
+            e.backend.space(),
+            mapping.endpoint(),
+            args,
+            // Also on the client's callback thread, a fault (the store failing) ends the job.
+            event -> guarded(e, () -> onSpaceEvent(e, token, event)));
     boolean cancelNow;
     synchronized (lock) {
       cancelNow = e.done || e.token != token;
