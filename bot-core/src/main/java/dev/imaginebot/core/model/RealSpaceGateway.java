@@ -89,7 +89,10 @@ public final class RealSpaceGateway implements SpaceGateway {
     }
     Job job;
     try {
-      job = client.submit(endpoint, new Arguments(args, Map.of()), once);
+      // A session of its own per job: Gradio cancels per session and endpoint, so on a shared
+      // session a cancel would stop every running job of this endpoint, and the client then only
+      // cancels locally while the Space runs the job to the end.
+      job = client.submitOnOwnSession(endpoint, new Arguments(args, Map.of()), once);
     } catch (GradioException e) {
       once.onEvent(new Event.Failed(e.failure()));
       return () -> {};
