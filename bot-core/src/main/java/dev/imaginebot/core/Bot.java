@@ -51,7 +51,8 @@ public interface Bot extends AutoCloseable {
   /**
    * The buttons to show with a job's message after {@code event}, labelled in {@code language}:
    * Cancel while the job waits or runs; Reroll, Variations and Delete when it is done; Re-run after
-   * it failed; none after it was cancelled.
+   * it failed; none after it was cancelled. The core's own ids are signed; this default, for
+   * stand-in bots, makes bare {@code action:job} ids that the real core calls expired.
    */
   default List<Button> buttons(JobEvent event, String language) {
     long id = event.jobId();

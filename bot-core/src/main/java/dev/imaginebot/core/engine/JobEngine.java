@@ -190,10 +190,12 @@ public final class JobEngine implements AutoCloseable {
       UserRef user, ChatRef chat, String replyRef, GenerationRequest request, JobView view) {
     Objects.requireNonNull(user, "user == null");
     Objects.requireNonNull(request.model(), "request.model() == null");
-    Optional<Model> found = registry.find(request.model());
+    Optional<Model> found = registry.find(request.model(), chat.key());
     if (found.isEmpty()) {
       return Submitted.refused(
-          ErrorCode.UNKNOWN_MODEL, request.model(), String.join(", ", registry.aliases()));
+          ErrorCode.UNKNOWN_MODEL,
+          request.model(),
+          String.join(", ", registry.aliases(chat.key())));
     }
     Model model = found.get();
     BackendStatus status = registry.status(model);
@@ -242,7 +244,7 @@ public final class JobEngine implements AutoCloseable {
       }
       jobs.requeue(record.id());
     }
-    Optional<Model> model = registry.find(record.model());
+    Optional<Model> model = registry.find(record.model(), record.chatKey());
     if (model.isEmpty()) {
       jobs.markFailed(record.id(), ErrorCode.MODEL_DEGRADED.name(), "model removed");
       sink.emit(

@@ -2,6 +2,7 @@ package dev.imaginebot.core.internal;
 
 import dev.imaginebot.core.Bot;
 import dev.imaginebot.core.CoreConfig;
+import dev.imaginebot.core.command.Button;
 import dev.imaginebot.core.command.CommandContext;
 import dev.imaginebot.core.command.FrontEnd;
 import dev.imaginebot.core.command.Reply;
@@ -199,6 +200,12 @@ public final class RealBot implements Bot {
   @Override
   public String text(String language, String key, Object... args) {
     return messages.text(language, key, args);
+  }
+
+  /** Signed ids, so a crafted press can't name a job (see {@code Buttons}). */
+  @Override
+  public List<Button> buttons(JobEvent event, String language) {
+    return commands.buttons(event, language);
   }
 
   @Override
