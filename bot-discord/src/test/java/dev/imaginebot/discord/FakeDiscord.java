@@ -942,7 +942,8 @@ final class FakeDiscord implements AutoCloseable {
 
   @Override
   public void close() {
-    for (WebSocket ws : sockets) ws.cancel();
+    // A server-side socket has no call to cancel: close it with a frame instead.
+    for (WebSocket ws : sockets) ws.close(1001, "closing");
     server.close();
   }
 }
