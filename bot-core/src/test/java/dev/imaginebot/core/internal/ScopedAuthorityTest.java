@@ -136,6 +136,20 @@ class ScopedAuthorityTest {
   }
 
   @Test
+  void aChatHasAtMostTenModelsOfItsOwn() {
+    for (int i = 0; i < 10; i++) {
+      assertThat(run(G1_ADMIN, G1, true, "addmodel", "m" + i + " owner/m" + i).kind())
+          .isEqualTo(Reply.Kind.MESSAGE);
+    }
+    assertThat(run(G1_ADMIN, G1, true, "addmodel", "m10 owner/m10").text())
+        .isEqualTo(bot.text("en", "cmd.addmodel.chatLimit", 10));
+    assertThat(run(G1_ADMIN, G1, true, "addmodel", "m3 owner/other").kind())
+        .isEqualTo(Reply.Kind.MESSAGE);
+    assertThat(run(G2_ADMIN, G2, true, "addmodel", "m10 owner/m10").kind())
+        .isEqualTo(Reply.Kind.MESSAGE);
+  }
+
+  @Test
   void aChatAdminsAuditShowsTheirChatAndABotAdminsShowsAll() {
     run(G1_ADMIN, G1, true, "setdefault", "flux");
     run(G2_ADMIN, G2, true, "addmodel", "g2model owner/g2");

@@ -17,6 +17,10 @@ import java.util.regex.Pattern;
  */
 final class AddModelCommand implements Command {
   private static final Pattern ALIAS = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
+
+  /** Models one chat's admins may add for their chat. */
+  static final int MAX_PER_CHAT = 10;
+
   private final Env env;
 
   AddModelCommand(Env env) {
@@ -46,6 +50,14 @@ final class AddModelCommand implements Command {
       return env.errorText(ctx, "cmd.addmodel.configured", alias);
     }
     if (!global && existing.isPresent()) return env.errorText(ctx, "cmd.addmodel.taken", alias);
+    boolean replacing = env.s.registry().chatModel(ctx.chat().key(), alias).isPresent();
+    // Every model's Space is re-read on a schedule: one chat can't make the bot watch hundreds.
+    if (!global
+        && !replacing
+        && env.s.registry().models(ctx.chat().key()).size() - env.s.registry().models().size()
+            >= MAX_PER_CHAT) {
+      return env.errorText(ctx, "cmd.addmodel.chatLimit", MAX_PER_CHAT);
+    }
     String endpoint = words.length == 3 ? words[2] : null;
     BackendConfig backend = new BackendConfig(words[1], endpoint, Map.of(), Map.of(), 2);
     Onboarding.Result probe = env.s.registry().probe(backend);
