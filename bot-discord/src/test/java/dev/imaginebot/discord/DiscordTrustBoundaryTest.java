@@ -141,6 +141,24 @@ class DiscordTrustBoundaryTest {
   }
 
   @Test
+  void aHistoryPageButtonCraftedOntoAPublicMessageLeavesThatMessageAlone() {
+    Call publicResult = imagined(BOB, false, "bob's picture");
+    for (int i = 0; i < 6; i++) imagined(ALICE, false, "picture " + i);
+    Interaction history = discord.slash("history", ALICE).send();
+    Call page = discord.next(history.token(), "edit");
+    String next = page.customIds().get(page.customIds().size() - 1);
+    assertThat(next).startsWith("history:2:");
+
+    Interaction crafted = discord.clickCrafted(ALICE, publicResult.messageId(), next);
+    Call answer = discord.next(crafted.token(), "followup");
+    assertThat(answer.flags() & EPHEMERAL).isEqualTo(EPHEMERAL);
+    assertThat(answer.content()).contains("page 2");
+    assertThat(discord.message(publicResult.messageId()).getString("content"))
+        .isEqualTo(publicResult.content());
+    assertThat(discord.pending(crafted.token())).noneMatch(c -> c.kind().equals("edit"));
+  }
+
+  @Test
   void historyInAServerNeverShowsPromptsMadeElsewhere() {
     imagined(ALICE, true, "secret-prompt-xyz");
     imagined(ALICE, false, "server prompt");

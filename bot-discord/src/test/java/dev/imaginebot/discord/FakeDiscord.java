@@ -841,7 +841,9 @@ final class FakeDiscord implements AutoCloseable {
             long id = snowflake();
             long channel = channelOfToken(call.token());
             originals.put(call.token(), id);
-            messages.put(id, messageJson(id, channel, "", 0));
+            // A deferred ephemeral reply is an ephemeral message, as Discord flags it.
+            int flags = call.json().optObject("data").map(d -> d.getInt("flags", 0)).orElse(0);
+            messages.put(id, messageJson(id, channel, "", flags));
           }
           return new MockResponse.Builder().code(204).build();
         }
