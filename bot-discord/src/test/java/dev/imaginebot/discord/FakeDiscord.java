@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,11 +43,12 @@ import okio.Buffer;
  * injected for the next matching call.
  *
  * <p>As strict as Discord where the bot could go wrong: content over 2000 characters, embeds over
- * 6000 in all, more than 5 rows or 5 buttons a row, a {@code custom_id} over 100 characters, more
- * than 10 files, an interaction acknowledged after 3 seconds or twice, an interaction token used
- * after 15 minutes, and a channel the bot may not write in are refused with Discord's errors. A
- * test clicks only buttons on a message the bot made ({@link #click}); a crafted click, as a
- * modified client can send, goes through {@link #clickCrafted}, which the security tests alone use.
+ * their field limits or 6000 in all, more than 5 rows or 5 buttons a row, a {@code custom_id} over
+ * 100 characters or used twice, a label over 80, more than 10 files, an interaction acknowledged
+ * after 3 seconds or twice, an interaction token used after 15 minutes, and a channel the bot may
+ * not write in are refused with Discord's errors. A test clicks only buttons on a message the bot
+ * made ({@link #click}); a crafted click, as a modified client can send, goes through {@link
+ * #clickCrafted}, which the security tests alone use.
  */
 final class FakeDiscord implements AutoCloseable {
   static final long DISCORD_EPOCH = 1420070400000L;
@@ -695,18 +697,38 @@ final class FakeDiscord implements AutoCloseable {
       int total = 0;
       DataArray embeds = json.getArray("embeds");
       if (embeds.length() > 10) return "embeds: at most 10";
-      for (int i = 0; i < embeds.length(); i++) total += embedLength(embeds.getObject(i));
+      for (int i = 0; i < embeds.length(); i++) {
+        DataObject e = embeds.getObject(i);
+        if (e.getString("title", "").length() > 256) return "embeds.title: at most 256";
+        if (e.getString("description", "").length() > 4096) {
+          return "embeds.description: at most 4096";
+        }
+        DataArray fields = e.optArray("fields").orElse(DataArray.empty());
+        if (fields.length() > 25) return "embeds.fields: at most 25";
+        for (int f = 0; f < fields.length(); f++) {
+          if (fields.getObject(f).getString("name", "").length() > 256) {
+            return "embeds.fields.name: at most 256";
+          }
+          if (fields.getObject(f).getString("value", "").length() > 1024) {
+            return "embeds.fields.value: at most 1024";
+          }
+        }
+        total += embedLength(e);
+      }
       if (total > 6000) return "embeds: at most 6000 characters in all";
     }
     if (json.hasKey("components")) {
       DataArray rows = json.getArray("components");
       if (rows.length() > 5) return "components: at most 5 rows";
+      Set<String> seen = new HashSet<>();
       for (int i = 0; i < rows.length(); i++) {
         DataArray row = rows.getObject(i).optArray("components").orElse(DataArray.empty());
         if (row.length() > 5) return "components: at most 5 buttons a row";
         for (int j = 0; j < row.length(); j++) {
           String id = row.getObject(j).getString("custom_id", "");
           if (id.isEmpty() || id.length() > 100) return "custom_id: 1 to 100 characters";
+          if (!seen.add(id)) return "custom_id: each once per message";
+          if (row.getObject(j).getString("label", "").length() > 80) return "label: at most 80";
         }
       }
     }

@@ -135,6 +135,35 @@ class FakeDiscordTest {
   }
 
   @Test
+  void embedsOverTheirLimitsAndDuplicateCustomIdsAreRefused() throws Exception {
+    Interaction i = slash();
+    acknowledge(i);
+    DataObject longEmbed =
+        DataObject.empty()
+            .put("content", "hi")
+            .put(
+                "embeds",
+                DataArray.empty().add(DataObject.empty().put("description", "x".repeat(4097))));
+    assertThat(followup(i, longEmbed)).isEqualTo(400);
+    DataArray row = DataArray.empty();
+    for (int b = 0; b < 2; b++) {
+      row.add(
+          DataObject.empty()
+              .put("type", 2)
+              .put("style", 1)
+              .put("label", "b")
+              .put("custom_id", "same"));
+    }
+    DataObject twice =
+        DataObject.empty()
+            .put("content", "hi")
+            .put(
+                "components",
+                DataArray.empty().add(DataObject.empty().put("type", 1).put("components", row)));
+    assertThat(followup(i, twice)).isEqualTo(400);
+  }
+
+  @Test
   void aChannelTheBotMayNotWriteInRefusesIt() throws IOException {
     discord.denySending(FakeDiscord.CHANNEL_ID);
     assertThat(

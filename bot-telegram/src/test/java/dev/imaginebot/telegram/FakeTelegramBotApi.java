@@ -41,10 +41,11 @@ import okio.Buffer;
  * not modified", 429 with {@code retry_after}, and photo size failures.
  *
  * <p>As strict as Telegram where the bot could go wrong: text over 4096 characters (or empty),
- * captions over 1024, {@code callback_data} over 64 bytes, more than 100 buttons, and messages to a
- * user who never started the bot or blocked it (403) are refused with Telegram's errors. A test
- * presses only buttons the bot really sent ({@link #press}); a crafted callback, as a modified
- * client can send, goes through {@link #pressCrafted}, which the security tests alone use.
+ * captions over 1024, {@code callback_data} over 64 bytes or a button without text, more than 100
+ * buttons, a press answered twice, and messages to a user who never started the bot or blocked it,
+ * or to a group the bot was removed from (403), are refused with Telegram's errors. A test presses
+ * only buttons the bot really sent ({@link #press}); a crafted callback, as a modified client can
+ * send, goes through {@link #pressCrafted}, which the security tests alone use.
  */
 final class FakeTelegramBotApi implements AutoCloseable {
   static final String TOKEN = "4242:AAFakeSecretTokenForTests";
@@ -80,6 +81,8 @@ final class FakeTelegramBotApi implements AutoCloseable {
   private volatile List<String> webhook;
   private final Set<Long> startedUsers = ConcurrentHashMap.newKeySet();
   private final Set<Long> blockedUsers = ConcurrentHashMap.newKeySet();
+  private final Set<Long> kickedFrom = ConcurrentHashMap.newKeySet();
+  private final Set<String> openCallbacks = ConcurrentHashMap.newKeySet();
 
   /** One Bot API call the bot made. */
   record ApiCall(String method, Instant at, int status, String description) {}
@@ -165,6 +168,11 @@ final class FakeTelegramBotApi implements AutoCloseable {
   /** Photos above this many bytes are refused with 413, as Telegram refuses photos over 10 MB. */
   void photoByteLimit(long bytes) {
     photoByteLimit = bytes;
+  }
+
+  /** The bot is removed from a group: every call to it fails with 403 from now on. */
+  void kick(long chatId) {
+    kickedFrom.add(chatId);
   }
 
   /** The user blocks the bot: every call to their private chat fails with 403 from now on. */
@@ -263,6 +271,7 @@ final class FakeTelegramBotApi implements AutoCloseable {
 
   private String callback(ChatMessage m, long userId, String data) {
     String id = "cb" + nextCallbackId.incrementAndGet();
+    openCallbacks.add(id);
     ObjectNode query = json.createObjectNode();
     query.put("id", id);
     query.set("from", userJson(userId));
@@ -421,12 +430,24 @@ final class FakeTelegramBotApi implements AutoCloseable {
   private MockResponse refuse(String method, JsonNode p) {
     if (p.hasNonNull("chat_id") && !method.equals("getchatmember")) {
       long chatId = p.path("chat_id").asLong();
+      if (chatId < 0 && kickedFrom.contains(chatId)) {
+        return error(method, 403, "Forbidden: bot was kicked from the group chat", null);
+      }
       if (chatId > 0 && blockedUsers.contains(chatId)) {
         return error(method, 403, "Forbidden: bot was blocked by the user", null);
       }
       if (chatId > 0 && !startedUsers.contains(chatId)) {
         return error(method, 403, "Forbidden: bot can't initiate conversation with a user", null);
       }
+    }
+    if (method.equals("answercallbackquery")
+        && !openCallbacks.remove(p.path("callback_query_id").asText())) {
+      // Each press is answered once; Telegram forgets it after that.
+      return error(
+          method,
+          400,
+          "Bad Request: query is too old and response timeout expired or query ID is invalid",
+          null);
     }
     if (method.equals("sendmessage") || method.equals("editmessagetext")) {
       String text = p.path("text").asText("");
@@ -452,7 +473,7 @@ final class FakeTelegramBotApi implements AutoCloseable {
         for (JsonNode b : row) {
           count++;
           byte[] data = b.path("callback_data").asText("").getBytes(StandardCharsets.UTF_8);
-          if (data.length < 1 || data.length > 64) {
+          if (data.length < 1 || data.length > 64 || b.path("text").asText("").isEmpty()) {
             return error(method, 400, "Bad Request: BUTTON_DATA_INVALID", null);
           }
         }

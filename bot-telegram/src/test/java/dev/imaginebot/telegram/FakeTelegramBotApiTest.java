@@ -79,6 +79,12 @@ class FakeTelegramBotApiTest {
   }
 
   @Test
+  void aGroupTheBotWasRemovedFromCannotBeWritten() {
+    api.kick(GROUP);
+    assertThat(refusal(text(GROUP, "hello"))).isEqualTo(403);
+  }
+
+  @Test
   void onlyButtonsTheBotSentCanBePressedWithoutSayingSoExplicitly() throws Exception {
     InlineKeyboardRow row = new InlineKeyboardRow();
     row.add(InlineKeyboardButton.builder().text("b").callbackData("real:1").build());
