@@ -4,6 +4,7 @@ import dev.imaginebot.core.command.Button;
 import dev.imaginebot.core.command.CommandContext;
 import dev.imaginebot.core.command.FrontEnd;
 import dev.imaginebot.core.command.Reply;
+import dev.imaginebot.core.job.ChatRef;
 import dev.imaginebot.core.job.JobEvent;
 import dev.imaginebot.core.job.StoredImage;
 import java.util.List;
@@ -41,6 +42,14 @@ public interface Bot extends AutoCloseable {
 
   /** Model aliases, for autocomplete, best first, filtered by a typed prefix. */
   List<String> modelAliases(String prefix);
+
+  /**
+   * Like {@link #modelAliases(String)}, as seen in {@code chat}: global models and those the chat's
+   * admins added there.
+   */
+  default List<String> modelAliases(String prefix, ChatRef chat) {
+    return modelAliases(prefix);
+  }
 
   /** The text for an event in a language ({@code "en"}, {@code "zh-CN"}; null means default). */
   String describe(JobEvent event, String language);

@@ -10,6 +10,7 @@ import dev.imaginebot.core.command.handlers.Commands;
 import dev.imaginebot.core.command.handlers.Services;
 import dev.imaginebot.core.engine.JobEngine;
 import dev.imaginebot.core.i18n.Messages;
+import dev.imaginebot.core.job.ChatRef;
 import dev.imaginebot.core.job.ErrorCode;
 import dev.imaginebot.core.job.JobEvent;
 import dev.imaginebot.core.job.StoredImage;
@@ -182,8 +183,13 @@ public final class RealBot implements Bot {
 
   @Override
   public List<String> modelAliases(String prefix) {
+    return modelAliases(prefix, null);
+  }
+
+  @Override
+  public List<String> modelAliases(String prefix, ChatRef chat) {
     String p = prefix == null ? "" : prefix.strip().toLowerCase(Locale.ROOT);
-    List<Model> models = new ArrayList<>(registry.models());
+    List<Model> models = new ArrayList<>(registry.models(chat == null ? null : chat.key()));
     models.removeIf(m -> !m.alias().toLowerCase(Locale.ROOT).startsWith(p));
     // Usable models first, display order otherwise (the sort is stable).
     models.sort(

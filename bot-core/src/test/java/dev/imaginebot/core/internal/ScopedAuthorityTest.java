@@ -107,6 +107,8 @@ class ScopedAuthorityTest {
     assertThat(run(MEMBER, dm(MEMBER), false, "imagine", "a cat --model evil").text())
         .contains("no model called \"evil\"");
     assertThat(bot.modelAliases("")).containsExactly("flux");
+    assertThat(bot.modelAliases("e", G1)).containsExactly("evil");
+    assertThat(bot.modelAliases("e", G2)).isEmpty();
   }
 
   @Test
