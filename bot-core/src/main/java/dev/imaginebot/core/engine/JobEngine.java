@@ -217,10 +217,12 @@ public final class JobEngine implements AutoCloseable {
       String commandKey) {
     Objects.requireNonNull(user, "user == null");
     Objects.requireNonNull(request.model(), "request.model() == null");
-    Optional<Model> found = registry.find(request.model());
+    Optional<Model> found = registry.find(request.model(), chat.key());
     if (found.isEmpty()) {
       return Submitted.refused(
-          ErrorCode.UNKNOWN_MODEL, request.model(), String.join(", ", registry.aliases()));
+          ErrorCode.UNKNOWN_MODEL,
+          request.model(),
+          String.join(", ", registry.aliases(chat.key())));
     }
     Model model = found.get();
     BackendStatus status = registry.status(model);
@@ -309,7 +311,7 @@ public final class JobEngine implements AutoCloseable {
       if (!recovery.delivered()) sink.emit(outcome(record));
       return;
     }
-    Optional<Model> model = registry.find(record.model());
+    Optional<Model> model = registry.find(record.model(), record.chatKey());
     if (model.isEmpty()) {
       // The one case where the job cannot be recovered: say so once, with what to do.
       jobs.markFailed(record.id(), ErrorCode.BOT_RESTARTED.name(), "model removed");
