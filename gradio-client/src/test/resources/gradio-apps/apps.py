@@ -22,8 +22,11 @@ compare pixels. Apps:
   /unnamed   visible(text) named, hidden(text) with api_name=False (6.x: api_visibility private)
   /zero      zero(prompt) -> tiny PNG at once (benchmarks)
   /echo      describe(image) with an Image input -> ("<w>x<h>", the same image), for uploads
-  /paint     paint(prompt, seed, seconds) -> (Image, seed) after `seconds` with progress steps;
+  /paint     slow_paint(prompt, seed, seconds) -> (Image, seed) after `seconds` with progress steps;
              a slow Space for crash tests, which logs every run it started and finished
+  /tracked   paint(prompt, seed) -> Image, an async job that waits until POST
+             /control/release/<prompt> (or 60 s) and logs started/finished/cancelled per prompt;
+             concurrency 4; a "stop" button cancels paint (pre-4.31 cancel path)
   /picky     generate(prompt) -> Image; where events take a validator (5.4x+), a prompt with
              "forbidden" in it is refused with HTTP 422; "hold <key> ..." waits like /queue
 
@@ -34,9 +37,11 @@ Control routes on the parent app (plain HTTP, not Gradio, not counted):
   GET  /control/paint           {"started": [...], "finished": [...]}: "<prompt>|<seed>" of each
                                 /paint run and "|<epoch ms>" when it started or finished, in
                                 order (the Space's own job log)
+  GET  /control/jobs/{key}      ["started", "cancelled", ...]: what /tracked did with that prompt
 """
 
 import argparse
+import asyncio
 import hashlib
 import inspect
 import os
@@ -344,7 +349,7 @@ _paint_log = {"started": [], "finished": []}
 _paint_lock = threading.Lock()
 
 
-def paint(prompt, seed=0, seconds=3, progress=gr.Progress()):
+def slow_paint(prompt, seed=0, seconds=3, progress=gr.Progress()):
     seed = int(seed)
     run = f"{prompt}|{seed}"
     with _paint_lock:
@@ -366,7 +371,7 @@ def paint_app():
         go = gr.Button("Paint")
         out = image_output("Result")
         used = gr.Number(label="Seed used")
-        event(go, paint, [prompt, seed, seconds], [out, used], "paint")
+        event(go, slow_paint, [prompt, seed, seconds], [out, used], "paint")
     return queued(demo, concurrency=8)
 
 
@@ -422,6 +427,45 @@ def picky_app():
     return queued(demo)
 
 
+# ---------------------------------------------------------------- tracked
+_job_log = {}
+_job_log_lock = threading.Lock()
+
+
+def _log_job(key, what):
+    with _job_log_lock:
+        _job_log.setdefault(key, []).append(what)
+    print("tracked", key, what, flush=True)
+
+
+async def paint(prompt, seed=0):
+    # Async, so that a cancel really stops it: gradio cancels the task, and the CancelledError
+    # raised at the next await is the server's own proof. (A sync function's thread runs on.)
+    _log_job(prompt, "started")
+    released = _hold_event(prompt)
+    deadline = time.monotonic() + 60
+    try:
+        while not released.is_set() and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+    except asyncio.CancelledError:
+        _log_job(prompt, "cancelled")
+        raise
+    _log_job(prompt, "finished")
+    return make_image(prompt, seed, 0, 16, 16)
+
+
+def tracked_app():
+    with gr.Blocks() as demo:
+        prompt = gr.Textbox(label="Prompt")
+        seed = gr.Number(label="Seed", value=0, precision=0)
+        go = gr.Button("Paint")
+        stop = gr.Button("Stop")
+        out = image_output("Result")
+        held = event(go, paint, [prompt, seed], [out], "paint")
+        stop.click(None, None, None, cancels=[held])
+    return queued(demo)
+
+
 APPS = {
     "flux": flux_app,
     "mj": mj_app,
@@ -435,6 +479,7 @@ APPS = {
     "zero": zero_app,
     "echo": echo_app,
     "paint": paint_app,
+    "tracked": tracked_app,
     "picky": picky_app,
 }
 
@@ -492,6 +537,11 @@ def build():
     def release(key: str):
         _hold_event(key).set()
         return {"released": key}
+
+    @app.get("/control/jobs/{key}")
+    def jobs(key: str):
+        with _job_log_lock:
+            return list(_job_log.get(key, []))
 
     @app.get("/control/health")
     def health():

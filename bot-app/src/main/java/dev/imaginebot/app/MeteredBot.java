@@ -5,6 +5,7 @@ import dev.imaginebot.core.command.Button;
 import dev.imaginebot.core.command.CommandContext;
 import dev.imaginebot.core.command.FrontEnd;
 import dev.imaginebot.core.command.Reply;
+import dev.imaginebot.core.job.ChatRef;
 import dev.imaginebot.core.job.JobEvent;
 import dev.imaginebot.core.job.JobView;
 import dev.imaginebot.core.job.StoredImage;
@@ -83,6 +84,11 @@ final class MeteredBot implements Bot {
   @Override
   public List<String> modelAliases(String prefix) {
     return delegate.modelAliases(prefix);
+  }
+
+  @Override
+  public List<String> modelAliases(String prefix, ChatRef chat) {
+    return delegate.modelAliases(prefix, chat);
   }
 
   @Override

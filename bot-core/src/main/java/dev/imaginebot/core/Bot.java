@@ -5,6 +5,7 @@ import dev.imaginebot.core.command.CommandContext;
 import dev.imaginebot.core.command.FrontEnd;
 import dev.imaginebot.core.command.PendingUpdate;
 import dev.imaginebot.core.command.Reply;
+import dev.imaginebot.core.job.ChatRef;
 import dev.imaginebot.core.job.JobEvent;
 import dev.imaginebot.core.job.StoredImage;
 import java.time.Duration;
@@ -44,6 +45,14 @@ public interface Bot extends AutoCloseable {
   /** Model aliases, for autocomplete, best first, filtered by a typed prefix. */
   List<String> modelAliases(String prefix);
 
+  /**
+   * Like {@link #modelAliases(String)}, as seen in {@code chat}: global models and those the chat's
+   * admins added there.
+   */
+  default List<String> modelAliases(String prefix, ChatRef chat) {
+    return modelAliases(prefix);
+  }
+
   /** The text for an event in a language ({@code "en"}, {@code "zh-CN"}; null means default). */
   String describe(JobEvent event, String language);
 
@@ -53,7 +62,8 @@ public interface Bot extends AutoCloseable {
   /**
    * The buttons to show with a job's message after {@code event}, labelled in {@code language}:
    * Cancel while the job waits or runs; Reroll, Variations and Delete when it is done; Re-run after
-   * it failed; none after it was cancelled.
+   * it failed; none after it was cancelled. The core's own ids are signed; this default, for
+   * stand-in bots, makes bare {@code action:job} ids that the real core calls expired.
    */
   default List<Button> buttons(JobEvent event, String language) {
     long id = event.jobId();

@@ -60,7 +60,8 @@ final class ButtonHandler {
       case MESSAGE:
       default:
         Payload payload = Payload.text(reply.text(), Buttons.of(reply.buttons()));
-        if (id.startsWith("history:")) {
+        // A personal reply replaces the message the button was on only if that one is private.
+        if (id.startsWith("history:") && (!reply.personal() || e.getMessage().isEphemeral())) {
           hook.editOriginal(payload.toEdit()).complete();
         } else {
           // An answer to one person's press (for example a cancel) is for them only.

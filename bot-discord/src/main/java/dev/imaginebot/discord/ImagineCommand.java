@@ -48,7 +48,7 @@ final class ImagineCommand extends SlashCommand {
     DiscordJobView view = new DiscordJobView(services, e.getJDA(), ref, e.getHook());
     Reply reply =
         services.bot().handle(Interactions.context(e, ref.encode(), view), name(), args(e));
-    show(e, reply);
+    show(e, reply, true);
   }
 
   /** The core's grammar: {@code prompt --ar 16:9 --seed 5 --model m --no words}. */

@@ -89,7 +89,7 @@ final class InteractionRouter extends ListenerAdapter {
     run(
         "autocomplete",
         () -> {
-          List<String> aliases = services.bot().modelAliases(prefix);
+          List<String> aliases = services.bot().modelAliases(prefix, Interactions.chat(e));
           e.replyChoiceStrings(aliases.subList(0, Math.min(CHOICES_MAX, aliases.size())))
               .complete();
         });

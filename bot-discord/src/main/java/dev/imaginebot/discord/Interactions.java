@@ -25,11 +25,14 @@ final class Interactions {
   static CommandContext context(GenericInteractionCreateEvent e, String replyRef, JobView view) {
     User user = e.getUser();
     UserRef userRef = new UserRef(PLATFORM, user.getId(), user.getEffectiveName(), language(e));
-    ChatRef chat =
-        e.getGuild() != null
-            ? new ChatRef(PLATFORM, e.getGuild().getId(), true)
-            : new ChatRef(PLATFORM, user.getId(), false);
-    return new CommandContext(userRef, chat, platformAdmin(e), replyRef, view);
+    return new CommandContext(userRef, chat(e), platformAdmin(e), replyRef, view);
+  }
+
+  /** The chat as the core knows it: the server, or the user's DMs. */
+  static ChatRef chat(GenericInteractionCreateEvent e) {
+    return e.getGuild() != null
+        ? new ChatRef(PLATFORM, e.getGuild().getId(), true)
+        : new ChatRef(PLATFORM, e.getUser().getId(), false);
   }
 
   static String language(GenericInteractionCreateEvent e) {

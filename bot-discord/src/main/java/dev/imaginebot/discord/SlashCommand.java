@@ -101,15 +101,34 @@ abstract class SlashCommand {
 
   /** Runs a core command with no job view and shows its reply. */
   final void handleAndShow(SlashCommandInteractionEvent e, String command, String args) {
-    show(e, services.bot().handle(context(e), command, args.strip()));
+    show(e, services.bot().handle(context(e), command, args.strip()), !ephemeral);
   }
 
   static dev.imaginebot.core.command.CommandContext context(SlashCommandInteractionEvent e) {
     return Interactions.context(e, null, NO_VIEW);
   }
 
-  /** Shows a reply in the deferred original reply. */
+  /** Shows a reply in the deferred original reply, which only the user sees. */
   static void show(SlashCommandInteractionEvent e, Reply reply) {
+    show(e, reply, false);
+  }
+
+  /**
+   * Shows a reply in the deferred original reply. A {@link Reply#personal() personal} reply never
+   * goes into an original everyone sees ({@code shownToAll}): that one is deleted and the reply
+   * becomes an ephemeral followup.
+   */
+  static void show(SlashCommandInteractionEvent e, Reply reply, boolean shownToAll) {
+    if (reply.personal() && shownToAll) {
+      e.getHook().deleteOriginal().complete();
+      if (reply.kind() == Reply.Kind.MESSAGE || reply.kind() == Reply.Kind.ERROR) {
+        e.getHook()
+            .sendMessage(Payload.text(reply.text(), Buttons.of(reply.buttons())).toCreate())
+            .setEphemeral(true)
+            .complete();
+      }
+      return;
+    }
     switch (reply.kind()) {
       case JOB_STARTED:
         return;

@@ -6,9 +6,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -38,6 +41,14 @@ import okio.Buffer;
  * bot makes, and records every REST call per interaction token (channel calls under {@code
  * "channel"}), with multipart files and {@code payload_json} decoded. Failures (429, 413) can be
  * injected for the next matching call.
+ *
+ * <p>As strict as Discord where the bot could go wrong: content over 2000 characters, embeds over
+ * their field limits or 6000 in all, more than 5 rows or 5 buttons a row, a {@code custom_id} over
+ * 100 characters or used twice, a label over 80, more than 10 files, an interaction acknowledged
+ * after 3 seconds or twice, an interaction token used after 15 minutes, and a channel the bot may
+ * not write in are refused with Discord's errors. A test clicks only buttons on a message the bot
+ * made ({@link #click}); a crafted click, as a modified client can send, goes through {@link
+ * #clickCrafted}, which the security tests alone use.
  */
 final class FakeDiscord implements AutoCloseable {
   static final long DISCORD_EPOCH = 1420070400000L;
@@ -138,6 +149,10 @@ final class FakeDiscord implements AutoCloseable {
   private final List<Call> all = new CopyOnWriteArrayList<>();
   private final Map<String, Long> originals = new ConcurrentHashMap<>();
   private final Map<Long, DataObject> messages = new ConcurrentHashMap<>();
+  private final Map<String, Instant> tokenCreated = new ConcurrentHashMap<>();
+  private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+  private final Set<Long> deniedChannels = ConcurrentHashMap.newKeySet();
+  private volatile Clock clock = Clock.systemUTC();
   private final ConcurrentLinkedQueue<Injection> injections = new ConcurrentLinkedQueue<>();
   private final List<WebSocket> sockets = new CopyOnWriteArrayList<>();
   private final LinkedBlockingQueue<Registration> commandRegistrations =
@@ -199,8 +214,42 @@ final class FakeDiscord implements AutoCloseable {
     return new Slash(name, user);
   }
 
-  /** Clicks a button on a message the bot made. */
+  /** The clock that ages interactions (3-second acknowledgement, 15-minute tokens). */
+  void useClock(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** The bot loses the right to send messages in a channel (403 Missing Permissions). */
+  void denySending(long channelId) {
+    deniedChannels.add(channelId);
+  }
+
+  /** The custom ids of the buttons on a message the bot made. */
+  List<String> buttonsOn(long messageId) {
+    DataObject message = messages.get(messageId);
+    List<String> ids = new ArrayList<>();
+    if (message == null || !message.hasKey("components")) return ids;
+    DataArray rows = message.getArray("components");
+    for (int i = 0; i < rows.length(); i++) {
+      DataArray row = rows.getObject(i).optArray("components").orElse(DataArray.empty());
+      for (int j = 0; j < row.length(); j++) {
+        ids.add(row.getObject(j).getString("custom_id", ""));
+      }
+    }
+    return ids;
+  }
+
+  /** Clicks a button the bot put on one of its messages; any other id is a test mistake. */
   Interaction click(User user, long messageId, String customId) {
+    assertThat(buttonsOn(messageId)).as("buttons on message %s", messageId).contains(customId);
+    return clickCrafted(user, messageId, customId);
+  }
+
+  /**
+   * A click a modified client makes up: any custom id, on any message of the bot's. For the tests
+   * that prove such a click does nothing.
+   */
+  Interaction clickCrafted(User user, long messageId, String customId) {
     DataObject message = messages.get(messageId);
     assertThat(message).as("message %s", messageId).isNotNull();
     long id = snowflake();
@@ -374,6 +423,7 @@ final class FakeDiscord implements AutoCloseable {
   }
 
   private DataObject base(long id, String token, int type, User user, boolean dm, long sizeLimit) {
+    tokenCreated.put(token, clock.instant());
     DataObject d =
         DataObject.empty()
             .put("id", Long.toString(id))
@@ -591,10 +641,113 @@ final class FakeDiscord implements AutoCloseable {
         return injection.response();
       }
     }
+    MockResponse refused = refuse(call);
+    if (refused != null) {
+      add(call.token() == null ? CHANNEL_KEY : call.token(), withKind(call, "refused"));
+      return refused;
+    }
     // Answer first, so a test that sees the call also sees its effect.
     MockResponse response = answer(call);
     add(call.token() == null ? CHANNEL_KEY : call.token(), call);
     return response;
+  }
+
+  /** What Discord refuses before doing anything, with its own error codes. */
+  private MockResponse refuse(Call call) {
+    Instant now = clock.instant();
+    if (call.token() != null) {
+      Instant created = tokenCreated.get(call.token());
+      if (call.kind().equals("callback")) {
+        if (created != null && Duration.between(created, now).compareTo(ACK_WITHIN) > 0) {
+          return json(404, "{\"message\":\"Unknown interaction\",\"code\":10062}");
+        }
+        if (!acknowledged.add(call.token())) {
+          return json(
+              400, "{\"message\":\"Interaction has already been acknowledged.\",\"code\":40060}");
+        }
+      } else if (created != null && Duration.between(created, now).compareTo(TOKEN_LIFE) > 0) {
+        return json(401, "{\"message\":\"Invalid Webhook Token\",\"code\":50027}");
+      }
+    }
+    if (call.kind().equals("channel-send")
+        && deniedChannels.contains(Long.parseLong(call.path().split("/")[1]))) {
+      return json(403, "{\"message\":\"Missing Permissions\",\"code\":50013}");
+    }
+    DataObject json = call.json();
+    if (json != null && json.hasKey("data") && call.kind().equals("callback")) {
+      json = json.optObject("data").orElse(null);
+    }
+    String problem = json == null ? null : formProblem(json);
+    if (problem == null && call.files().size() > 10) problem = "files: at most 10";
+    if (problem != null) {
+      return json(
+          400,
+          DataObject.empty()
+              .put("message", "Invalid Form Body")
+              .put("code", 50035)
+              .put("errors", DataObject.empty().put("_problem", problem))
+              .toString());
+    }
+    return null;
+  }
+
+  private static String formProblem(DataObject json) {
+    if (json.getString("content", "").length() > 2000) return "content: at most 2000";
+    if (json.hasKey("embeds")) {
+      int total = 0;
+      DataArray embeds = json.getArray("embeds");
+      if (embeds.length() > 10) return "embeds: at most 10";
+      for (int i = 0; i < embeds.length(); i++) {
+        DataObject e = embeds.getObject(i);
+        if (e.getString("title", "").length() > 256) return "embeds.title: at most 256";
+        if (e.getString("description", "").length() > 4096) {
+          return "embeds.description: at most 4096";
+        }
+        DataArray fields = e.optArray("fields").orElse(DataArray.empty());
+        if (fields.length() > 25) return "embeds.fields: at most 25";
+        for (int f = 0; f < fields.length(); f++) {
+          if (fields.getObject(f).getString("name", "").length() > 256) {
+            return "embeds.fields.name: at most 256";
+          }
+          if (fields.getObject(f).getString("value", "").length() > 1024) {
+            return "embeds.fields.value: at most 1024";
+          }
+        }
+        total += embedLength(e);
+      }
+      if (total > 6000) return "embeds: at most 6000 characters in all";
+    }
+    if (json.hasKey("components")) {
+      DataArray rows = json.getArray("components");
+      if (rows.length() > 5) return "components: at most 5 rows";
+      Set<String> seen = new HashSet<>();
+      for (int i = 0; i < rows.length(); i++) {
+        DataArray row = rows.getObject(i).optArray("components").orElse(DataArray.empty());
+        if (row.length() > 5) return "components: at most 5 buttons a row";
+        for (int j = 0; j < row.length(); j++) {
+          String id = row.getObject(j).getString("custom_id", "");
+          if (id.isEmpty() || id.length() > 100) return "custom_id: 1 to 100 characters";
+          if (!seen.add(id)) return "custom_id: each once per message";
+          if (row.getObject(j).getString("label", "").length() > 80) return "label: at most 80";
+        }
+      }
+    }
+    if (json.hasKey("attachments") && json.getArray("attachments").length() > 10) {
+      return "attachments: at most 10";
+    }
+    return null;
+  }
+
+  private static int embedLength(DataObject e) {
+    int n = e.getString("title", "").length() + e.getString("description", "").length();
+    n += e.optObject("footer").map(f -> f.getString("text", "").length()).orElse(0);
+    n += e.optObject("author").map(a -> a.getString("name", "").length()).orElse(0);
+    DataArray fields = e.optArray("fields").orElse(DataArray.empty());
+    for (int i = 0; i < fields.length(); i++) {
+      DataObject f = fields.getObject(i);
+      n += f.getString("name", "").length() + f.getString("value", "").length();
+    }
+    return n;
   }
 
   private static Call withKind(Call c, String kind) {
@@ -710,7 +863,9 @@ final class FakeDiscord implements AutoCloseable {
             long id = snowflake();
             long channel = channelOfToken(call.token());
             originals.put(call.token(), id);
-            messages.put(id, messageJson(id, channel, "", 0));
+            // A deferred ephemeral reply is an ephemeral message, as Discord flags it.
+            int flags = call.json().optObject("data").map(d -> d.getInt("flags", 0)).orElse(0);
+            messages.put(id, messageJson(id, channel, "", flags));
           }
           return new MockResponse.Builder().code(204).build();
         }
@@ -722,6 +877,7 @@ final class FakeDiscord implements AutoCloseable {
           if (call.kind().equals("edit") && call.json() != null && call.json().hasKey("content")) {
             msg.put("content", call.json().getString("content"));
           }
+          if (call.kind().equals("edit") && call.json() != null) keepComponents(msg, call.json());
           return json(200, msg.toString());
         }
       case "delete":
@@ -742,6 +898,7 @@ final class FakeDiscord implements AutoCloseable {
                   channel,
                   call.json() == null ? "" : call.json().getString("content", ""),
                   call.flags());
+          if (call.json() != null) keepComponents(msg, call.json());
           messages.put(id, msg);
           return json(200, msg.toString());
         }
@@ -752,6 +909,7 @@ final class FakeDiscord implements AutoCloseable {
           if (call.json() != null && call.json().hasKey("content")) {
             msg.put("content", call.json().getString("content"));
           }
+          if (call.json() != null) keepComponents(msg, call.json());
           return json(200, msg.toString());
         }
       default:
@@ -760,6 +918,16 @@ final class FakeDiscord implements AutoCloseable {
   }
 
   private final Map<String, Long> tokenChannels = new ConcurrentHashMap<>();
+
+  /** Discord's window for the first answer to an interaction. */
+  static final Duration ACK_WITHIN = Duration.ofSeconds(3);
+
+  /** How long an interaction token may be used for followups and edits. */
+  static final Duration TOKEN_LIFE = Duration.ofMinutes(15);
+
+  private static void keepComponents(DataObject msg, DataObject body) {
+    if (body.hasKey("components")) msg.put("components", body.getArray("components"));
+  }
 
   private long channelOfToken(String token) {
     return tokenChannels.getOrDefault(token, CHANNEL_ID);
@@ -798,7 +966,8 @@ final class FakeDiscord implements AutoCloseable {
 
   @Override
   public void close() {
-    for (WebSocket ws : sockets) ws.cancel();
+    // A server-side socket has no call to cancel: close it with a frame instead.
+    for (WebSocket ws : sockets) ws.close(1001, "closing");
     server.close();
   }
 }

@@ -21,6 +21,11 @@ final class RealCore {
 
   /** {@code flux} (one image) and {@code mj} (a gallery of two), flux the default. */
   static CoreConfig config(Path dataDir, String fluxUrl) {
+    return config(dataDir, fluxUrl, Set.of());
+  }
+
+  /** As {@link #config(Path, String)}, with bot admins ({@code discord:<id>}). */
+  static CoreConfig config(Path dataDir, String fluxUrl, Set<String> admins) {
     return new CoreConfig(
         dataDir,
         null,
@@ -28,7 +33,7 @@ final class RealCore {
             new ModelConfig("flux", "FLUX test", List.of(BackendConfig.discover(fluxUrl))),
             new ModelConfig("mj", "MJ test", List.of(BackendConfig.discover(gradio().url("mj"))))),
         "flux",
-        Set.of(),
+        admins,
         Limits.defaults(),
         Duration.ofMillis(100),
         "en",

@@ -92,9 +92,12 @@ final class ButtonPress {
         }
         break;
       case MESSAGE:
-        if (data.startsWith("history:")) {
+        if (reply.personal() && group) {
+          // A page of someone's history, pressed under a message in a group, is theirs alone.
+          if (!fitsAnswer(reply)) env.sendPrivately(query.getFrom(), reply, chatId, messageId);
+        } else if (data.startsWith("history:")) {
           env.renderInto(chatId, messageId, reply);
-        } else if (reply.text().length() > Texts.ALERT_LIMIT || !reply.buttons().isEmpty()) {
+        } else if (!fitsAnswer(reply)) {
           env.render(chatId, messageId, reply);
         }
         break;
@@ -127,13 +130,20 @@ final class ButtonPress {
     return data.startsWith("reroll:") || data.startsWith("vary:") || data.startsWith("rerun:");
   }
 
-  private static Long jobOf(String data) {
-    int colon = data.indexOf(':');
+  /** The job a button id names: {@code action:job[:signature]}. */
+  static Long jobOf(String data) {
+    String[] parts = data.split(":", 3);
+    if (parts.length < 2) return null;
     try {
-      return Long.parseLong(data.substring(colon + 1));
+      return Long.parseLong(parts[1]);
     } catch (NumberFormatException e) {
       return null;
     }
+  }
+
+  /** A short confirmation without buttons is said in the press's answer (a toast). */
+  private static boolean fitsAnswer(Reply reply) {
+    return reply.text().length() <= Texts.ALERT_LIMIT && reply.buttons().isEmpty();
   }
 
   /** Every press is answered exactly once, or the user's client keeps spinning. */

@@ -27,7 +27,7 @@ abstract class CommandHandler {
             env.context(in.from(), in.chatId(), in.group(), platformAdmin(env, in), null, view),
             name,
             in.args());
-    env.render(in.chatId(), in.messageId(), reply);
+    env.render(in.chatId(), in.messageId(), reply, in.from());
   }
 
   /** Only admin commands ask Telegram whether the sender administers the chat. */

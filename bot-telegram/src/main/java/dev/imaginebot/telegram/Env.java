@@ -127,7 +127,43 @@ final class Env {
     return sent;
   }
 
-  /** Shows a command's reply as a new message; a started job shows itself through its view. */
+  /**
+   * Shows a command's reply to {@code from} as a new message; a started job shows itself through
+   * its view. A {@link Reply#personal() personal} reply asked for in a group goes to the sender's
+   * private chat instead; when Telegram won't let us write there (they never started the bot, or
+   * blocked it: 403), the group gets a short pointer and nothing of the reply.
+   */
+  void render(long chatId, Integer replyTo, Reply reply, User from) {
+    if (reply.personal() && chatId < 0 && from != null) {
+      if (reply.kind() != Reply.Kind.MESSAGE && reply.kind() != Reply.Kind.ERROR) return;
+      sendPrivately(from, reply, chatId, replyTo);
+      return;
+    }
+    render(chatId, replyTo, reply);
+  }
+
+  /** Sends a personal reply to the user's private chat; the group hears only if that failed. */
+  void sendPrivately(User from, Reply reply, long groupId, Integer replyTo) {
+    long userChat = from.getId();
+    CompletableFuture<Integer> sent = new CompletableFuture<>();
+    outbox.submit(
+        userChat, Steps.sendMessage(userChat, null, reply.text(), keyboard(reply.buttons()), sent));
+    sent.whenComplete(
+        (id, failure) -> {
+          if (failure == null) return;
+          log.info("Could not answer user {} privately: {}", from.getId(), failure.getMessage());
+          outbox.submit(
+              groupId,
+              Steps.sendMessage(
+                  groupId,
+                  replyTo,
+                  bot.text(from.getLanguageCode(), "cmd.private.blocked"),
+                  null,
+                  new CompletableFuture<>()));
+        });
+  }
+
+  /** Shows a reply as a new message in a chat; a started job shows itself through its view. */
   void render(long chatId, Integer replyTo, Reply reply) {
     if (reply.kind() == Reply.Kind.MESSAGE || reply.kind() == Reply.Kind.ERROR) {
       outbox.submit(

@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * Per-chat FIFO queues of Bot API calls, run on a shared scheduler. Flood control lives here: edits
  * in one chat are spaced by an interval (longer in groups), a 429 holds the chat's queue for {@code
  * retry_after} and then retries the same call, and pending progress edits of one message collapse
- * into the newest. Nothing here sleeps: waiting is scheduling.
+ * into the newest. Nothing here sleeps: waiting is scheduling. A chat's queue is dropped once it is
+ * empty and its waits are over, so the map holds only chats with something pending (or about to be
+ * paced).
  */
 final class Outbox {
   private static final Logger log = LoggerFactory.getLogger(Outbox.class);
@@ -31,6 +33,9 @@ final class Outbox {
   private final Duration groupInterval;
   private final Map<Long, ChatQueue> chats = new ConcurrentHashMap<>();
   private final Object idleSignal = new Object();
+
+  /** Idle queues are swept when more chats than this have one. */
+  static final int PRUNE_ABOVE = 256;
 
   Outbox(
       TelegramApi api,
@@ -76,7 +81,20 @@ final class Outbox {
 
   /** Queues a call for a chat (Telegram group chat ids are negative). */
   void submit(long chatId, Step step) {
-    chats.computeIfAbsent(chatId, ChatQueue::new).add(step);
+    while (!chats.computeIfAbsent(chatId, ChatQueue::new).add(step)) {
+      // That queue was retired between the lookup and the add: a fresh one takes the step.
+    }
+    if (chats.size() > PRUNE_ABOVE) prune();
+  }
+
+  /** Chats with a queue now (pending calls, or pacing not over yet). */
+  int chats() {
+    return chats.size();
+  }
+
+  private void prune() {
+    Instant now = clock.instant();
+    for (ChatQueue q : chats.values()) q.retireIfIdle(now);
   }
 
   private final class ChatQueue {
@@ -86,6 +104,7 @@ final class Outbox {
     private boolean scheduled;
     private Instant nextEditAt = Instant.MIN;
     private Instant blockedUntil = Instant.MIN;
+    private boolean retired;
 
     ChatQueue(long chatId) {
       this.chatId = chatId;
@@ -96,14 +115,16 @@ final class Outbox {
       return steps.isEmpty() && !scheduled;
     }
 
-    synchronized void add(Step step) {
+    /** False when this queue was retired: the caller makes a new one. */
+    synchronized boolean add(Step step) {
+      if (retired) return false;
       if (step instanceof EditStep edit) {
         for (Iterator<Step> it = steps.iterator(); it.hasNext(); ) {
           Step queued = it.next();
           if (queued instanceof EditStep older && older.sameMessage(edit) && older.progress()) {
             if (edit.progress()) {
               older.takeContent(edit);
-              return;
+              return true;
             }
             // A final edit makes pending progress edits of that message pointless.
             it.remove();
@@ -112,6 +133,15 @@ final class Outbox {
       }
       steps.addLast(step);
       kick();
+      return true;
+    }
+
+    /** Drops this queue from the map if nothing is pending and no wait is running. */
+    synchronized void retireIfIdle(Instant now) {
+      if (retired || scheduled || !steps.isEmpty()) return;
+      if (blockedUntil.isAfter(now) || nextEditAt.isAfter(now)) return;
+      retired = true;
+      chats.remove(chatId, this);
     }
 
     private void kick() {

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -38,6 +39,13 @@ import okio.Buffer;
  * error shapes, a {@code getUpdates} that is held until an update arrives or the timeout ends, and
  * a test-side user ({@link #send}, {@link #press}, {@link #chatLog}). Switches inject "message is
  * not modified", 429 with {@code retry_after}, and photo size failures.
+ *
+ * <p>As strict as Telegram where the bot could go wrong: text over 4096 characters (or empty),
+ * captions over 1024, {@code callback_data} over 64 bytes or a button without text, more than 100
+ * buttons, a press answered twice, and messages to a user who never started the bot or blocked it,
+ * or to a group the bot was removed from (403), are refused with Telegram's errors. A test presses
+ * only buttons the bot really sent ({@link #press}); a crafted callback, as a modified client can
+ * send, goes through {@link #pressCrafted}, which the security tests alone use.
  */
 final class FakeTelegramBotApi implements AutoCloseable {
   static final String TOKEN = "4242:AAFakeSecretTokenForTests";
@@ -72,6 +80,10 @@ final class FakeTelegramBotApi implements AutoCloseable {
   private final List<String> requestPaths = new CopyOnWriteArrayList<>();
   private volatile long photoByteLimit = 10L * 1000 * 1000;
   private volatile List<String> webhook;
+  private final Set<Long> startedUsers = ConcurrentHashMap.newKeySet();
+  private final Set<Long> blockedUsers = ConcurrentHashMap.newKeySet();
+  private final Set<Long> kickedFrom = ConcurrentHashMap.newKeySet();
+  private final Set<String> openCallbacks = ConcurrentHashMap.newKeySet();
 
   /** One Bot API call the bot made. */
   record ApiCall(String method, Instant at, int status, String description) {}
@@ -159,6 +171,16 @@ final class FakeTelegramBotApi implements AutoCloseable {
     photoByteLimit = bytes;
   }
 
+  /** The bot is removed from a group: every call to it fails with 403 from now on. */
+  void kick(long chatId) {
+    kickedFrom.add(chatId);
+  }
+
+  /** The user blocks the bot: every call to their private chat fails with 403 from now on. */
+  void block(long userId) {
+    blockedUsers.add(userId);
+  }
+
   void setMember(long chatId, long userId, String status) {
     members.computeIfAbsent(chatId, k -> new ConcurrentHashMap<>()).put(userId, status);
   }
@@ -203,7 +225,14 @@ final class FakeTelegramBotApi implements AutoCloseable {
     return webhook;
   }
 
+  /** The user opens a private chat with the bot and presses Start, without saying more. */
+  void start(long userId) {
+    startedUsers.add(userId);
+  }
+
   private ObjectNode userMessage(long chatId, long userId, String text, Integer replyTo) {
+    // Writing to the bot in private is what lets the bot write back.
+    if (chatId == userId) startedUsers.add(userId);
     ChatMessage m = new ChatMessage(nextMessageId.incrementAndGet(), chatId, userId, false);
     m.texts.add(text);
     m.replyTo = replyTo;
@@ -221,16 +250,42 @@ final class FakeTelegramBotApi implements AutoCloseable {
     return message;
   }
 
-  /** The user presses an inline button under a message; returns the callback query id. */
+  /**
+   * The user presses an inline button the bot sent under a message; returns the callback query id.
+   * A button that is not on that message (any more) is a test mistake, not a press.
+   */
   String press(long chatId, long userId, int messageId, String data) {
     ChatMessage m = find(chatId, messageId);
-    if (m == null) throw new IllegalArgumentException("no message " + messageId);
+    if (m == null || !m.fromBot || m.deleted) {
+      throw new AssertionError("no message " + messageId + " from the bot in chat " + chatId);
+    }
+    if (!m.buttonData().contains(data)) {
+      throw new AssertionError(
+          "message " + messageId + " has no button " + data + ", only " + m.buttonData());
+    }
+    return callback(m, userId, data);
+  }
+
+  /**
+   * A callback a modified client makes up: any data, under any message of the bot's in the chat.
+   * For the tests that prove such a press does nothing.
+   */
+  String pressCrafted(long chatId, long userId, int messageId, String data) {
+    ChatMessage m = find(chatId, messageId);
+    if (m == null || !m.fromBot) {
+      throw new AssertionError("no message " + messageId + " from the bot in chat " + chatId);
+    }
+    return callback(m, userId, data);
+  }
+
+  private String callback(ChatMessage m, long userId, String data) {
     String id = "cb" + nextCallbackId.incrementAndGet();
+    openCallbacks.add(id);
     ObjectNode query = json.createObjectNode();
     query.put("id", id);
     query.set("from", userJson(userId));
     query.set("message", messageJson(m));
-    query.put("chat_instance", "ci" + chatId);
+    query.put("chat_instance", "ci" + m.chatId);
     query.put("data", data);
     addUpdate("callback_query", query);
     return id;
@@ -309,6 +364,8 @@ final class FakeTelegramBotApi implements AutoCloseable {
         if (part.fileName() == null) p.put(part.name(), part.text());
       }
     }
+    MockResponse refused = refuse(method, params);
+    if (refused != null) return refused;
     if (!method.equals("getupdates")) {
       Deque<Injected> queue = injected.get(method);
       Injected failure = queue == null ? null : queue.poll();
@@ -376,6 +433,63 @@ final class FakeTelegramBotApi implements AutoCloseable {
       default:
         return error(method, 404, "Not Found: method not found", null);
     }
+  }
+
+  /** What Telegram refuses before doing anything, with its own error texts. */
+  private MockResponse refuse(String method, JsonNode p) {
+    if (p.hasNonNull("chat_id") && !method.equals("getchatmember")) {
+      long chatId = p.path("chat_id").asLong();
+      if (chatId < 0 && kickedFrom.contains(chatId)) {
+        return error(method, 403, "Forbidden: bot was kicked from the group chat", null);
+      }
+      if (chatId > 0 && blockedUsers.contains(chatId)) {
+        return error(method, 403, "Forbidden: bot was blocked by the user", null);
+      }
+      if (chatId > 0 && !startedUsers.contains(chatId)) {
+        return error(method, 403, "Forbidden: bot can't initiate conversation with a user", null);
+      }
+    }
+    if (method.equals("answercallbackquery")
+        && !openCallbacks.remove(p.path("callback_query_id").asText())) {
+      // Each press is answered once; Telegram forgets it after that.
+      return error(
+          method,
+          400,
+          "Bad Request: query is too old and response timeout expired or query ID is invalid",
+          null);
+    }
+    if (method.equals("sendmessage") || method.equals("editmessagetext")) {
+      String text = p.path("text").asText("");
+      if (text.isBlank()) return error(method, 400, "Bad Request: message text is empty", null);
+      if (text.length() > 4096) return error(method, 400, "Bad Request: message is too long", null);
+    }
+    if (p.hasNonNull("caption") && p.path("caption").asText().length() > 1024) {
+      return error(method, 400, "Bad Request: message caption is too long", null);
+    }
+    JsonNode media = p.hasNonNull("media") ? jsonOrNull(p.path("media").asText(null)) : null;
+    if (media != null && media.isArray()) {
+      for (JsonNode item : media) {
+        if (item.path("caption").asText("").length() > 1024) {
+          return error(method, 400, "Bad Request: message caption is too long", null);
+        }
+      }
+    }
+    JsonNode markup = p.get("reply_markup");
+    if (markup != null && markup.isTextual()) markup = jsonOrNull(markup.asText());
+    if (markup != null) {
+      int count = 0;
+      for (JsonNode row : markup.path("inline_keyboard")) {
+        for (JsonNode b : row) {
+          count++;
+          byte[] data = b.path("callback_data").asText("").getBytes(StandardCharsets.UTF_8);
+          if (data.length < 1 || data.length > 64 || b.path("text").asText("").isEmpty()) {
+            return error(method, 400, "Bad Request: BUTTON_DATA_INVALID", null);
+          }
+        }
+      }
+      if (count > 100) return error(method, 400, "Bad Request: too many inline buttons", null);
+    }
+    return null;
   }
 
   private MockResponse getUpdates(JsonNode params) throws InterruptedException {

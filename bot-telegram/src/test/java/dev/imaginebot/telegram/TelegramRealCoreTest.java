@@ -156,8 +156,9 @@ class TelegramRealCoreTest {
     assertThat(
             history.indexOf(history.stream().filter(t -> t.startsWith("Queued")).findFirst().get()))
         .isLessThan(history.size() - 1);
-    String job = status.buttonData().get(0).substring("reroll:".length());
+    String job = status.buttonData().get(0).split(":")[1];
     assertThat(status.buttonData())
+        .extracting(data -> data.substring(0, data.lastIndexOf(':')))
         .containsExactly("reroll:" + job, "vary:" + job, "delete:" + job);
     assertThat(status.buttonLabels()).containsExactly("Reroll", "Variations", "Delete");
 

@@ -11,10 +11,21 @@ import java.util.List;
  * @param buttons buttons to show under it, in rows of at most five
  * @param ephemeral show only to the user where the platform can
  * @param jobId the job a {@link Kind#JOB_STARTED} reply started, else 0
+ * @param personal the reply belongs to the sender alone (their history, settings, an admin's
+ *     inspect or audit): never shown to a group. Where the platform has no ephemeral messages
+ *     (Telegram), front-ends send it to the sender privately, and the group gets at most a short
+ *     pointer. Implies {@code ephemeral}.
  */
-public record Reply(Kind kind, String text, List<Button> buttons, boolean ephemeral, long jobId) {
+public record Reply(
+    Kind kind, String text, List<Button> buttons, boolean ephemeral, long jobId, boolean personal) {
   public Reply {
     buttons = List.copyOf(buttons);
+    if (personal) ephemeral = true;
+  }
+
+  /** A reply that is not {@link #personal()}. */
+  public Reply(Kind kind, String text, List<Button> buttons, boolean ephemeral, long jobId) {
+    this(kind, text, buttons, ephemeral, jobId, false);
   }
 
   /** What the front-end does with a reply. */
@@ -50,6 +61,11 @@ public record Reply(Kind kind, String text, List<Button> buttons, boolean epheme
   }
 
   public Reply asEphemeral() {
-    return new Reply(kind, text, buttons, true, jobId);
+    return new Reply(kind, text, buttons, true, jobId, personal);
+  }
+
+  /** This reply, for the sender's eyes only (see {@link #personal()}). */
+  public Reply asPersonal() {
+    return new Reply(kind, text, buttons, true, jobId, true);
   }
 }

@@ -28,11 +28,8 @@ import dev.imaginebot.gradio.GradioException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,21 +73,6 @@ public final class JobEngine implements AutoCloseable {
   /** Seeds the bot chooses lie in [0, 2^31): every Space's seed slider allows that much or less. */
   private static final long PLANNED_SEED_BOUND = 1L << 31;
 
-  private static final Set<FailureCode> FAILOVER =
-      EnumSet.of(
-          FailureCode.QUOTA_EXCEEDED,
-          FailureCode.SPACE_NOT_RUNNING,
-          FailureCode.SPACE_NOT_FOUND,
-          FailureCode.CONNECTION_LOST,
-          FailureCode.QUEUE_FULL,
-          FailureCode.QUEUE_STOPPED,
-          FailureCode.RATE_LIMITED,
-          FailureCode.TIMEOUT,
-          FailureCode.AUTH_REQUIRED,
-          FailureCode.AUTH_DENIED,
-          FailureCode.ENDPOINT_NOT_FOUND,
-          FailureCode.PROTOCOL_ERROR);
-
   private final JobStore jobs;
   private final ImageStore images;
   private final ModelRegistry registry;
@@ -103,12 +85,12 @@ public final class JobEngine implements AutoCloseable {
   private final ExecutorService workers;
 
   private final Object lock = new Object();
-  private final Map<String, UserQueue> users = new HashMap<>();
-  private final ArrayDeque<UserQueue> rotation = new ArrayDeque<>();
+  private final FairQueue<Entry, Backend> queue;
   private final Map<Long, Entry> active = new LinkedHashMap<>();
-  private final Map<Backend, Integer> backendRunning = new IdentityHashMap<>();
-  private int running;
-  private int waiting;
+
+  /** Whether waiting jobs' positions may have changed since they were last worked out. */
+  private boolean positionsStale;
+
   private boolean accepting = true;
   private boolean closed;
 
@@ -185,6 +167,14 @@ public final class JobEngine implements AutoCloseable {
     this.maxWaiting = maxWaiting;
     this.timer = timer;
     this.clock = clock;
+    this.queue =
+        new FairQueue<>(
+            e -> e.userKey,
+            Backend::concurrency,
+            limits.perUserRunning(),
+            limits.perUserWaiting(),
+            limits.globalRunning(),
+            maxWaiting);
     int threads = Math.max(4, Math.min(64, limits.globalRunning() * 2));
     AtomicInteger n = new AtomicInteger();
     ThreadPoolExecutor pool =
@@ -227,30 +217,37 @@ public final class JobEngine implements AutoCloseable {
       String commandKey) {
     Objects.requireNonNull(user, "user == null");
     Objects.requireNonNull(request.model(), "request.model() == null");
-    Optional<Model> found = registry.find(request.model());
+    Optional<Model> found = registry.find(request.model(), chat.key());
     if (found.isEmpty()) {
       return Submitted.refused(
-          ErrorCode.UNKNOWN_MODEL, request.model(), String.join(", ", registry.aliases()));
+          ErrorCode.UNKNOWN_MODEL,
+          request.model(),
+          String.join(", ", registry.aliases(chat.key())));
     }
     Model model = found.get();
     BackendStatus status = registry.status(model);
     if (status.kind() == BackendStatus.Kind.DEGRADED) {
       return Submitted.refused(ErrorCode.MODEL_DEGRADED, status.reason());
     }
-    Entry entry;
-    int position;
     synchronized (lock) {
       if (!accepting) return Submitted.refused(ErrorCode.BOT_BUSY);
-      UserQueue uq = users.get(user.key());
-      if (uq != null && uq.waiting.size() >= limits.perUserWaiting()) {
-        return Submitted.refused(ErrorCode.USER_LIMIT, limits.perUserWaiting());
+      switch (queue.reserve(user.key())) {
+        case USER_LIMIT:
+          return Submitted.refused(ErrorCode.USER_LIMIT, limits.perUserWaiting());
+        case BUSY:
+          return Submitted.refused(ErrorCode.BOT_BUSY);
+        case OK:
+          break;
       }
-      if (waiting >= maxWaiting) return Submitted.refused(ErrorCode.BOT_BUSY);
-      // The seed is fixed now, so that every submission of this job (after a failover or a
-      // restart) makes the same image.
-      Long planned =
-          request.seed() != null ? null : ThreadLocalRandom.current().nextLong(PLANNED_SEED_BOUND);
-      JobStore.Created created =
+    }
+    // The seed is fixed now, so that every submission of this job (after a failover or a
+    // restart) makes the same image.
+    Long planned =
+        request.seed() != null ? null : ThreadLocalRandom.current().nextLong(PLANNED_SEED_BOUND);
+    // Written outside the scheduling lock; the reservation keeps the caps meanwhile.
+    JobStore.Created created;
+    try {
+      created =
           jobs.create(
               user,
               chat,
@@ -259,21 +256,36 @@ public final class JobEngine implements AutoCloseable {
               model.alias(),
               commandKey,
               planned);
-      JobRecord record = created.job();
-      if (!created.fresh()) return Submitted.repeated(record.id());
-      entry =
-          new Entry(
-              record.id(),
-              user.key(),
-              model,
-              record.request(),
-              sink(record.id(), view),
-              clock.instant());
-      entry.plannedSeed = planned;
-      position = enqueue(entry, false);
+    } catch (RuntimeException | Error x) {
+      synchronized (lock) {
+        queue.unreserve(user.key());
+      }
+      throw x;
     }
-    jobs.markQueuePosition(entry.id, position);
-    entry.sink.emit(new JobEvent.Accepted(entry.id, position, model.alias()));
+    JobRecord record = created.job();
+    if (!created.fresh()) {
+      // Made before for the same update: it resumes on its own, with its own place.
+      synchronized (lock) {
+        queue.unreserve(user.key());
+      }
+      return Submitted.repeated(record.id());
+    }
+    Entry entry =
+        new Entry(
+            record.id(),
+            user.key(),
+            model,
+            record.request(),
+            sink(record.id(), view),
+            clock.instant());
+    entry.plannedSeed = planned;
+    List<Moved> moved;
+    synchronized (lock) {
+      queue.add(entry, true);
+      active.put(entry.id, entry);
+      moved = positions();
+    }
+    announce(moved, entry);
     dispatch();
     return new Submitted(entry.id, null, List.of());
   }
@@ -299,7 +311,7 @@ public final class JobEngine implements AutoCloseable {
       if (!recovery.delivered()) sink.emit(outcome(record));
       return;
     }
-    Optional<Model> model = registry.find(record.model());
+    Optional<Model> model = registry.find(record.model(), record.chatKey());
     if (model.isEmpty()) {
       // The one case where the job cannot be recovered: say so once, with what to do.
       jobs.markFailed(record.id(), ErrorCode.BOT_RESTARTED.name(), "model removed");
@@ -356,13 +368,14 @@ public final class JobEngine implements AutoCloseable {
       }
       jobs.markRestarted(record.id());
     }
-    int position;
+    List<Moved> moved;
     synchronized (lock) {
       if (closed) return;
-      position = enqueue(entry, false);
+      queue.add(entry, false);
+      active.put(entry.id, entry);
+      moved = positions();
     }
-    jobs.markQueuePosition(entry.id, position);
-    sink.emit(new JobEvent.Accepted(entry.id, position, entry.model.alias()));
+    announce(moved, entry);
     dispatch();
   }
 
@@ -430,14 +443,14 @@ public final class JobEngine implements AutoCloseable {
   /** Jobs waiting in the bot's queue. */
   public int waiting() {
     synchronized (lock) {
-      return waiting;
+      return queue.waiting();
     }
   }
 
   /** Jobs running on Spaces. */
   public int running() {
     synchronized (lock) {
-      return running;
+      return queue.running();
     }
   }
 
@@ -450,7 +463,7 @@ public final class JobEngine implements AutoCloseable {
     synchronized (lock) {
       accepting = false;
       try {
-        while (running > 0) {
+        while (queue.running() > 0) {
           long left = end - System.nanoTime();
           if (left <= 0) break;
           TimeUnit.NANOSECONDS.timedWait(lock, left);
@@ -504,41 +517,79 @@ public final class JobEngine implements AutoCloseable {
     }
   }
 
-  /** Adds to the user's queue; returns the position in the bot's queue. Holds the lock. */
-  private int enqueue(Entry e, boolean front) {
-    UserQueue uq = users.computeIfAbsent(e.userKey, UserQueue::new);
-    int own = uq.waiting.size();
-    if (front) uq.waiting.addFirst(e);
-    else uq.waiting.addLast(e);
-    active.put(e.id, e);
-    waiting++;
-    // A user with nothing running has had no turn lately: they go first, ahead of users who
-    // were just served (who went to the back).
-    boolean first = front || (!uq.inRotation && uq.running == 0);
-    if (!uq.inRotation) {
-      uq.inRotation = true;
-      if (first) rotation.addFirst(uq);
-      else rotation.addLast(uq);
-    }
-    if (front) return 0;
-    // Round-robin: every other user gets up to `own` (or `own + 1` when ahead in the rotation)
-    // turns before this job.
-    int ahead = own;
-    boolean before = true;
-    for (UserQueue other : rotation) {
-      if (other == uq) {
-        before = false;
-        continue;
-      }
-      ahead += Math.min(other.waiting.size(), before ? own + 1 : own);
-    }
-    return ahead;
+  /** A waiting job's new position, to persist and show. */
+  private record Moved(Entry entry, int position) {}
+
+  /** Works out every waiting job's position; returns those that changed. Holds the lock. */
+  private List<Moved> positions() {
+    positionsStale = false;
+    List<Moved> moved = new ArrayList<>();
+    queue.forEachPosition(
+        (e, position) -> {
+          if (e.position != position) {
+            e.position = position;
+            moved.add(new Moved(e, position));
+          }
+        });
+    return moved;
   }
 
-  /** Starts what may start now. */
+  /**
+   * Persists and shows new positions, outside the scheduling lock; {@code added}, a job just queued
+   * by this thread (or null), is acknowledged first. A position that is no longer the job's (a
+   * later one was worked out, or the job started) is skipped; the entry's monitor orders this
+   * against the job's start, see {@link #start}.
+   */
+  private void announce(List<Moved> moved, Entry added) {
+    if (added != null) acknowledge(added);
+    for (Moved m : moved) {
+      Entry e = m.entry;
+      synchronized (e) {
+        // Before its acknowledgement a job's position is the acknowledging thread's to show;
+        // after a failover the job keeps showing its progress, not a place in the queue.
+        if (!e.acknowledged || e.started || e.position != m.position) continue;
+        store(e, m.position);
+        e.sink.emit(new JobEvent.Accepted(e.id, m.position, e.model.alias()));
+      }
+    }
+  }
+
+  /**
+   * Tells a newly queued job's user it was accepted, with its latest position (0 when it started
+   * meanwhile), before anything else about it; then starts it if its start waited for this.
+   */
+  private void acknowledge(Entry e) {
+    Integer deferred;
+    synchronized (e) {
+      try {
+        int position = e.position;
+        if (position >= 0) store(e, position);
+        e.sink.emit(new JobEvent.Accepted(e.id, Math.max(0, position), e.model.alias()));
+      } finally {
+        e.acknowledged = true;
+        deferred = e.deferredStart;
+        e.deferredStart = null;
+      }
+    }
+    if (deferred != null) {
+      int token = deferred;
+      execute(() -> guarded(e, () -> start(e, token)));
+    }
+  }
+
+  /** Writes a waiting job's position down when it changed. Holds the entry's monitor. */
+  private void store(Entry e, int position) {
+    if (e.storedPosition != position) {
+      jobs.markQueuePosition(e.id, position);
+      e.storedPosition = position;
+    }
+  }
+
+  /** Starts what may start now, and tells waiting jobs their new positions. */
   private void dispatch() {
     List<Entry> starts = new ArrayList<>();
-    List<Entry> stuck = new ArrayList<>();
+    List<Entry> stuck;
+    List<Moved> moved = List.of();
     synchronized (lock) {
       if (!accepting && !closed) {
         // Shutting down: let running jobs finish, start nothing new.
@@ -546,43 +597,20 @@ public final class JobEngine implements AutoCloseable {
       }
       if (closed) return;
       Instant now = clock.instant();
-      boolean moved = true;
-      while (moved && running < limits.globalRunning() && !rotation.isEmpty()) {
-        moved = false;
-        int n = rotation.size();
-        for (int i = 0; i < n && running < limits.globalRunning(); i++) {
-          UserQueue uq = rotation.pollFirst();
-          uq.inRotation = false;
-          Entry e = uq.waiting.peekFirst();
-          if (e != null && uq.running < limits.perUserRunning()) {
-            Backend b = pick(e, now);
-            if (b == null) {
-              uq.waiting.pollFirst();
-              waiting--;
-              stuck.add(e);
-              moved = true;
-            } else if (backendRunning.getOrDefault(b, 0) < b.concurrency()) {
-              uq.waiting.pollFirst();
-              waiting--;
-              uq.running++;
-              running++;
-              backendRunning.merge(b, 1, Integer::sum);
-              e.backend = b;
-              e.running = true;
-              e.token++;
-              starts.add(e);
-              moved = true;
-            }
-          }
-          if (!uq.waiting.isEmpty()) {
-            uq.inRotation = true;
-            rotation.addLast(uq);
-          } else if (uq.running == 0) {
-            users.remove(uq.userKey);
-          }
-        }
+      FairQueue.Drained<Entry, Backend> drained = queue.drain(e -> pick(e, now));
+      for (FairQueue.Start<Entry, Backend> s : drained.starts()) {
+        Entry e = s.job();
+        e.backend = s.backend();
+        e.running = true;
+        e.position = -1;
+        e.token++;
+        starts.add(e);
       }
+      stuck = drained.unplaceable();
+      for (Entry e : stuck) e.position = -1;
+      if (positionsStale || !starts.isEmpty() || !stuck.isEmpty()) moved = positions();
     }
+    announce(moved, null);
     for (Entry e : stuck) noBackend(e);
     for (Entry e : starts) {
       int token = e.token;
@@ -648,6 +676,15 @@ public final class JobEngine implements AutoCloseable {
 
   /** Runs on a worker: maps the request onto the backend and calls the Space. */
   private void start(Entry e, int token) {
+    // Nothing about the job is shown before its acknowledgement, and no place in the queue
+    // after it started: a start that beat the submitting thread is run by that thread instead.
+    synchronized (e) {
+      if (!e.acknowledged) {
+        e.deferredStart = token;
+        return;
+      }
+      e.started = true;
+    }
     Backend b = e.backend;
     SpaceMapping mapping = b.mapping();
     if (mapping == null) {
@@ -694,7 +731,11 @@ public final class JobEngine implements AutoCloseable {
     List<Object> args = mapping.arguments(e.request, seed);
     SpaceGateway.Call call =
         gateway.submit(
-            e.backend.space(), mapping.endpoint(), args, event -> onSpaceEvent(e, token, event));
+            e.backend.space(),
+            mapping.endpoint(),
+            args,
+            // Also on the client's callback thread, a fault (the store failing) ends the job.
+            event -> guarded(e, () -> onSpaceEvent(e, token, event)));
     boolean cancelNow;
     synchronized (lock) {
       cancelNow = e.done || e.token != token;
@@ -804,16 +845,12 @@ public final class JobEngine implements AutoCloseable {
   private void attemptFailed(Entry e, int token, Failure failure) {
     if (stale(e, token)) return;
     FailureCode code = failure.code();
-    ErrorCode mapped = map(code);
+    FailoverPolicy.Decision decision = FailoverPolicy.decide(code);
+    ErrorCode mapped = decision.code();
     Backend b = e.backend;
-    if (code == FailureCode.INPUT_REJECTED || code == FailureCode.ENDPOINT_NOT_FOUND) {
-      registry.checkLater(b);
-    }
-    if (!FAILOVER.contains(code) || !e.images.isEmpty()) {
-      String detail =
-          code == FailureCode.APP_ERROR || code == FailureCode.INPUT_REJECTED
-              ? failure.message()
-              : "";
+    if (decision.recheckApi()) registry.checkLater(b);
+    if (!decision.failover() || !e.images.isEmpty()) {
+      String detail = decision.showMessage() ? failure.message() : "";
       if (!e.images.isEmpty()) {
         // Some variations arrived before the failure: deliver what there is.
         e.calls = e.request.count();
@@ -850,7 +887,8 @@ public final class JobEngine implements AutoCloseable {
       e.call = null;
       e.token++;
       if (closed) return;
-      enqueue(e, true);
+      queue.retryFirst(e);
+      positionsStale = true;
     }
     dispatch();
   }
@@ -872,16 +910,9 @@ public final class JobEngine implements AutoCloseable {
     active.remove(e.id);
     if (e.running) {
       release(e);
-    } else {
-      UserQueue uq = users.get(e.userKey);
-      if (uq != null && uq.waiting.remove(e)) {
-        waiting--;
-        if (uq.waiting.isEmpty() && uq.running == 0) {
-          users.remove(uq.userKey);
-          rotation.remove(uq);
-          uq.inRotation = false;
-        }
-      }
+    } else if (queue.remove(e)) {
+      e.position = -1;
+      positionsStale = true;
     }
     return true;
   }
@@ -890,13 +921,7 @@ public final class JobEngine implements AutoCloseable {
   private void release(Entry e) {
     if (!e.running) return;
     e.running = false;
-    running--;
-    backendRunning.merge(e.backend, -1, Integer::sum);
-    UserQueue uq = users.get(e.userKey);
-    if (uq != null) {
-      uq.running--;
-      if (uq.running == 0 && uq.waiting.isEmpty()) users.remove(uq.userKey);
-    }
+    queue.release(e);
     lock.notifyAll();
   }
 
@@ -906,62 +931,31 @@ public final class JobEngine implements AutoCloseable {
     }
   }
 
-  /** Runs work for a job; a fault fails the job with INTERNAL and a ref, logged once. */
+  /**
+   * Runs work for a job. Any fault, an {@code Error} included (decoding a huge image can run out of
+   * memory), ends the job with INTERNAL and a ref, logged once, and frees its slots.
+   */
   private void guarded(Entry e, Runnable work) {
     try {
       work.run();
-    } catch (RuntimeException x) {
+    } catch (RuntimeException | Error x) {
       String ref = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
       log.error("Job {} failed unexpectedly (ref {})", e.id, ref, x);
       try {
         fail(e, ErrorCode.INTERNAL, ref, Optional.empty(), "internal error, ref " + ref);
-      } catch (RuntimeException again) {
+      } catch (RuntimeException | Error again) {
+        // The store failed too: the slots are free already (fail frees them first); still tell
+        // the user, and let the queue move on.
         log.error("Job {} could not be marked failed (ref {})", e.id, ref, again);
+        e.sink.emit(new JobEvent.Failed(e.id, ErrorCode.INTERNAL, ref, Optional.empty()));
+        dispatch();
       }
     }
   }
 
   /** The core's code for a Gradio failure. */
   public static ErrorCode map(FailureCode code) {
-    switch (code) {
-      case QUOTA_EXCEEDED:
-        return ErrorCode.QUOTA_EXCEEDED;
-      case QUEUE_FULL:
-        return ErrorCode.QUEUE_FULL;
-      case RATE_LIMITED:
-        return ErrorCode.RATE_LIMITED;
-      case INPUT_REJECTED:
-        return ErrorCode.INPUT_REJECTED;
-      case APP_ERROR:
-        return ErrorCode.APP_ERROR;
-      case TIMEOUT:
-        return ErrorCode.TIMEOUT;
-      case FILE_REJECTED:
-        return ErrorCode.FILE_REJECTED;
-      case ENDPOINT_NOT_FOUND:
-        return ErrorCode.MODEL_DEGRADED;
-      case QUEUE_STOPPED:
-      case AUTH_REQUIRED:
-      case AUTH_DENIED:
-      case SPACE_NOT_FOUND:
-      case SPACE_NOT_RUNNING:
-      case CONNECTION_LOST:
-      case PROTOCOL_ERROR:
-      default:
-        return ErrorCode.SPACE_DOWN;
-    }
-  }
-
-  /** One user's waiting jobs and running count. Guarded by the engine lock. */
-  private static final class UserQueue {
-    final String userKey;
-    final ArrayDeque<Entry> waiting = new ArrayDeque<>(2);
-    int running;
-    boolean inRotation;
-
-    UserQueue(String userKey) {
-      this.userKey = userKey;
-    }
+    return FailoverPolicy.map(code);
   }
 
   /** A job the engine holds. Scheduling fields are guarded by the engine lock. */
@@ -982,6 +976,22 @@ public final class JobEngine implements AutoCloseable {
     int token;
     boolean running;
     boolean done;
+
+    /** Position in the bot's queue, -1 when not waiting; written under the engine lock. */
+    volatile int position = -1;
+
+    /** The position last written to the store; guarded by the entry's monitor. */
+    int storedPosition = -1;
+
+    /** Whether the job ever started on a backend; guarded by the entry's monitor. */
+    boolean started;
+
+    /** Whether its user was told it was accepted; guarded by the entry's monitor. */
+    boolean acknowledged;
+
+    /** The token of a start that waits for the acknowledgement; guarded by the monitor. */
+    Integer deferredStart;
+
     volatile boolean markedRunning;
     volatile Long firstSeed;
     volatile int calls;

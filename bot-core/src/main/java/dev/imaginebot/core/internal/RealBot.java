@@ -2,6 +2,7 @@ package dev.imaginebot.core.internal;
 
 import dev.imaginebot.core.Bot;
 import dev.imaginebot.core.CoreConfig;
+import dev.imaginebot.core.command.Button;
 import dev.imaginebot.core.command.CommandContext;
 import dev.imaginebot.core.command.FrontEnd;
 import dev.imaginebot.core.command.PendingUpdate;
@@ -10,6 +11,7 @@ import dev.imaginebot.core.command.handlers.Commands;
 import dev.imaginebot.core.command.handlers.Services;
 import dev.imaginebot.core.engine.JobEngine;
 import dev.imaginebot.core.i18n.Messages;
+import dev.imaginebot.core.job.ChatRef;
 import dev.imaginebot.core.job.ErrorCode;
 import dev.imaginebot.core.job.JobEvent;
 import dev.imaginebot.core.job.StoredImage;
@@ -226,8 +228,13 @@ public final class RealBot implements Bot {
 
   @Override
   public List<String> modelAliases(String prefix) {
+    return modelAliases(prefix, null);
+  }
+
+  @Override
+  public List<String> modelAliases(String prefix, ChatRef chat) {
     String p = prefix == null ? "" : prefix.strip().toLowerCase(Locale.ROOT);
-    List<Model> models = new ArrayList<>(registry.models());
+    List<Model> models = new ArrayList<>(registry.models(chat == null ? null : chat.key()));
     models.removeIf(m -> !m.alias().toLowerCase(Locale.ROOT).startsWith(p));
     // Usable models first, display order otherwise (the sort is stable).
     models.sort(
@@ -244,6 +251,12 @@ public final class RealBot implements Bot {
   @Override
   public String text(String language, String key, Object... args) {
     return messages.text(language, key, args);
+  }
+
+  /** Signed ids, so a crafted press can't name a job (see {@code Buttons}). */
+  @Override
+  public List<Button> buttons(JobEvent event, String language) {
+    return commands.buttons(event, language);
   }
 
   @Override

@@ -37,6 +37,8 @@ public final class ModelRegistry implements AutoCloseable {
   private final Clock clock;
   private final ExecutorService checks;
   private volatile Map<String, Model> models = Map.of();
+  // Models a chat's admin added, by chat key: seen and resolved in that chat only.
+  private volatile Map<String, Map<String, Model>> chatModels = Map.of();
   private ScheduledExecutorService schedule;
 
   /**
@@ -67,6 +69,20 @@ public final class ModelRegistry implements AutoCloseable {
       for (ModelConfig c : store.all()) next.putIfAbsent(c.alias(), build(c, false, old));
     }
     models = next;
+    chatModels = buildChatModels();
+  }
+
+  private Map<String, Map<String, Model>> buildChatModels() {
+    if (store == null) return Map.of();
+    Map<String, Map<String, Model>> old = chatModels;
+    Map<String, Map<String, Model>> next = new LinkedHashMap<>();
+    for (Map.Entry<String, List<ModelConfig>> chat : store.allInChats().entrySet()) {
+      Map<String, Model> previous = old.getOrDefault(chat.getKey(), Map.of());
+      Map<String, Model> mine = new LinkedHashMap<>();
+      for (ModelConfig c : chat.getValue()) mine.put(c.alias(), build(c, false, previous));
+      next.put(chat.getKey(), Map.copyOf(mine));
+    }
+    return next;
   }
 
   private Model build(ModelConfig c, boolean isConfigured, Map<String, Model> old) {
@@ -101,6 +117,44 @@ public final class ModelRegistry implements AutoCloseable {
     Model exact = models.get(alias);
     if (exact != null) return Optional.of(exact);
     return models.values().stream().filter(m -> m.alias().equalsIgnoreCase(alias)).findFirst();
+  }
+
+  /**
+   * The model with this alias as seen in the chat {@code chatKey}: a global model first, else one
+   * that chat's admins added. A null chat sees global models only.
+   */
+  public Optional<Model> find(String alias, String chatKey) {
+    Optional<Model> global = find(alias);
+    if (global.isPresent() || alias == null || chatKey == null) return global;
+    return findIn(chatModels.getOrDefault(chatKey, Map.of()), alias);
+  }
+
+  /** The model with this alias that the chat's admins added (not a global one). */
+  public Optional<Model> chatModel(String chatKey, String alias) {
+    if (alias == null || chatKey == null) return Optional.empty();
+    return findIn(chatModels.getOrDefault(chatKey, Map.of()), alias);
+  }
+
+  /** The models seen in a chat: global ones, then those its admins added. */
+  public List<Model> models(String chatKey) {
+    List<Model> out = new ArrayList<>(models.values());
+    if (chatKey != null) {
+      for (Model m : chatModels.getOrDefault(chatKey, Map.of()).values()) {
+        if (!models.containsKey(m.alias())) out.add(m);
+      }
+    }
+    return out;
+  }
+
+  /** The aliases seen in a chat, in display order. */
+  public List<String> aliases(String chatKey) {
+    return models(chatKey).stream().map(Model::alias).toList();
+  }
+
+  private static Optional<Model> findIn(Map<String, Model> in, String alias) {
+    Model exact = in.get(alias);
+    if (exact != null) return Optional.of(exact);
+    return in.values().stream().filter(m -> m.alias().equalsIgnoreCase(alias)).findFirst();
   }
 
   /** A model's health: ok if a backend is usable, else cooling, unknown or degraded. */
@@ -159,7 +213,9 @@ public final class ModelRegistry implements AutoCloseable {
   }
 
   private boolean inUse(String space) {
-    for (Model m : models.values()) {
+    List<Model> all = new ArrayList<>(models.values());
+    for (Map<String, Model> chat : chatModels.values()) all.addAll(chat.values());
+    for (Model m : all) {
       for (Backend b : m.backends()) if (b.space().equals(space)) return true;
     }
     return false;
@@ -230,7 +286,9 @@ public final class ModelRegistry implements AutoCloseable {
   }
 
   private void checkAllLater(boolean fresh) {
-    for (Model m : models()) {
+    List<Model> all = new ArrayList<>(models());
+    for (Map<String, Model> chat : chatModels.values()) all.addAll(chat.values());
+    for (Model m : all) {
       for (Backend b : m.backends()) {
         if (!checks.isShutdown()) checks.execute(() -> check(b, JobListener.NONE, fresh));
       }

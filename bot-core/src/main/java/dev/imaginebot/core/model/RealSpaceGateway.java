@@ -202,7 +202,10 @@ public final class RealSpaceGateway implements SpaceGateway {
     }
     Job job;
     try {
-      job = c.client.submit(endpoint, new Arguments(args, Map.of()), once);
+      // A session of its own per job: Gradio cancels per session and endpoint, so on a shared
+      // session a cancel would stop every running job of this endpoint, and the client then only
+      // cancels locally while the Space runs the job to the end.
+      job = c.client.submitOnOwnSession(endpoint, new Arguments(args, Map.of()), once);
     } catch (GradioException | IllegalStateException e) {
       release(c);
       Failure f =

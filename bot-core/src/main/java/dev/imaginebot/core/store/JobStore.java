@@ -494,6 +494,17 @@ public final class JobStore {
    * @param pageSize jobs per page, 1 to {@link #MAX_PAGE_SIZE}
    */
   public Page<JobRecord> history(String userKey, int page, int pageSize) {
+    return history(userKey, null, page, pageSize);
+  }
+
+  /**
+   * One page of a user's jobs made in one chat, newest first.
+   *
+   * @param chatKey the chat ({@code platform:id}); null for every chat
+   * @param page zero-based page index; past the end gives an empty page
+   * @param pageSize jobs per page, 1 to {@link #MAX_PAGE_SIZE}
+   */
+  public Page<JobRecord> history(String userKey, String chatKey, int page, int pageSize) {
     Objects.requireNonNull(userKey, "userKey == null");
     if (page < 0) throw new IllegalArgumentException("page < 0: " + page);
     if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
@@ -505,8 +516,11 @@ public final class JobStore {
         c -> {
           long total;
           try (PreparedStatement ps =
-              c.prepareStatement("SELECT COUNT(*) FROM jobs WHERE user_key = ?")) {
+              c.prepareStatement(
+                  "SELECT COUNT(*) FROM jobs WHERE user_key = ?"
+                      + (chatKey == null ? "" : " AND chat_key = ?"))) {
             ps.setString(1, userKey);
+            if (chatKey != null) ps.setString(2, chatKey);
             try (ResultSet rs = ps.executeQuery()) {
               rs.next();
               total = rs.getLong(1);
@@ -519,12 +533,16 @@ public final class JobStore {
                   c,
                   "SELECT "
                       + COLUMNS
-                      + " FROM jobs WHERE user_key = ? ORDER BY created_at DESC, id DESC"
+                      + " FROM jobs WHERE user_key = ?"
+                      + (chatKey == null ? "" : " AND chat_key = ?")
+                      + " ORDER BY created_at DESC, id DESC"
                       + " OFFSET ? ROWS FETCH NEXT ? ROWS ONLY",
                   ps -> {
-                    ps.setString(1, userKey);
-                    ps.setLong(2, offset);
-                    ps.setInt(3, pageSize);
+                    int i = 1;
+                    ps.setString(i++, userKey);
+                    if (chatKey != null) ps.setString(i++, chatKey);
+                    ps.setLong(i++, offset);
+                    ps.setInt(i, pageSize);
                   });
           return new Page<>(items, page, pageSize, total);
         });

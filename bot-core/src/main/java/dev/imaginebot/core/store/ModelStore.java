@@ -16,8 +16,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Models admins added at run time (models from the config file are not stored). Backends are kept
- * as JSON text in a stable shape of their own, so renaming a Java field can't lose stored models.
+ * Models admins added at run time (models from the config file are not stored): global ones, which
+ * bot admins add, and those a chat's admin added for their chat only. Backends are kept as JSON
+ * text in a stable shape of their own, so renaming a Java field can't lose stored models.
  */
 public final class ModelStore {
   private static final ObjectMapper JSON =
@@ -102,6 +103,92 @@ public final class ModelStore {
         c -> {
           try (PreparedStatement ps = c.prepareStatement("DELETE FROM models WHERE alias = ?")) {
             ps.setString(1, alias);
+            return ps.executeUpdate() > 0;
+          }
+        });
+  }
+
+  /** Every model a chat's admin added, by chat key, each chat's in the order they were added. */
+  public Map<String, List<CoreConfig.ModelConfig>> allInChats() {
+    return Sql.run(
+        db,
+        "list chat models",
+        c -> {
+          Map<String, List<CoreConfig.ModelConfig>> out = new LinkedHashMap<>();
+          try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "SELECT chat_key, alias, display_name, backends_json FROM chat_models"
+                          + " ORDER BY chat_key, created_at, alias");
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.computeIfAbsent(rs.getString("chat_key"), k -> new ArrayList<>())
+                  .add(
+                      new CoreConfig.ModelConfig(
+                          rs.getString("alias"),
+                          rs.getString("display_name"),
+                          fromJson(rs.getString("alias"), rs.getString("backends_json"))));
+            }
+          }
+          return out;
+        });
+  }
+
+  /**
+   * Adds a model visible only in the chat {@code chatKey} ({@code platform:id}), or replaces that
+   * chat's model with the same alias.
+   */
+  public void putInChat(String chatKey, CoreConfig.ModelConfig model) {
+    Objects.requireNonNull(chatKey, "chatKey == null");
+    Objects.requireNonNull(model, "model == null");
+    String json = toJson(model.backends());
+    Instant now = db.clock().instant();
+    Sql.run(
+        db,
+        "put chat model",
+        c -> {
+          for (int attempt = 0; ; attempt++) {
+            try (PreparedStatement up =
+                c.prepareStatement(
+                    "UPDATE chat_models SET display_name = ?, backends_json = ?, updated_at = ?"
+                        + " WHERE chat_key = ? AND alias = ?")) {
+              up.setString(1, model.displayName());
+              up.setString(2, json);
+              Sql.setTs(up, 3, now);
+              up.setString(4, chatKey);
+              up.setString(5, model.alias());
+              if (up.executeUpdate() > 0) return null;
+            }
+            try (PreparedStatement ins =
+                c.prepareStatement(
+                    "INSERT INTO chat_models (chat_key, alias, display_name, backends_json,"
+                        + " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+              ins.setString(1, chatKey);
+              ins.setString(2, model.alias());
+              ins.setString(3, model.displayName());
+              ins.setString(4, json);
+              Sql.setTs(ins, 5, now);
+              Sql.setTs(ins, 6, now);
+              ins.executeUpdate();
+              return null;
+            } catch (SQLException e) {
+              if (!Sql.isDuplicate(e) || attempt > 0) throw e;
+            }
+          }
+        });
+  }
+
+  /** Removes one of a chat's models; false when that chat has none with that alias. */
+  public boolean removeFromChat(String chatKey, String alias) {
+    Objects.requireNonNull(chatKey, "chatKey == null");
+    Objects.requireNonNull(alias, "alias == null");
+    return Sql.run(
+        db,
+        "remove chat model",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("DELETE FROM chat_models WHERE chat_key = ? AND alias = ?")) {
+            ps.setString(1, chatKey);
+            ps.setString(2, alias);
             return ps.executeUpdate() > 0;
           }
         });

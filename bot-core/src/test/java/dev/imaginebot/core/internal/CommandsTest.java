@@ -68,11 +68,23 @@ class CommandsTest {
     return bot.handle(ctx(user, platformAdmin, new RecordingView()), command, args);
   }
 
+  private JobEvent lastImagine;
+
+  /** The id of the button the core shows after {@code event} for {@code action}. */
+  private String button(JobEvent event, String action) {
+    return bot.buttons(event, "en").stream()
+        .map(Button::id)
+        .filter(id -> id.startsWith(action + ":"))
+        .findFirst()
+        .orElseThrow();
+  }
+
   private JobEvent.Completed imagine(UserRef user, String args) {
     RecordingView view = new RecordingView();
     Reply r = bot.handle(ctx(user, false, view), "imagine", args);
     assertThat(r.kind()).as(r.text()).isEqualTo(Reply.Kind.JOB_STARTED);
-    return (JobEvent.Completed) view.terminal();
+    lastImagine = view.terminal();
+    return (JobEvent.Completed) lastImagine;
   }
 
   @Test
@@ -111,16 +123,17 @@ class CommandsTest {
   @Test
   void onlyTheRequesterOrAnAdminMayDelete() {
     long id = imagine(ALICE, "a cat").jobId();
-    Reply refused = bot.press(ctx(BOB, false, new RecordingView()), "delete:" + id);
+    JobEvent.Completed done = (JobEvent.Completed) lastImagine;
+    Reply refused = bot.press(ctx(BOB, false, new RecordingView()), button(done, "delete"));
     assertThat(refused.kind()).isEqualTo(Reply.Kind.ERROR);
     assertThat(refused.ephemeral()).isTrue();
     assertThat(bot.jobs().find(id)).isPresent();
-    assertThat(bot.press(ctx(ALICE, false, new RecordingView()), "delete:" + id).kind())
+    assertThat(bot.press(ctx(ALICE, false, new RecordingView()), button(done, "delete")).kind())
         .isEqualTo(Reply.Kind.DELETE_MESSAGE);
     assertThat(bot.jobs().find(id)).isEmpty();
 
-    long other = imagine(ALICE, "a dog").jobId();
-    assertThat(bot.press(ctx(BOB, true, new RecordingView()), "delete:" + other).kind())
+    JobEvent.Completed other = imagine(ALICE, "a dog");
+    assertThat(bot.press(ctx(BOB, true, new RecordingView()), button(other, "delete")).kind())
         .isEqualTo(Reply.Kind.DELETE_MESSAGE);
   }
 
@@ -128,15 +141,15 @@ class CommandsTest {
   void rerollAndVariationsStartNewJobs() {
     JobEvent.Completed first = imagine(ALICE, "a cat --seed 5");
     RecordingView view = new RecordingView();
-    Reply reroll = bot.press(ctx(ALICE, false, view), "reroll:" + first.jobId());
+    Reply reroll = bot.press(ctx(ALICE, false, view), button(first, "reroll"));
     assertThat(reroll.kind()).isEqualTo(Reply.Kind.JOB_STARTED);
     JobEvent.Completed rerolled = (JobEvent.Completed) view.terminal();
     assertThat(rerolled.prompt()).isEqualTo("a cat");
     RecordingView varyView = new RecordingView();
-    bot.press(ctx(ALICE, false, varyView), "vary:" + first.jobId());
+    bot.press(ctx(ALICE, false, varyView), button(first, "vary"));
     assertThat(((JobEvent.Completed) varyView.terminal()).images()).hasSize(4);
     assertThat(bot.buttons(first, "en"))
-        .extracting(Button::id)
+        .extracting(b -> b.id().substring(0, b.id().lastIndexOf(':')))
         .containsExactly(
             "reroll:" + first.jobId(), "vary:" + first.jobId(), "delete:" + first.jobId());
   }
@@ -150,9 +163,10 @@ class CommandsTest {
         .contains("picture 6")
         .contains("In all: 7 jobs, 7 images")
         .doesNotContain("picture 1");
-    assertThat(page1.buttons()).extracting(Button::id).contains("history:2");
+    String next = page1.buttons().get(page1.buttons().size() - 1).id();
+    assertThat(next).startsWith("history:2:");
     assertThat(page1.buttons().get(0).id()).startsWith("rerun:");
-    Reply page2 = bot.press(ctx(ALICE, false, new RecordingView()), "history:2");
+    Reply page2 = bot.press(ctx(ALICE, false, new RecordingView()), next);
     assertThat(page2.text()).contains("picture 0").contains("picture 1");
     assertThat(run(BOB, false, "history", "").text()).contains("no images yet");
   }
@@ -194,7 +208,8 @@ class CommandsTest {
     RecordingView view = new RecordingView();
     long id = bot.handle(ctx(ALICE, false, view), "imagine", "slow").jobId();
     gateway.nextCall();
-    assertThat(bot.press(ctx(BOB, false, new RecordingView()), "cancel:" + id).text())
+    String cancel = button(new JobEvent.Accepted(id, 1, "flux"), "cancel");
+    assertThat(bot.press(ctx(BOB, false, new RecordingView()), cancel).text())
         .contains("Only admins");
     assertThat(run(ALICE, false, "cancel", "").kind()).isEqualTo(Reply.Kind.MESSAGE);
     assertThat(view.terminal()).isInstanceOf(JobEvent.Cancelled.class);

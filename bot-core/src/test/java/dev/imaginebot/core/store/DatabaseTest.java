@@ -28,8 +28,16 @@ class DatabaseTest {
     try (Database db = Database.open(null, dataDir)) {
       assertThat(dataDir.resolve("imagine.mv.db")).isRegularFile();
       assertThat(tables(db))
-          .contains("JOBS", "JOB_IMAGES", "IMAGES", "SETTINGS", "MODELS", "AUDIT", "INBOX");
-      assertThat(appliedVersions(db)).startsWith("1", "2").doesNotHaveDuplicates();
+          .contains(
+              "JOBS",
+              "JOB_IMAGES",
+              "IMAGES",
+              "SETTINGS",
+              "MODELS",
+              "AUDIT",
+              "INBOX",
+              "CHAT_MODELS");
+      assertThat(appliedVersions(db)).startsWith("1", "2", "3").doesNotHaveDuplicates();
       assertThat(db.dataDir()).isEqualTo(dataDir.toAbsolutePath().normalize());
     }
   }

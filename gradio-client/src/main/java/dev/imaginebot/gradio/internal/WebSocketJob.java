@@ -67,6 +67,17 @@ final class WebSocketJob extends WebSocketListener implements JobImpl.Driver {
 
   @Override
   public void cancel(JobImpl j) {
+    AppModel model = conn.model();
+    Integer canceller = model.cancellers.get(job.spec.fnIndex());
+    if (canceller != null) {
+      // Closing the socket does not stop a running 3.x job: the app's own cancel event does
+      // (it cancels this session's task for the endpoint; every 3.x job has its own session).
+      ObjectNode body = Json.object();
+      body.set("data", Json.array());
+      body.put("fn_index", canceller);
+      body.put("session_hash", job.sessionHash);
+      conn.postQuietly(conn.base() + model.prefix + "/api/predict/", body);
+    }
     WebSocket ws = socket;
     if (ws != null) ws.cancel();
     ObjectNode reset = Json.object();

@@ -230,6 +230,35 @@ public final class GradioTestServer implements AutoCloseable {
   }
 
   /**
+   * What the {@code /tracked} app did with the job whose prompt is {@code key}, in order: {@code
+   * started}, then {@code finished} or {@code cancelled}; empty when it never ran. The app's own
+   * record, over plain HTTP to the parent app.
+   */
+  public List<String> jobLog(String key) {
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create(
+                    baseUrl()
+                        + "/control/jobs/"
+                        + java.net.URLEncoder.encode(key, java.nio.charset.StandardCharsets.UTF_8)
+                            .replace("+", "%20")))
+            .timeout(Duration.ofSeconds(10))
+            .build();
+    try {
+      String body = http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+      List<String> out = new java.util.ArrayList<>();
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"(\\w+)\"").matcher(body);
+      while (m.find()) out.add(m.group(1));
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
    * How many HTTP requests and websocket connections the server has received for {@code app} so
    * far, counted server-side (the {@code /control} routes are not counted).
    */

@@ -16,11 +16,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code /addmodel <alias> <space> [endpoint]}: reads the Space's API (blocking while it is
- * reached) and keeps the model only if a mapping can be made.
+ * reached) and keeps the model only if a mapping can be made. A bot admin's model is global; a chat
+ * admin's is seen in their chat only and can't take the alias of a global model.
  */
 final class AddModelCommand implements Command {
   private static final Logger log = LoggerFactory.getLogger(AddModelCommand.class);
   private static final Pattern ALIAS = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
+
+  /** Models one chat's admins may add for their chat. */
+  static final int MAX_PER_CHAT = 10;
+
   private final Env env;
 
   AddModelCommand(Env env) {
@@ -44,9 +49,19 @@ final class AddModelCommand implements Command {
     String alias = words[0].toLowerCase(Locale.ROOT);
     if (!ALIAS.matcher(alias).matches())
       return env.errorText(ctx, "cmd.addmodel.badAlias", words[0]);
+    boolean global = env.botAdmin(ctx);
     var existing = env.s.registry().find(alias);
     if (existing.isPresent() && existing.get().configured()) {
       return env.errorText(ctx, "cmd.addmodel.configured", alias);
+    }
+    if (!global && existing.isPresent()) return env.errorText(ctx, "cmd.addmodel.taken", alias);
+    boolean replacing = env.s.registry().chatModel(ctx.chat().key(), alias).isPresent();
+    // Every model's Space is re-read on a schedule: one chat can't make the bot watch hundreds.
+    if (!global
+        && !replacing
+        && env.s.registry().models(ctx.chat().key()).size() - env.s.registry().models().size()
+            >= MAX_PER_CHAT) {
+      return env.errorText(ctx, "cmd.addmodel.chatLimit", MAX_PER_CHAT);
     }
     String endpoint = words.length == 3 ? words[2] : null;
     BackendConfig backend = new BackendConfig(words[1], endpoint, Map.of(), Map.of(), 2);
@@ -66,16 +81,26 @@ final class AddModelCommand implements Command {
           : env.errorText(ctx, "cmd.addmodel.unreachable", words[1], ref);
     }
     if (!probe.ok()) return env.errorText(ctx, "cmd.addmodel.failed", probe.result().problem());
-    env.s.modelStore().put(new ModelConfig(alias, alias, List.of(backend)));
+    ModelConfig model = new ModelConfig(alias, alias, List.of(backend));
+    if (global) {
+      env.s.modelStore().put(model);
+    } else {
+      env.s.modelStore().putInChat(ctx.chat().key(), model);
+    }
     env.s.registry().reload();
-    env.s.registry().find(alias).ifPresent(m -> m.backends().forEach(env.s.registry()::check));
     env.s
-        .audit()
-        .record(
-            ctx.user().key(),
-            "addmodel",
-            alias + " " + words[1] + (endpoint == null ? "" : " " + endpoint));
+        .registry()
+        .find(alias, ctx.chat().key())
+        .ifPresent(m -> m.backends().forEach(env.s.registry()::check));
+    env.audit(
+        ctx,
+        global ? "addmodel" : "addmodel chat",
+        alias + " " + words[1] + (endpoint == null ? "" : " " + endpoint));
     return Reply.message(
-        env.text(ctx, "cmd.addmodel.ok", alias, probe.result().mapping().describe()));
+        env.text(
+            ctx,
+            global ? "cmd.addmodel.ok" : "cmd.addmodel.okChat",
+            alias,
+            probe.result().mapping().describe()));
   }
 }

@@ -5,7 +5,10 @@ import dev.imaginebot.core.command.Reply;
 import dev.imaginebot.core.store.AuditEntry;
 import java.util.List;
 
-/** {@code /audit [n]}: the most recent admin actions. */
+/**
+ * {@code /audit [n]}: the most recent admin actions, answered privately: all of them for bot
+ * admins, those made in this chat for a chat's admins.
+ */
 final class AuditCommand implements Command {
   private final Env env;
 
@@ -32,8 +35,9 @@ final class AuditCommand implements Command {
     } catch (NumberFormatException e) {
       n = 20;
     }
-    List<AuditEntry> entries = env.s.audit().recent(n);
-    if (entries.isEmpty()) return Reply.message(env.text(ctx, "cmd.audit.empty")).asEphemeral();
+    List<AuditEntry> entries =
+        env.botAdmin(ctx) ? env.s.audit().recent(n) : env.s.audit().recent(ctx.chat().key(), n);
+    if (entries.isEmpty()) return Reply.message(env.text(ctx, "cmd.audit.empty")).asPersonal();
     StringBuilder out = new StringBuilder(env.text(ctx, "cmd.audit.header"));
     for (AuditEntry e : entries) {
       out.append('\n')
@@ -46,6 +50,6 @@ final class AuditCommand implements Command {
                   e.action(),
                   e.detail()));
     }
-    return Reply.message(out.toString()).asEphemeral();
+    return Reply.message(out.toString()).asPersonal();
   }
 }

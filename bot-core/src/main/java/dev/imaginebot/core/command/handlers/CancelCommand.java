@@ -6,7 +6,10 @@ import dev.imaginebot.core.engine.JobEngine;
 import dev.imaginebot.core.job.ErrorCode;
 import java.util.List;
 
-/** {@code /cancel [job]}: cancels the user's newest job, or the one named (admins: any). */
+/**
+ * {@code /cancel [job]}: cancels the user's newest job, or the one named (admins: any job of their
+ * chat; bot admins: any job).
+ */
 final class CancelCommand implements Command {
   private final Env env;
 
@@ -34,14 +37,16 @@ final class CancelCommand implements Command {
         return env.errorText(ctx, "cmd.cancel.usage");
       }
     }
-    return cancel(ctx, id);
+    String chat = env.s.jobs().find(id).map(j -> j.chatKey()).orElse(null);
+    return cancel(ctx, id, env.adminOf(ctx, chat));
   }
 
-  Reply cancel(CommandContext ctx, long id) {
-    JobEngine.CancelOutcome outcome = env.s.engine().cancel(id, ctx.user().key(), env.admin(ctx));
+  /** Cancels job {@code id}; {@code admin} lets the sender cancel someone else's. */
+  Reply cancel(CommandContext ctx, long id, boolean admin) {
+    JobEngine.CancelOutcome outcome = env.s.engine().cancel(id, ctx.user().key(), admin);
     switch (outcome) {
       case CANCELLED:
-        return Reply.message(env.text(ctx, "cmd.cancel.done", id)).asEphemeral();
+        return Reply.message(env.text(ctx, "cmd.cancel.done", id)).asPersonal();
       case NOT_ALLOWED:
         return env.error(ctx, ErrorCode.NOT_ALLOWED);
       default:

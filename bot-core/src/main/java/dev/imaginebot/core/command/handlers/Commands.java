@@ -1,14 +1,19 @@
 package dev.imaginebot.core.command.handlers;
 
+import dev.imaginebot.core.command.Button;
 import dev.imaginebot.core.command.CommandContext;
 import dev.imaginebot.core.command.Reply;
 import dev.imaginebot.core.job.ErrorCode;
+import dev.imaginebot.core.job.JobEvent;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Routes commands and button presses to their handlers, checking admin rights. Thread-safe. */
+/**
+ * Routes commands and button presses to their handlers, checking admin rights on every call: bot
+ * admins (configured) for what is global, a chat's admins for their chat only. Thread-safe.
+ */
 public final class Commands {
   private final Env env;
   private final Map<String, Command> byName = new LinkedHashMap<>();
@@ -44,6 +49,11 @@ public final class Commands {
     if (c == null) return env.error(ctx, ErrorCode.UNKNOWN_COMMAND, name);
     if (c.adminOnly() && !env.admin(ctx)) return env.error(ctx, ErrorCode.NOT_ALLOWED);
     return c.run(ctx, args == null ? "" : args);
+  }
+
+  /** The signed buttons for a job's message after {@code event} (see {@code Bot#buttons}). */
+  public List<Button> buttons(JobEvent event, String language) {
+    return buttons.of(event, language);
   }
 
   /** Handles a button press. */

@@ -24,9 +24,11 @@ final class Env {
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
 
   final Services s;
+  final ButtonIds ids;
 
   Env(Services s) {
     this.s = s;
+    this.ids = ButtonIds.load(s.settings());
   }
 
   static String userScope(UserRef user) {
@@ -54,8 +56,22 @@ final class Env {
     return s.config().admins().contains(ctx.user().key());
   }
 
+  /** A bot admin, or an admin of the chat the command was sent in (for that chat only). */
   boolean admin(CommandContext ctx) {
     return botAdmin(ctx) || ctx.platformAdmin();
+  }
+
+  /**
+   * True when the sender may act as an admin on something that belongs to {@code chatKey}: a bot
+   * admin anywhere, a chat's admin only in their own chat.
+   */
+  boolean adminOf(CommandContext ctx, String chatKey) {
+    return botAdmin(ctx) || (ctx.platformAdmin() && ctx.chat().key().equals(chatKey));
+  }
+
+  /** Records an admin action in the audit log, under the chat it happened in. */
+  void audit(CommandContext ctx, String action, String detail) {
+    s.audit().record(ctx.user().key(), ctx.chat().key(), action, detail);
   }
 
   String text(CommandContext ctx, String key, Object... args) {
@@ -82,12 +98,13 @@ final class Env {
   String defaultModel(CommandContext ctx) {
     for (String scope : List.of(userScope(ctx.user()), chatScope(ctx), GLOBAL)) {
       Optional<String> alias = s.settings().get(scope, MODEL);
-      if (alias.isPresent() && s.registry().find(alias.get()).isPresent()) {
-        return s.registry().find(alias.get()).get().alias();
+      String chat = ctx.chat().key();
+      if (alias.isPresent() && s.registry().find(alias.get(), chat).isPresent()) {
+        return s.registry().find(alias.get(), chat).get().alias();
       }
     }
     if (s.registry().find(s.config().defaultModel()).isPresent()) return s.config().defaultModel();
-    List<String> all = s.registry().aliases();
+    List<String> all = s.registry().aliases(ctx.chat().key());
     return all.isEmpty() ? s.config().defaultModel() : all.get(0);
   }
 
@@ -112,7 +129,8 @@ final class Env {
             status.kind() == BackendStatus.Kind.COOLING ? until : status.reason());
   }
 
-  Button button(CommandContext ctx, String id, String key, Object... args) {
-    return new Button(id, text(ctx, key, args));
+  /** A signed button ({@link ButtonIds}) for {@code action} on {@code arg}. */
+  Button button(CommandContext ctx, String action, long arg, String key, Object... args) {
+    return new Button(ids.id(action, arg), text(ctx, key, args));
   }
 }

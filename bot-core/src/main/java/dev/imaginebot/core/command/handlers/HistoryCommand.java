@@ -9,7 +9,11 @@ import dev.imaginebot.core.store.UserStats;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@code /history [page]}: the user's jobs, newest first, with re-run buttons. */
+/**
+ * {@code /history [page]}: the user's jobs, newest first, with re-run buttons, answered privately.
+ * In a group only the jobs made in that group are listed: a group never sees another chat's
+ * prompts.
+ */
 final class HistoryCommand implements Command {
   static final int PAGE_SIZE = 5;
   private static final int PREVIEW = 60;
@@ -40,8 +44,9 @@ final class HistoryCommand implements Command {
 
   /** Page {@code page} (1-based). */
   Reply page(CommandContext ctx, int page) {
-    Page<JobRecord> p = env.s.jobs().history(ctx.user().key(), page - 1, PAGE_SIZE);
-    if (p.total() == 0) return Reply.message(env.text(ctx, "cmd.history.empty"));
+    String chat = ctx.chat().group() ? ctx.chat().key() : null;
+    Page<JobRecord> p = env.s.jobs().history(ctx.user().key(), chat, page - 1, PAGE_SIZE);
+    if (p.total() == 0) return Reply.message(env.text(ctx, "cmd.history.empty")).asPersonal();
     StringBuilder out =
         new StringBuilder(env.text(ctx, "cmd.history.header", page, Math.max(1, p.pages())));
     List<Button> buttons = new ArrayList<>();
@@ -63,7 +68,7 @@ final class HistoryCommand implements Command {
                   seed,
                   Env.TIME.format(j.createdAt()),
                   prompt));
-      buttons.add(env.button(ctx, "rerun:" + j.id(), "button.rerun", j.id()));
+      buttons.add(env.button(ctx, "rerun", j.id(), "button.rerun", j.id()));
     }
     UserStats stats = env.s.jobs().stats(ctx.user().key());
     out.append('\n')
@@ -74,8 +79,8 @@ final class HistoryCommand implements Command {
                 stats.jobs(),
                 stats.images(),
                 env.s.messages().duration(env.lang(ctx), stats.averageWait())));
-    if (page > 1) buttons.add(env.button(ctx, "history:" + (page - 1), "button.previous"));
-    if (page < p.pages()) buttons.add(env.button(ctx, "history:" + (page + 1), "button.next"));
-    return Reply.message(out.toString(), buttons).asEphemeral();
+    if (page > 1) buttons.add(env.button(ctx, "history", page - 1, "button.previous"));
+    if (page < p.pages()) buttons.add(env.button(ctx, "history", page + 1, "button.next"));
+    return Reply.message(out.toString(), buttons).asPersonal();
   }
 }

@@ -22,7 +22,7 @@ final class ImagineCommand implements Command {
 
   @Override
   public Reply run(CommandContext ctx, String args) {
-    ParseResult r = parser.parse(args, env.s.registry().aliases());
+    ParseResult r = parser.parse(args, env.s.registry().aliases(ctx.chat().key()));
     if (!r.ok()) return env.parseError(ctx, r);
     return env.start(ctx, r.request());
   }

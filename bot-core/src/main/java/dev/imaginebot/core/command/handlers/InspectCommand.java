@@ -9,8 +9,9 @@ import dev.imaginebot.core.model.SpaceMapping;
 import java.time.Instant;
 
 /**
- * {@code /inspect <model>}: each backend's status, endpoint and parameter mapping. Reads the API of
- * backends not checked yet (blocking while the Space is reached).
+ * {@code /inspect <model>}: each backend's status, endpoint and parameter mapping, of a model seen
+ * in the chat (answered to the admin privately). Reads the API of backends not checked yet
+ * (blocking while the Space is reached).
  */
 final class InspectCommand implements Command {
   private final Env env;
@@ -33,7 +34,7 @@ final class InspectCommand implements Command {
   public Reply run(CommandContext ctx, String args) {
     String alias = args == null ? "" : args.strip();
     if (alias.isEmpty()) return env.errorText(ctx, "cmd.inspect.usage");
-    var found = env.s.registry().find(alias);
+    var found = env.s.registry().find(alias, ctx.chat().key());
     if (found.isEmpty()) return SettingsCommand.unknownModel(env, ctx, alias);
     Model m = found.get();
     String lang = env.lang(ctx);
@@ -60,6 +61,6 @@ final class InspectCommand implements Command {
       SpaceMapping mapping = b.mapping();
       if (mapping != null) out.append('\n').append(mapping.describe());
     }
-    return Reply.message(out.toString()).asEphemeral();
+    return Reply.message(out.toString()).asPersonal();
   }
 }

@@ -22,7 +22,7 @@ final class ModelsCommand implements Command {
     String lang = env.lang(ctx);
     StringBuilder out =
         new StringBuilder(env.text(ctx, "cmd.models.header", env.defaultModel(ctx)));
-    for (Model m : env.s.registry().models()) {
+    for (Model m : env.s.registry().models(ctx.chat().key())) {
       out.append('\n')
           .append(
               env.text(

@@ -32,16 +32,20 @@ final class SetDefaultCommand implements Command {
       return env.errorText(ctx, "cmd.setdefault.usage");
     }
     if (global && !env.botAdmin(ctx)) return env.error(ctx, ErrorCode.NOT_ALLOWED);
-    var model = env.s.registry().find(words[0]);
+    // The global default must be a model every chat sees; a chat's may be one of its own.
+    var model =
+        global
+            ? env.s.registry().find(words[0])
+            : env.s.registry().find(words[0], ctx.chat().key());
     if (model.isEmpty()) return SettingsCommand.unknownModel(env, ctx, words[0]);
     String alias = model.get().alias();
     if (global) {
       env.s.settings().put(Env.GLOBAL, Env.MODEL, alias);
-      env.s.audit().record(ctx.user().key(), "setdefault", "global " + alias);
+      env.audit(ctx, "setdefault", "global " + alias);
       return Reply.message(env.text(ctx, "cmd.setdefault.global", alias));
     }
     env.s.settings().put(Env.chatScope(ctx), Env.MODEL, alias);
-    env.s.audit().record(ctx.user().key(), "setdefault", ctx.chat().key() + " " + alias);
+    env.audit(ctx, "setdefault", ctx.chat().key() + " " + alias);
     return Reply.message(env.text(ctx, "cmd.setdefault.chat", alias));
   }
 }

@@ -33,7 +33,7 @@ final class SettingsCommand implements Command {
                   "cmd.settings.show",
                   own.orElse(env.text(ctx, "cmd.settings.none")),
                   env.lang(ctx)))
-          .asEphemeral();
+          .asPersonal();
     }
     if (words.length != 2) return env.errorText(ctx, "cmd.settings.usage");
     String key = words[0].toLowerCase(Locale.ROOT);
@@ -41,33 +41,33 @@ final class SettingsCommand implements Command {
     if (key.equals("model")) {
       if (value.equalsIgnoreCase("none") || value.equalsIgnoreCase("default")) {
         env.s.settings().remove(scope, Env.MODEL);
-        return Reply.message(env.text(ctx, "cmd.settings.model.cleared")).asEphemeral();
+        return Reply.message(env.text(ctx, "cmd.settings.model.cleared")).asPersonal();
       }
-      var model = env.s.registry().find(value);
+      var model = env.s.registry().find(value, ctx.chat().key());
       if (model.isEmpty()) return unknownModel(ctx, value);
       env.s.settings().put(scope, Env.MODEL, model.get().alias());
       return Reply.message(env.text(ctx, "cmd.settings.model.set", model.get().alias()))
-          .asEphemeral();
+          .asPersonal();
     }
     if (key.equals("language") || key.equals("lang")) {
       String lang = Messages.normalize(value);
       if (lang == null) return env.errorText(ctx, "cmd.settings.language.unknown", value);
       env.s.settings().put(scope, Env.LANGUAGE, lang);
-      return Reply.message(env.text(ctx, "cmd.settings.language.set")).asEphemeral();
+      return Reply.message(env.text(ctx, "cmd.settings.language.set")).asPersonal();
     }
     return env.errorText(ctx, "cmd.settings.usage");
   }
 
   static Reply unknownModel(Env env, CommandContext ctx, String value) {
-    var close = RequestParser.suggestions(value, env.s.registry().aliases());
+    var aliases = env.s.registry().aliases(ctx.chat().key());
+    var close = RequestParser.suggestions(value, aliases);
     if (!close.isEmpty()) {
       return Reply.error(
           env.text(ctx, "parse.model.didYouMean", value, String.join(", ", close))
               + "\n"
               + env.text(ctx, "hint.UNKNOWN_MODEL"));
     }
-    return env.error(
-        ctx, ErrorCode.UNKNOWN_MODEL, value, String.join(", ", env.s.registry().aliases()));
+    return env.error(ctx, ErrorCode.UNKNOWN_MODEL, value, String.join(", ", aliases));
   }
 
   private Reply unknownModel(CommandContext ctx, String value) {
