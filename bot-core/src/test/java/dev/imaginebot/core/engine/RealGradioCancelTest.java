@@ -54,7 +54,10 @@ class RealGradioCancelTest {
                 List.of(new BackendConfig(server.url("tracked"), null, Map.of(), Map.of(), 2))));
     try (Database db = Database.open(null, dir);
         RealSpaceGateway gateway =
-            new RealSpaceGateway(GradioSettings.defaults(), 25L * 1024 * 1024);
+            // The bot's gateway reaches only what the config allows: here the local Gradio app.
+            new RealSpaceGateway(
+                GradioSettings.defaults().withAllowedHosts(List.of(server.baseUrl())),
+                25L * 1024 * 1024);
         ModelRegistry registry = new ModelRegistry(models, null, gateway, Clock.systemUTC());
         JobEngine engine =
             new JobEngine(
