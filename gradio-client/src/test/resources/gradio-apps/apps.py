@@ -23,6 +23,8 @@ compare pixels. Apps:
   /zero      zero(prompt) -> tiny PNG at once (benchmarks)
   /echo      describe(image) with an Image input -> ("<w>x<h>", the same image), for uploads
 
+The corpus of Space-shaped apps (corpus.py) is mounted at /c-<shape>; see that file.
+
 Control routes on the parent app (plain HTTP, not Gradio, not counted):
   POST /control/release/{key}   releases /queue hold jobs waiting on key
   GET  /control/requests        {"<app>": n, ...}: HTTP requests and websocket connections each
@@ -49,6 +51,8 @@ import gradio as gr  # noqa: E402
 import uvicorn  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
 from PIL import Image  # noqa: E402
+
+import corpus  # noqa: E402  (Space-shaped apps, mounted at /c-<shape>)
 
 VERSION = gr.__version__
 MAJOR = int(VERSION.split(".")[0])
@@ -431,8 +435,12 @@ def build():
     def health():
         return {"version": VERSION}
 
+    corpus.add_routes(app)
+
     for name, factory in APPS.items():
         app = mount(app, name, factory())
+    for name, factory in corpus.APPS.items():
+        app = mount(app, "c-" + name, queued(factory()))
     return CountRequests(app)
 
 

@@ -544,7 +544,7 @@ public final class JobEngine implements AutoCloseable {
     if (mapping.takesSeed()) {
       long max = mapping.maxSeed();
       Long wanted = e.request.seed();
-      if (wanted != null) seed = Math.min(max, wanted + e.calls);
+      if (wanted != null) seed = mapping.seed(wanted, e.calls);
       else seed = ThreadLocalRandom.current().nextLong(0, max + 1);
     }
     if (e.firstSeed == null) e.firstSeed = seed;

@@ -89,7 +89,12 @@ public final class RealSpaceGateway implements SpaceGateway {
     }
     Job job;
     try {
-      job = client.submit(endpoint, new Arguments(args, Map.of()), once);
+      Arguments arguments = new Arguments(args, Map.of());
+      var fnIndex = SpaceMapping.fnIndex(endpoint);
+      job =
+          fnIndex.isPresent()
+              ? client.submit(fnIndex.getAsInt(), arguments, once)
+              : client.submit(endpoint, arguments, once);
     } catch (GradioException e) {
       once.onEvent(new Event.Failed(e.failure()));
       return () -> {};

@@ -543,6 +543,17 @@ public final class Connection implements AutoCloseable {
     return submit(spec, args, listener, ownSession);
   }
 
+  /** Submits by dependency index, named or not. */
+  public Job submit(int fnIndex, Arguments args, JobListener listener, boolean ownSession) {
+    EndpointSpec spec = model.byFnIndex(fnIndex);
+    if (spec == null || !spec.visible()) {
+      return failed(
+          Failure.of(FailureCode.ENDPOINT_NOT_FOUND, endpointNotFound("fn_index " + fnIndex)),
+          listener);
+    }
+    return submit(spec, args, listener, ownSession);
+  }
+
   private Job failed(Failure failure, JobListener listener) {
     JobImpl job = new JobImpl(this, null, newHash(), false, List.of(), listener);
     job.fail(failure);

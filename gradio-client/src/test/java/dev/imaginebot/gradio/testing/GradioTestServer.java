@@ -32,7 +32,8 @@ import java.util.stream.Stream;
  * apps of {@code gradio-apps/apps.py} (on the test classpath) at sub-paths such as {@code /flux},
  * {@code /mj}, {@code /progress}, {@code /queue}, {@code /stream}, {@code /error}, {@code /auth}
  * (user {@code user}, password {@code pass}), {@code /state}, {@code /unnamed}, {@code /zero} and
- * {@code /echo} (an Image input).
+ * {@code /echo} (an Image input), and the corpus of Space-shaped apps of {@code
+ * gradio-apps/corpus.py} at {@code /c-<shape>} (see {@link #corpus()} and {@link #received}).
  *
  * <p>The venvs come from {@code scripts/gradio-venvs.sh}; their home is the system property {@code
  * gradio.venv.home} (default {@code ~/.cache/imagine-bot/gradio}). Use {@link #shared(String)} so
@@ -91,11 +92,13 @@ public final class GradioTestServer implements AutoCloseable {
     try {
       this.workDir = Files.createTempDirectory("gradio-apps-" + version + "-");
       Path apps = workDir.resolve("apps.py");
-      try (InputStream in = GradioTestServer.class.getResourceAsStream("/gradio-apps/apps.py")) {
-        if (in == null) {
-          throw new IllegalStateException("gradio-apps/apps.py is not on the classpath");
+      for (String file : List.of("apps.py", "corpus.py")) {
+        try (InputStream in = GradioTestServer.class.getResourceAsStream("/gradio-apps/" + file)) {
+          if (in == null) {
+            throw new IllegalStateException("gradio-apps/" + file + " is not on the classpath");
+          }
+          Files.copy(in, workDir.resolve(file), StandardCopyOption.REPLACE_EXISTING);
         }
-        Files.copy(in, apps, StandardCopyOption.REPLACE_EXISTING);
       }
       Path logDir = Paths.get(System.getProperty("gradio.log.dir", "target/gradio-logs"));
       Files.createDirectories(logDir);
