@@ -126,7 +126,7 @@ public final class Onboarding {
       boolean hasReturnInfo = !e.returns().isEmpty();
       if (backend.endpoint() == null && hasReturnInfo && images == 0) continue;
       int score = binding.size() * 2 + (images > 0 ? 20 : 0);
-      int preferred = PREFERRED.indexOf(e.name());
+      int preferred = e.name() == null ? -1 : PREFERRED.indexOf(e.name());
       if (preferred >= 0) score += 30 - preferred;
       String lower = e.name() == null ? "" : e.name().toLowerCase(Locale.ROOT);
       if (lower.contains("generate") || lower.contains("infer") || lower.contains("image"))

@@ -1,5 +1,7 @@
 package dev.imaginebot.gradio.testing;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -58,6 +60,7 @@ public final class GradioTestServer implements AutoCloseable {
   private static final String READY = "GRADIO_APPS_READY port=";
   private static final Duration START_TIMEOUT =
       Duration.ofSeconds(Long.getLong("gradio.start.timeout.seconds", 180));
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Map<String, GradioTestServer> SHARED = new ConcurrentHashMap<>();
   private static final Map<String, RuntimeException> FAILED = new ConcurrentHashMap<>();
 
@@ -247,6 +250,42 @@ public final class GradioTestServer implements AutoCloseable {
           java.util.regex.Pattern.compile("\"" + java.util.regex.Pattern.quote(app) + "\":(\\d+)")
               .matcher(body);
       return m.find() ? Long.parseLong(m.group(1)) : 0;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * The corpus of Space-shaped apps ({@code gradio-apps/corpus.py}), by shape name, each with
+   * {@code "offers"} (the requested parameters it can take: prompt, seed, negative_prompt, steps,
+   * size), a {@code "note"} on its UI, and {@code "fails"} when it fails on purpose ({@code
+   * "quota"}). Each is served at {@code url("c-" + shape)}.
+   */
+  @SuppressWarnings("unchecked")
+  public Map<String, Map<String, Object>> corpus() {
+    return (Map<String, Map<String, Object>>) (Map<?, ?>) getJson("/control/corpus");
+  }
+
+  /**
+   * What corpus app {@code shape} received in its last call, in common terms: {@code prompt},
+   * {@code negative_prompt}, {@code seed} (a number, or {@code "random"} when the Space picked
+   * one), {@code steps}, {@code width}, {@code height}, {@code guidance}; empty before any call.
+   */
+  public Map<String, Object> received(String shape) {
+    return getJson("/control/received/" + shape);
+  }
+
+  private Map<String, Object> getJson(String path) {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(baseUrl() + path))
+            .timeout(Duration.ofSeconds(10))
+            .build();
+    try {
+      String body = http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+      return JSON.readValue(body, new TypeReference<Map<String, Object>>() {});
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
