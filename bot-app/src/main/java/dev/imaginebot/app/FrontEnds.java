@@ -77,7 +77,18 @@ final class FrontEnds {
     }
   }
 
-  private static void closeAll(List<AutoCloseable> started) {
+  /** Stops the front-ends taking new updates; they go on delivering until closed. */
+  static void stopIntake(List<AutoCloseable> started) {
+    for (AutoCloseable f : started) {
+      try {
+        if (f instanceof TelegramFrontEnd t) t.stopIntake();
+      } catch (RuntimeException e) {
+        log.warn("Front-end did not stop taking updates cleanly", e);
+      }
+    }
+  }
+
+  static void closeAll(List<AutoCloseable> started) {
     for (int i = started.size() - 1; i >= 0; i--) {
       try {
         started.get(i).close();

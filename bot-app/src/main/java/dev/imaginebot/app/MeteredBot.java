@@ -56,6 +56,31 @@ final class MeteredBot implements Bot {
   }
 
   @Override
+  public boolean receive(String platform, String key, String payload) {
+    return delegate.receive(platform, key, payload);
+  }
+
+  @Override
+  public void handled(String platform, String key) {
+    delegate.handled(platform, key);
+  }
+
+  @Override
+  public List<dev.imaginebot.core.command.PendingUpdate> pending(String platform) {
+    return delegate.pending(platform);
+  }
+
+  @Override
+  public void moved(long jobId, String replyRef) {
+    delegate.moved(jobId, replyRef);
+  }
+
+  @Override
+  public void drain(java.time.Duration deadline) {
+    delegate.drain(deadline);
+  }
+
+  @Override
   public List<String> modelAliases(String prefix) {
     return delegate.modelAliases(prefix);
   }

@@ -26,9 +26,18 @@ final class Metrics {
   /** A view that records {@code view}'s events before passing them on. */
   JobView wrap(JobView view) {
     if (view == null) return null;
-    return event -> {
-      record(event);
-      view.onEvent(event);
+    return new JobView() {
+      @Override
+      public void onEvent(JobEvent event) {
+        record(event);
+        view.onEvent(event);
+      }
+
+      @Override
+      public java.util.concurrent.CompletionStage<Void> deliver(JobEvent terminal) {
+        record(terminal);
+        return view.deliver(terminal);
+      }
     };
   }
 

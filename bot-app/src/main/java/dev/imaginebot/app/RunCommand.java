@@ -140,22 +140,28 @@ final class RunCommand implements Callable<Integer> {
       return 0;
     }
 
-    /** Front-ends first (no new commands), then the core (running jobs finish), then ops. */
+    /**
+     * Front-ends stop taking updates; the core lets running jobs finish within {@code
+     * timeouts.shutdown} while the front-ends, still open, deliver their outcomes; then the
+     * front-ends close (flushing what is queued), then the core and its database, then ops. What is
+     * left resumes at the next start.
+     */
     private void shutdown(List<AutoCloseable> frontEnds, Bot bot, OpsServer ops) {
       healthy.set(false);
       log.info(messages.text("cli.stopping", settings.shutdownTimeout().toSeconds()));
-      for (int i = frontEnds.size() - 1; i >= 0; i--) {
-        try {
-          frontEnds.get(i).close();
-        } catch (Exception e) {
-          log.warn("Front-end did not stop cleanly", e);
-        }
-      }
+      FrontEnds.stopIntake(frontEnds);
       // The core has its own drain deadline; this bounds it from outside as well.
-      Thread closer = new Thread(bot::close, "imagine-bot-core-close");
+      Thread closer =
+          new Thread(
+              () -> {
+                bot.drain(settings.shutdownTimeout());
+                FrontEnds.closeAll(frontEnds);
+                bot.close();
+              },
+              "imagine-bot-core-close");
       closer.start();
       try {
-        closer.join(settings.shutdownTimeout().toMillis() + TimeUnit.SECONDS.toMillis(5));
+        closer.join(settings.shutdownTimeout().toMillis() + TimeUnit.SECONDS.toMillis(15));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

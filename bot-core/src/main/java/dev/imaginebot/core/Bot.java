@@ -3,9 +3,11 @@ package dev.imaginebot.core;
 import dev.imaginebot.core.command.Button;
 import dev.imaginebot.core.command.CommandContext;
 import dev.imaginebot.core.command.FrontEnd;
+import dev.imaginebot.core.command.PendingUpdate;
 import dev.imaginebot.core.command.Reply;
 import dev.imaginebot.core.job.JobEvent;
 import dev.imaginebot.core.job.StoredImage;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -73,6 +75,39 @@ public interface Bot extends AutoCloseable {
    * it already fits.
    */
   byte[] fit(StoredImage image, long maxBytes);
+
+  /**
+   * Stores a platform update before the platform is told it arrived (Telegram's offset, a webhook's
+   * 200), so that a crash cannot lose it: the next start hands it back through {@link #pending}
+   * until {@link #handled} is called. Returns false when the update was stored before (the platform
+   * redelivered it): do not handle it again. Fast: one database write.
+   *
+   * @throws RuntimeException when it could not be stored: do not acknowledge the update
+   */
+  default boolean receive(String platform, String key, String payload) {
+    return true;
+  }
+
+  /** The update {@code key} was handled: a job it started is stored, or its answer was sent. */
+  default void handled(String platform, String key) {}
+
+  /** Updates stored but not handled when the bot last stopped, oldest first. */
+  default List<PendingUpdate> pending(String platform) {
+    return List.of();
+  }
+
+  /**
+   * Records that job {@code jobId} is now shown in the message {@code replyRef} names (a front-end
+   * that sends the job's status message after starting it), so a restart edits that message.
+   */
+  default void moved(long jobId, String replyRef) {}
+
+  /**
+   * The first half of a graceful stop: takes no more jobs and lets running ones finish and report
+   * their outcome, for up to {@code deadline}; what is left resumes at the next start. Front-ends
+   * stay open meanwhile to deliver, and are closed before {@link #close}.
+   */
+  default void drain(Duration deadline) {}
 
   /** Stops taking jobs, lets running ones finish up to a deadline, leaves the rest resumable. */
   @Override

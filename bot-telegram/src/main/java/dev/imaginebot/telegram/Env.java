@@ -60,6 +60,11 @@ final class Env {
     return chatId + ":" + messageId;
   }
 
+  /** Marks a stored update handled (null: the update was not stored). */
+  void handled(String updateKey) {
+    if (updateKey != null) bot.handled(PLATFORM, updateKey);
+  }
+
   CommandContext context(
       User from, long chatId, boolean group, boolean platformAdmin, String replyRef, JobView view) {
     return new CommandContext(user(from), chat(chatId, group), platformAdmin, replyRef, view);

@@ -25,14 +25,17 @@ final class ImagineCommand extends CommandHandler {
                 Reply reply =
                     env.bot.handle(
                         env.context(
-                            in.from(),
-                            in.chatId(),
-                            in.group(),
-                            false,
-                            Env.replyRef(in.chatId(), statusId),
-                            view),
+                                in.from(),
+                                in.chatId(),
+                                in.group(),
+                                false,
+                                Env.replyRef(in.chatId(), statusId),
+                                view)
+                            .withCommandKey(in.updateKey()),
                         "imagine",
                         in.args());
+                // The job (or the refusal) is stored or shown: the update need not come again.
+                env.handled(in.updateKey());
                 env.renderInto(in.chatId(), statusId, reply);
               } catch (RuntimeException e) {
                 env.fault(in.chatId(), statusId, in.language(), "/imagine", e);

@@ -63,6 +63,31 @@ final class Steps {
     return fireAndForget(new SendChatAction(Long.toString(chatId), action));
   }
 
+  /**
+   * A step that calls nothing and completes {@code done} when its turn comes: in a chat's FIFO
+   * queue, that is once every step queued before it ran (or failed for good).
+   */
+  static Step marker(CompletableFuture<Void> done) {
+    return new Step() {
+      @Override
+      List<Step> run(TelegramApi api) {
+        done.complete(null);
+        return List.of();
+      }
+
+      @Override
+      List<Step> failed(ApiFailure failure) {
+        done.complete(null);
+        return List.of();
+      }
+
+      @Override
+      String method() {
+        return "marker";
+      }
+    };
+  }
+
   /** A step that makes one call and ignores its result. */
   private static Step fireAndForget(BotApiMethod<?> call) {
     return new Step() {

@@ -64,6 +64,7 @@ public final class TelegramFrontEnd implements FrontEnd, AutoCloseable {
   private final long botId;
   private TelegramBotsLongPollingApplication polling;
   private UpdateRouter router;
+  private PollingConsumer pollingConsumer;
   private WebhookReceiver webhook;
   private volatile boolean closing;
 
@@ -154,6 +155,8 @@ public final class TelegramFrontEnd implements FrontEnd, AutoCloseable {
     publishMenu(commands.values());
     bot.register(this);
     router = new UpdateRouter(env, commands, botUsername, botId);
+    // Updates stored by the previous run but not handled (a crash, a full worker queue) first.
+    router.replayPending();
     if (config.mode() == TelegramConfig.Mode.WEBHOOK) {
       startWebhook();
       return;
@@ -175,7 +178,7 @@ public final class TelegramFrontEnd implements FrontEnd, AutoCloseable {
                   .offset(lastUpdate + 1)
                   .allowedUpdates(List.of("message", "callback_query"))
                   .build(),
-          router);
+          pollingConsumer = new PollingConsumer(router));
     } catch (TelegramApiException e) {
       throw new IllegalStateException(
           "Telegram long polling did not start: "
@@ -245,19 +248,25 @@ public final class TelegramFrontEnd implements FrontEnd, AutoCloseable {
     return env.editingView(chatId, messageId, null);
   }
 
-  @Override
-  public void close() {
+  /**
+   * The first half of a graceful stop: takes no more updates (long polling stops, the webhook
+   * server closes), while job views go on delivering through the outbox until {@link #close}.
+   * Updates not yet stored are not confirmed, so Telegram sends them again to the next run.
+   */
+  public synchronized void stopIntake() {
+    if (router != null) router.stop();
+    if (pollingConsumer != null) pollingConsumer.stop();
     if (webhook != null) {
-      router.stop();
       webhook.close();
+      webhook = null;
     }
     if (polling != null) {
-      router.stop();
       try {
         polling.close();
       } catch (Exception e) {
         log.warn("Telegram long polling did not stop cleanly: {}", e.toString());
       }
+      polling = null;
     }
     // Cut the getUpdates the server is holding (else close waits up to pollTimeout); the
     // polling client turns the cancellation into an empty answer. Updates it had not confirmed
@@ -266,6 +275,11 @@ public final class TelegramFrontEnd implements FrontEnd, AutoCloseable {
     for (Call call : http.dispatcher().runningCalls()) {
       if (isGetUpdates(call.request())) call.cancel();
     }
+  }
+
+  @Override
+  public void close() {
+    stopIntake();
     pollThread.shutdown();
     workers.shutdown();
     outboxThreads.shutdown();

@@ -6,6 +6,7 @@ import dev.imaginebot.core.job.JobEvent;
 import dev.imaginebot.core.job.JobView;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.telegram.telegrambots.meta.api.objects.replykeyboard.InlineKeyboardMarkup;
 
 /**
@@ -107,6 +108,19 @@ final class TelegramJobView implements JobView {
       outbox.submit(chatId, new EditStep(chatId, statusMessage, text, keyboardFor(event), true));
     }
     lastText = text;
+  }
+
+  /**
+   * Queues the outcome like any event, then a marker behind it: the chat's queue is FIFO, so the
+   * marker's turn comes once the images and the final text went out (or failed for good, as for a
+   * user who blocked the bot), and the core counts the outcome delivered.
+   */
+  @Override
+  public synchronized CompletionStage<Void> deliver(JobEvent terminal) {
+    onEvent(terminal);
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    outbox.submit(chatId, Steps.marker(done));
+    return done;
   }
 
   /** The core's buttons for this state: Cancel while running, Reroll/Variations/Delete, Re-run. */

@@ -1,5 +1,9 @@
 package dev.imaginebot.telegram;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imaginebot.core.command.PendingUpdate;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -12,10 +16,14 @@ import org.telegram.telegrambots.meta.api.objects.Update;
 import org.telegram.telegrambots.meta.api.objects.message.Message;
 
 /**
- * Takes updates from TelegramBots' polling thread and hands each to a worker at once (the polling
- * thread never waits on us). Finds the command: {@code /name args}, {@code /name@OurBot args} (a
- * command for another bot is ignored), or a reply to one of our messages, which is an {@code
- * /imagine} prompt. Faults are logged once with a reference the user sees.
+ * Takes updates from TelegramBots' polling thread (or the webhook), stores each in the core's inbox
+ * before returning — TelegramBots confirms the offset with its next {@code getUpdates}, and the
+ * webhook answers 200, only after {@link #consume} returned, so a crash cannot lose an update —
+ * then hands it to a worker. An update stored before (redelivered) is skipped; one stored but not
+ * handled when the bot stopped is handled at the next start ({@link #replayPending}). Finds the
+ * command: {@code /name args}, {@code /name@OurBot args} (a command for another bot is ignored), or
+ * a reply to one of our messages, which is an {@code /imagine} prompt. Faults are logged once with
+ * a reference the user sees.
  */
 final class UpdateRouter implements LongPollingUpdateConsumer {
   private static final Logger log = LoggerFactory.getLogger(UpdateRouter.class);
@@ -23,6 +31,9 @@ final class UpdateRouter implements LongPollingUpdateConsumer {
   private final Env env;
   private final Executor workers;
   private final Map<String, CommandHandler> commands;
+  private static final ObjectMapper JSON =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
   private final ButtonPress buttons = new ButtonPress();
   private final String botUsername;
   private final long botId;
@@ -46,25 +57,73 @@ final class UpdateRouter implements LongPollingUpdateConsumer {
     stop();
   }
 
+  /**
+   * Stores, then dispatches. Throws when an update could not be stored, so that the webhook answers
+   * an error and Telegram sends it again; see {@link PollingConsumer} for long polling.
+   */
   @Override
   public void consume(List<Update> updates) {
-    if (stopped) return;
+    if (stopped) throw new IllegalStateException("the Telegram front-end is stopping");
     for (Update update : updates) {
+      String key = key(update);
+      String payload;
       try {
-        workers.execute(() -> route(update));
-      } catch (RejectedExecutionException e) {
-        log.warn(
-            "Telegram update {} dropped: the bot is overloaded or stopping", update.getUpdateId());
+        payload = JSON.writeValueAsString(update);
+      } catch (JsonProcessingException e) {
+        log.warn("Telegram update {} cannot be stored: {}", update.getUpdateId(), e.toString());
+        continue;
       }
+      if (!env.bot.receive(Env.PLATFORM, key, payload)) {
+        log.debug("Telegram update {} came again; handled already", update.getUpdateId());
+        continue;
+      }
+      dispatch(update, key);
     }
   }
 
+  /** Hands the updates the previous run stored but did not handle to the workers. */
+  void replayPending() {
+    List<PendingUpdate> pending = env.bot.pending(Env.PLATFORM);
+    if (!pending.isEmpty()) log.info("Handling {} stored Telegram update(s)", pending.size());
+    for (PendingUpdate p : pending) {
+      Update update;
+      try {
+        update = JSON.readValue(p.payload(), Update.class);
+      } catch (JsonProcessingException e) {
+        log.warn("Stored Telegram update {} unreadable; skipped: {}", p.key(), e.toString());
+        env.handled(p.key());
+        continue;
+      }
+      dispatch(update, p.key());
+    }
+  }
+
+  private void dispatch(Update update, String key) {
+    try {
+      workers.execute(() -> route(update, key));
+    } catch (RejectedExecutionException e) {
+      // The update is stored: it is handled at the next start, not lost.
+      log.warn(
+          "Telegram update {} left for later: the bot is overloaded or stopping",
+          update.getUpdateId());
+    }
+  }
+
+  static String key(Update update) {
+    return "update:" + update.getUpdateId();
+  }
+
   void route(Update update) {
+    route(update, null);
+  }
+
+  void route(Update update, String key) {
+    boolean handledByCommand = false;
     try {
       if (update.hasCallbackQuery()) {
         buttons.handle(env, update.getCallbackQuery());
       } else if (update.hasMessage()) {
-        onMessage(update.getMessage());
+        handledByCommand = onMessage(update.getMessage(), key);
       }
     } catch (RuntimeException e) {
       Long chatId = chatOf(update);
@@ -73,12 +132,16 @@ final class UpdateRouter implements LongPollingUpdateConsumer {
       } else {
         env.fault(chatId, null, languageOf(update), "update " + update.getUpdateId(), e);
       }
+    } finally {
+      // /imagine marks its update handled once its job is stored; everything else is done here.
+      if (!handledByCommand) env.handled(key);
     }
   }
 
-  private void onMessage(Message m) {
+  /** Returns true when the handler marks the update handled itself. */
+  private boolean onMessage(Message m, String key) {
     if (m.getText() == null || m.getFrom() == null || Boolean.TRUE.equals(m.getFrom().getIsBot())) {
-      return;
+      return false;
     }
     String text = m.getText().strip();
     long chatId = m.getChatId();
@@ -93,13 +156,14 @@ final class UpdateRouter implements LongPollingUpdateConsumer {
         target = head.substring(at + 1);
         head = head.substring(0, at);
       }
-      if (target != null && !target.equalsIgnoreCase(botUsername)) return; // for another bot
+      if (target != null && !target.equalsIgnoreCase(botUsername)) return false; // another bot
       String name = head.toLowerCase(Locale.ROOT);
       if (name.equals("start")) name = "help";
       CommandHandler handler = commands.get(name);
-      Incoming in = new Incoming(chatId, group, m.getMessageId(), m.getFrom(), name, args);
+      Incoming in = new Incoming(chatId, group, m.getMessageId(), m.getFrom(), name, args, key);
       if (handler != null) {
         handler.handle(env, in);
+        return handler instanceof ImagineCommand;
       } else if (!group || target != null) {
         // Let the core word "unknown command"; in groups a bare /foo may be another bot's.
         new UnknownCommand(name).handle(env, in);
@@ -109,8 +173,12 @@ final class UpdateRouter implements LongPollingUpdateConsumer {
         && m.getReplyToMessage().getFrom().getId() == botId) {
       commands
           .get("imagine")
-          .handle(env, new Incoming(chatId, group, m.getMessageId(), m.getFrom(), "imagine", text));
+          .handle(
+              env,
+              new Incoming(chatId, group, m.getMessageId(), m.getFrom(), "imagine", text, key));
+      return true;
     }
+    return false;
   }
 
   private static int indexOfWhitespace(String s) {

@@ -20,6 +20,7 @@ final class EventSink {
   private final long intervalMillis;
   private final Timer timer;
   private final Clock clock;
+  private final Runnable onDelivered;
   private JobEvent last;
   private JobEvent pending;
   private long lastAt = Long.MIN_VALUE / 2;
@@ -27,6 +28,15 @@ final class EventSink {
   private boolean closed;
 
   EventSink(long jobId, JobView view, Duration interval, Timer timer, Clock clock) {
+    this(jobId, view, interval, timer, clock, () -> {});
+  }
+
+  /**
+   * @param onDelivered run once the view says the terminal event reached the user
+   */
+  EventSink(
+      long jobId, JobView view, Duration interval, Timer timer, Clock clock, Runnable onDelivered) {
+    this.onDelivered = onDelivered;
     this.jobId = jobId;
     this.view = view;
     this.intervalMillis = Math.max(0, interval.toMillis());
@@ -75,7 +85,16 @@ final class EventSink {
     last = event;
     lastAt = clock.millis();
     try {
-      view.onEvent(event);
+      if (event.terminal()) {
+        view.deliver(event)
+            .whenComplete(
+                (ok, failed) -> {
+                  if (failed == null) onDelivered.run();
+                  else log.warn("Job {}: outcome not delivered: {}", jobId, failed.toString());
+                });
+      } else {
+        view.onEvent(event);
+      }
     } catch (RuntimeException e) {
       // A broken view must not stop the job; the front-end's bug is logged once per event.
       log.warn("View of job {} failed on {}", jobId, event.getClass().getSimpleName(), e);

@@ -18,6 +18,8 @@ import dev.imaginebot.core.store.ImageStore;
 import dev.imaginebot.core.store.JobRecord;
 import dev.imaginebot.core.store.JobState;
 import dev.imaginebot.core.store.JobStore;
+import dev.imaginebot.core.store.Recovery;
+import dev.imaginebot.core.store.ResultFile;
 import dev.imaginebot.gradio.Event;
 import dev.imaginebot.gradio.Failure;
 import dev.imaginebot.gradio.FailureCode;
@@ -64,6 +66,16 @@ public final class JobEngine implements AutoCloseable {
   /** Most images one job delivers: what a Discord message or a Telegram album can carry. */
   static final int MAX_IMAGES = 10;
 
+  /**
+   * How often one job is resubmitted after restarts cut it on a Space before it is given up: a job
+   * that keeps crashing the bot (say, an image too large to decode) must not take every later start
+   * down with it.
+   */
+  static final int MAX_RESTARTS = 5;
+
+  /** Seeds the bot chooses lie in [0, 2^31): every Space's seed slider allows that much or less. */
+  private static final long PLANNED_SEED_BOUND = 1L << 31;
+
   private static final Set<FailureCode> FAILOVER =
       EnumSet.of(
           FailureCode.QUOTA_EXCEEDED,
@@ -101,13 +113,22 @@ public final class JobEngine implements AutoCloseable {
   private boolean closed;
 
   /** The outcome of {@link #submit}: a job id, or a refusal with message arguments. */
-  public record Submitted(long jobId, ErrorCode error, List<Object> args) {
+  public record Submitted(long jobId, ErrorCode error, List<Object> args, boolean fresh) {
     public Submitted {
       args = List.copyOf(args);
     }
 
+    public Submitted(long jobId, ErrorCode error, List<Object> args) {
+      this(jobId, error, args, error == null);
+    }
+
     public boolean ok() {
       return error == null;
+    }
+
+    /** The job made earlier for the same command. */
+    static Submitted repeated(long jobId) {
+      return new Submitted(jobId, null, List.of(), false);
     }
 
     static Submitted refused(ErrorCode code, Object... args) {
@@ -188,6 +209,22 @@ public final class JobEngine implements AutoCloseable {
    */
   public Submitted submit(
       UserRef user, ChatRef chat, String replyRef, GenerationRequest request, JobView view) {
+    return submit(user, chat, replyRef, request, view, null);
+  }
+
+  /**
+   * Like {@link #submit(UserRef, ChatRef, String, GenerationRequest, JobView)}, for a command from
+   * the platform update {@code commandKey}: when a job was made for that update before (the update
+   * was handled again after a crash), returns that job's id with {@code fresh} false and queues
+   * nothing (the job resumes through {@link #resume(Recovery, JobView)}).
+   */
+  public Submitted submit(
+      UserRef user,
+      ChatRef chat,
+      String replyRef,
+      GenerationRequest request,
+      JobView view,
+      String commandKey) {
     Objects.requireNonNull(user, "user == null");
     Objects.requireNonNull(request.model(), "request.model() == null");
     Optional<Model> found = registry.find(request.model());
@@ -209,8 +246,21 @@ public final class JobEngine implements AutoCloseable {
         return Submitted.refused(ErrorCode.USER_LIMIT, limits.perUserWaiting());
       }
       if (waiting >= maxWaiting) return Submitted.refused(ErrorCode.BOT_BUSY);
-      JobRecord record =
-          jobs.create(user, chat, replyRef, request.withModel(model.alias()), model.alias());
+      // The seed is fixed now, so that every submission of this job (after a failover or a
+      // restart) makes the same image.
+      Long planned =
+          request.seed() != null ? null : ThreadLocalRandom.current().nextLong(PLANNED_SEED_BOUND);
+      JobStore.Created created =
+          jobs.create(
+              user,
+              chat,
+              replyRef,
+              request.withModel(model.alias()),
+              model.alias(),
+              commandKey,
+              planned);
+      JobRecord record = created.job();
+      if (!created.fresh()) return Submitted.repeated(record.id());
       entry =
           new Entry(
               record.id(),
@@ -219,6 +269,7 @@ public final class JobEngine implements AutoCloseable {
               record.request(),
               sink(record.id(), view),
               clock.instant());
+      entry.plannedSeed = planned;
       position = enqueue(entry, false);
     }
     jobs.markQueuePosition(entry.id, position);
@@ -228,27 +279,41 @@ public final class JobEngine implements AutoCloseable {
   }
 
   /**
-   * Takes back a job left unfinished by a previous run: queued jobs re-enter the queue, jobs that
-   * were in flight are resubmitted once (else fail with {@code BOT_RESTARTED}).
+   * Takes back a job left unfinished by a previous run: queued jobs re-enter the queue; jobs that
+   * were on a Space are resubmitted with the same seed and parameters (a Space forgets a job whose
+   * event stream was cut, so it cannot be re-attached), one restart counted; jobs whose Space had
+   * already finished only download the Space's output, never run again.
    */
   public void resume(JobRecord record, JobView view) {
+    resume(new Recovery(record, null, 0, List.of(), false), view);
+  }
+
+  /**
+   * Takes back what a previous run left: an unfinished job (see {@link #resume(JobRecord,
+   * JobView)}), or a finished one whose outcome its user was not shown yet, which is shown now.
+   */
+  public void resume(Recovery recovery, JobView view) {
+    JobRecord record = recovery.job();
     EventSink sink = sink(record.id(), view);
-    if (record.state().terminal()) return;
-    if (record.state() != JobState.QUEUED) {
-      if (record.attempts() >= 2) {
-        jobs.markFailed(record.id(), ErrorCode.BOT_RESTARTED.name(), "bot restarted");
-        sink.emit(new JobEvent.Failed(record.id(), ErrorCode.BOT_RESTARTED, "", Optional.empty()));
-        return;
-      }
-      jobs.requeue(record.id());
+    if (record.state().terminal()) {
+      if (!recovery.delivered()) sink.emit(outcome(record));
+      return;
     }
     Optional<Model> model = registry.find(record.model());
     if (model.isEmpty()) {
-      jobs.markFailed(record.id(), ErrorCode.MODEL_DEGRADED.name(), "model removed");
-      sink.emit(
-          new JobEvent.Failed(
-              record.id(), ErrorCode.MODEL_DEGRADED, record.model(), Optional.empty()));
+      // The one case where the job cannot be recovered: say so once, with what to do.
+      jobs.markFailed(record.id(), ErrorCode.BOT_RESTARTED.name(), "model removed");
+      sink.emit(new JobEvent.Failed(record.id(), ErrorCode.BOT_RESTARTED, "", Optional.empty()));
       return;
+    }
+    boolean onSpace = record.state() != JobState.QUEUED;
+    if (onSpace && recovery.resultFiles().isEmpty()) {
+      if (recovery.restarts() >= MAX_RESTARTS) {
+        jobs.markFailed(record.id(), ErrorCode.BOT_RESTARTED.name(), "cut by too many restarts");
+        sink.emit(new JobEvent.Failed(record.id(), ErrorCode.BOT_RESTARTED, "", Optional.empty()));
+        return;
+      }
+      jobs.markRestarted(record.id());
     }
     Entry entry =
         new Entry(
@@ -258,6 +323,39 @@ public final class JobEngine implements AutoCloseable {
             record.request(),
             sink,
             record.createdAt() == null ? clock.instant() : record.createdAt());
+    entry.plannedSeed = recovery.plannedSeed();
+    if (onSpace && !recovery.resultFiles().isEmpty()) {
+      Backend backend = backendNamed(model.get(), record.backend());
+      if (backend != null) {
+        int token;
+        synchronized (lock) {
+          if (closed) return;
+          active.put(entry.id, entry);
+          entry.backend = backend;
+          token = entry.token;
+        }
+        // Every variation asked for was made; only the download is left.
+        entry.calls = Math.max(1, record.request().count());
+        SpaceMapping mapping = backend.mapping();
+        if (mapping != null && mapping.takesSeed()) {
+          Long wanted = record.request().seed();
+          long max = mapping.maxSeed();
+          entry.firstSeed =
+              wanted != null
+                  ? Math.min(max, wanted)
+                  : recovery.plannedSeed() == null
+                      ? null
+                      : Math.floorMod(recovery.plannedSeed(), max + 1);
+        }
+        List<FileRef> files = new ArrayList<>();
+        for (ResultFile f : recovery.resultFiles()) {
+          files.add(new FileRef(f.url(), f.path(), null, f.mimeType(), null));
+        }
+        execute(() -> guarded(entry, () -> collect(entry, token, files)));
+        return;
+      }
+      jobs.markRestarted(record.id());
+    }
     int position;
     synchronized (lock) {
       if (closed) return;
@@ -266,6 +364,39 @@ public final class JobEngine implements AutoCloseable {
     jobs.markQueuePosition(entry.id, position);
     sink.emit(new JobEvent.Accepted(entry.id, position, entry.model.alias()));
     dispatch();
+  }
+
+  private static Backend backendNamed(Model model, String space) {
+    if (space == null) return null;
+    for (Backend b : model.backends()) {
+      if (b.space().equals(space)) return b;
+    }
+    return null;
+  }
+
+  /** The terminal event a finished job ended with, rebuilt from its record. */
+  private static JobEvent outcome(JobRecord r) {
+    switch (r.state()) {
+      case SUCCEEDED:
+        Instant end = r.finishedAt() == null ? r.createdAt() : r.finishedAt();
+        return new JobEvent.Completed(
+            r.id(),
+            r.request().prompt(),
+            r.model(),
+            r.seed(),
+            Duration.between(r.createdAt(), end),
+            r.images());
+      case CANCELLED:
+        return new JobEvent.Cancelled(r.id());
+      default:
+        ErrorCode code;
+        try {
+          code = r.errorCode() == null ? ErrorCode.INTERNAL : ErrorCode.valueOf(r.errorCode());
+        } catch (IllegalArgumentException unknown) {
+          code = ErrorCode.INTERNAL;
+        }
+        return new JobEvent.Failed(r.id(), code, "", Optional.empty());
+    }
   }
 
   /** Cancels a waiting or running job: the owner's own, or any when {@code admin}. */
@@ -360,7 +491,17 @@ public final class JobEngine implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------
 
   private EventSink sink(long id, JobView view) {
-    return new EventSink(id, view, progressInterval, timer, clock);
+    return new EventSink(id, view, progressInterval, timer, clock, () -> delivered(id));
+  }
+
+  /** The user was shown a job's outcome: the next start need not show it again. */
+  private void delivered(long id) {
+    try {
+      jobs.markDelivered(id);
+    } catch (RuntimeException e) {
+      // The database may be closed after a stop that did not wait: the next start delivers again.
+      log.debug("Job {} delivered but not recorded: {}", id, e.toString());
+    }
   }
 
   /** Adds to the user's queue; returns the position in the bot's queue. Holds the lock. */
@@ -545,6 +686,7 @@ public final class JobEngine implements AutoCloseable {
       long max = mapping.maxSeed();
       Long wanted = e.request.seed();
       if (wanted != null) seed = mapping.seed(wanted, e.calls);
+      else if (e.plannedSeed != null) seed = Math.floorMod(e.plannedSeed + e.calls, max + 1);
       else seed = ThreadLocalRandom.current().nextLong(0, max + 1);
     }
     if (e.firstSeed == null) e.firstSeed = seed;
@@ -603,6 +745,11 @@ public final class JobEngine implements AutoCloseable {
 
   /** Runs on a worker: downloads and stores the images, or calls again for more variations. */
   private void collect(Entry e, int token, List<FileRef> files) {
+    if (!files.isEmpty() && !stale(e, token)) {
+      // Stored before downloading: a restart from here on downloads, it does not run the job again.
+      for (FileRef f : files) e.resultFiles.add(new ResultFile(f.url(), f.path(), f.mimeType()));
+      jobs.saveResultFiles(e.id, e.resultFiles);
+    }
     boolean rejected = false;
     int before = e.images.size();
     // A Space that returns several images per call (a Midjourney-style gallery) gives them all on
@@ -827,7 +974,9 @@ public final class JobEngine implements AutoCloseable {
     final Instant acceptedAt;
     final Set<Backend> tried = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     final List<StoredImage> images = new ArrayList<>(1);
+    final List<ResultFile> resultFiles = new ArrayList<>(1);
     Backend backend;
+    volatile Long plannedSeed;
     volatile SpaceMapping mapping;
     volatile SpaceGateway.Call call;
     int token;

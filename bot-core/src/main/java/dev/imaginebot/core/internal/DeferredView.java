@@ -2,10 +2,13 @@ package dev.imaginebot.core.internal;
 
 import dev.imaginebot.core.job.JobEvent;
 import dev.imaginebot.core.job.JobView;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The view of a job resumed after a restart, before its front-end registered: keeps the latest
- * event (the terminal one wins) and hands it to the real view once there is one.
+ * event (the terminal one wins) and hands it to the real view once there is one. A terminal event
+ * counts as delivered only once the real view delivered it.
  */
 final class DeferredView implements JobView {
   final long jobId;
@@ -13,6 +16,7 @@ final class DeferredView implements JobView {
   final String replyRef;
   private JobView target;
   private JobEvent latest;
+  private CompletableFuture<Void> pendingDelivery;
   private boolean terminalSeen;
 
   DeferredView(long jobId, String platform, String replyRef) {
@@ -24,19 +28,38 @@ final class DeferredView implements JobView {
   @Override
   public synchronized void onEvent(JobEvent event) {
     if (terminalSeen) return;
-    terminalSeen = event.terminal();
     if (target != null) target.onEvent(event);
     else latest = event;
+  }
+
+  @Override
+  public synchronized CompletionStage<Void> deliver(JobEvent terminal) {
+    if (terminalSeen) return new CompletableFuture<>();
+    terminalSeen = true;
+    if (target != null) return target.deliver(terminal);
+    latest = terminal;
+    pendingDelivery = new CompletableFuture<>();
+    return pendingDelivery;
   }
 
   /** Attaches the real view and replays the latest event to it. */
   synchronized void attach(JobView view) {
     if (view == null || target != null) return;
     target = view;
-    if (latest != null) {
-      JobEvent e = latest;
-      latest = null;
+    if (latest == null) return;
+    JobEvent e = latest;
+    latest = null;
+    if (pendingDelivery == null) {
       view.onEvent(e);
+      return;
     }
+    CompletableFuture<Void> done = pendingDelivery;
+    pendingDelivery = null;
+    view.deliver(e)
+        .whenComplete(
+            (ok, failed) -> {
+              if (failed == null) done.complete(null);
+              else done.completeExceptionally(failed);
+            });
   }
 }

@@ -4,6 +4,7 @@ import dev.imaginebot.core.Bot;
 import dev.imaginebot.core.CoreConfig;
 import dev.imaginebot.core.command.CommandContext;
 import dev.imaginebot.core.command.FrontEnd;
+import dev.imaginebot.core.command.PendingUpdate;
 import dev.imaginebot.core.command.Reply;
 import dev.imaginebot.core.command.handlers.Commands;
 import dev.imaginebot.core.command.handlers.Services;
@@ -20,9 +21,10 @@ import dev.imaginebot.core.model.SpaceGateway;
 import dev.imaginebot.core.store.AuditLog;
 import dev.imaginebot.core.store.Database;
 import dev.imaginebot.core.store.ImageStore;
-import dev.imaginebot.core.store.JobRecord;
+import dev.imaginebot.core.store.InboxStore;
 import dev.imaginebot.core.store.JobStore;
 import dev.imaginebot.core.store.ModelStore;
+import dev.imaginebot.core.store.Recovery;
 import dev.imaginebot.core.store.SettingsStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,8 +46,17 @@ import org.slf4j.LoggerFactory;
 public final class RealBot implements Bot {
   private static final Logger log = LoggerFactory.getLogger(RealBot.class);
 
-  /** How long {@link #close()} lets running jobs finish. */
+  /** How long {@link #close()} lets running jobs finish when {@link #drain} was not called. */
   static final Duration CLOSE_DEADLINE = Duration.ofSeconds(20);
+
+  /** Outcomes older than this that were never shown are not shown any more at start-up. */
+  static final Duration REDELIVER_WITHIN = Duration.ofHours(24);
+
+  /** Handled updates are kept this long: platforms redeliver an unconfirmed one within a day. */
+  static final Duration INBOX_RETENTION = Duration.ofDays(2);
+
+  /** Most stored updates handed back at one start (the rest come at the next). */
+  static final int MAX_PENDING = 10_000;
 
   private final CoreConfig config;
   private final Database db;
@@ -54,17 +65,20 @@ public final class RealBot implements Bot {
   private final JobEngine engine;
   private final ImageStore images;
   private final JobStore jobs;
+  private final InboxStore inbox;
   private final Messages messages;
   private final Commands commands;
   private final Map<String, List<DeferredView>> waitingForFrontEnd = new ConcurrentHashMap<>();
   private final Map<String, FrontEnd> frontEnds = new ConcurrentHashMap<>();
   private volatile boolean closed;
+  private volatile boolean drained;
 
   private RealBot(CoreConfig config, Database db, SpaceGateway gateway) {
     this.config = config;
     this.db = db;
     this.gateway = gateway;
     this.jobs = new JobStore(db);
+    this.inbox = new InboxStore(db);
     ModelStore modelStore = new ModelStore(db);
     this.images = new ImageStore(config.dataDir(), db);
     this.messages = new Messages(config.defaultLanguage());
@@ -92,6 +106,8 @@ public final class RealBot implements Bot {
                 new AuditLog(db)));
     registry.startChecks(config.gradio().driftCheckInterval());
     resume(jobs);
+    int pruned = inbox.prune(INBOX_RETENTION);
+    if (pruned > 0) log.debug("Pruned {} handled update(s)", pruned);
   }
 
   /** Starts the core with Spaces reached through gradio-client. */
@@ -116,14 +132,43 @@ public final class RealBot implements Bot {
   }
 
   private void resume(JobStore jobs) {
-    List<JobRecord> unfinished = jobs.unfinished();
-    if (!unfinished.isEmpty()) log.info("Resuming {} unfinished job(s)", unfinished.size());
-    for (JobRecord r : unfinished) {
-      String platform = r.platform() == null ? "" : r.platform();
-      DeferredView view = new DeferredView(r.id(), platform, r.replyRef());
+    List<Recovery> left = jobs.recoverable(Clock.systemUTC().instant().minus(REDELIVER_WITHIN));
+    if (!left.isEmpty()) log.info("Resuming {} job(s) left by the previous run", left.size());
+    for (Recovery r : left) {
+      String platform = r.job().platform() == null ? "" : r.job().platform();
+      DeferredView view = new DeferredView(r.job().id(), platform, r.job().replyRef());
       waitingForFrontEnd.computeIfAbsent(platform, p -> new CopyOnWriteArrayList<>()).add(view);
       engine.resume(r, view);
     }
+  }
+
+  @Override
+  public boolean receive(String platform, String key, String payload) {
+    return inbox.receive(platform, key, payload);
+  }
+
+  @Override
+  public void handled(String platform, String key) {
+    if (closed) return;
+    try {
+      inbox.handled(platform, key);
+    } catch (RuntimeException e) {
+      // Not fatal: the update is handed out again at the next start, and a job it made is found.
+      log.warn("Update {} of {} not marked handled: {}", key, platform, e.toString());
+    }
+  }
+
+  @Override
+  public List<PendingUpdate> pending(String platform) {
+    return inbox.pending(platform, MAX_PENDING).stream()
+        .map(p -> new PendingUpdate(p.key(), p.payload()))
+        .toList();
+  }
+
+  @Override
+  public void moved(long jobId, String replyRef) {
+    if (closed) return;
+    jobs.setReplyRef(jobId, replyRef);
   }
 
   @Override
@@ -216,6 +261,18 @@ public final class RealBot implements Bot {
     return config;
   }
 
+  /** True once a graceful stop began (for tests in this package). */
+  boolean draining() {
+    return drained;
+  }
+
+  @Override
+  public synchronized void drain(Duration deadline) {
+    if (closed || drained) return;
+    drained = true;
+    engine.shutdown(deadline);
+  }
+
   @Override
   public void close() {
     shutdown(CLOSE_DEADLINE);
@@ -229,7 +286,8 @@ public final class RealBot implements Bot {
   private synchronized void shutdown(Duration deadline) {
     if (closed) return;
     closed = true;
-    engine.shutdown(deadline);
+    if (drained) engine.close();
+    else engine.shutdown(deadline);
     registry.close();
     gateway.close();
     db.close();

@@ -1,5 +1,9 @@
 package dev.imaginebot.core.store;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imaginebot.core.job.ChatRef;
 import dev.imaginebot.core.job.GenerationRequest;
 import dev.imaginebot.core.job.StoredImage;
@@ -52,6 +56,9 @@ public final class JobStore {
 
   private static final String NOT_TERMINAL = " AND state IN ('QUEUED', 'SUBMITTED', 'RUNNING')";
 
+  private static final ObjectMapper JSON =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
   private final Database db;
 
   /** Jobs in {@code db}. */
@@ -62,6 +69,66 @@ public final class JobStore {
   /** Stores a new job in state {@link JobState#QUEUED} and returns it. */
   public JobRecord create(
       UserRef user, ChatRef chat, String replyRef, GenerationRequest request, String model) {
+    return create(user, chat, replyRef, request, model, null, null).job();
+  }
+
+  /**
+   * The outcome of {@link #create(UserRef, ChatRef, String, GenerationRequest, String, String,
+   * Long)}: the job, and whether this call made it (false: the command was stored before).
+   */
+  public record Created(JobRecord job, boolean fresh) {}
+
+  /**
+   * Stores a new job in state {@link JobState#QUEUED}, or finds the one already made for {@code
+   * commandKey} (a platform update handled again after a crash).
+   *
+   * @param commandKey the platform update the job comes from, or null
+   * @param plannedSeed the seed fixed now for every submission of this job, or null
+   */
+  public Created create(
+      UserRef user,
+      ChatRef chat,
+      String replyRef,
+      GenerationRequest request,
+      String model,
+      String commandKey,
+      Long plannedSeed) {
+    if (commandKey != null) {
+      Optional<JobRecord> existing = byCommand(commandKey);
+      if (existing.isPresent()) return new Created(existing.get(), false);
+    }
+    try {
+      return new Created(
+          insert(user, chat, replyRef, request, model, commandKey, plannedSeed), true);
+    } catch (StoreException e) {
+      // Two handlers of one redelivered update raced; the other made the job.
+      Optional<JobRecord> existing = commandKey == null ? Optional.empty() : byCommand(commandKey);
+      if (existing.isPresent()) return new Created(existing.get(), false);
+      throw e;
+    }
+  }
+
+  private Optional<JobRecord> byCommand(String commandKey) {
+    return Sql.run(
+        db,
+        "find job by command",
+        c ->
+            select(
+                    c,
+                    "SELECT " + COLUMNS + " FROM jobs WHERE command_key = ?",
+                    ps -> ps.setString(1, commandKey))
+                .stream()
+                .findFirst());
+  }
+
+  private JobRecord insert(
+      UserRef user,
+      ChatRef chat,
+      String replyRef,
+      GenerationRequest request,
+      String model,
+      String commandKey,
+      Long plannedSeed) {
     Objects.requireNonNull(user, "user == null");
     Objects.requireNonNull(chat, "chat == null");
     Objects.requireNonNull(request, "request == null");
@@ -77,8 +144,9 @@ public final class JobStore {
                       "INSERT INTO jobs (user_key, user_name, language, chat_key, group_chat,"
                           + " platform, reply_ref, prompt, requested_model, negative_prompt,"
                           + " seed_req, aspect, width, height, steps, guidance, image_count, model,"
-                          + " state, created_at, attempts)"
-                          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+                          + " state, created_at, attempts, command_key, planned_seed)"
+                          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0,"
+                          + " ?, ?)",
                       Statement.RETURN_GENERATED_KEYS)) {
                 int i = 0;
                 ps.setString(++i, user.key());
@@ -101,6 +169,8 @@ public final class JobStore {
                 ps.setString(++i, model);
                 ps.setString(++i, JobState.QUEUED.name());
                 Sql.setTs(ps, ++i, now);
+                ps.setString(++i, commandKey);
+                Sql.setLong(ps, ++i, plannedSeed);
                 ps.executeUpdate();
                 try (ResultSet keys = ps.getGeneratedKeys()) {
                   if (!keys.next()) throw new SQLException("no generated job id");
@@ -261,6 +331,133 @@ public final class JobStore {
         "requeue",
         "UPDATE jobs SET state = 'QUEUED', queue_position = NULL WHERE id = ?" + NOT_TERMINAL,
         ps -> ps.setLong(1, id));
+  }
+
+  /**
+   * Puts a job that a restart cut while it was on a Space back into {@link JobState#QUEUED}, one
+   * more restart counted (apart from failover attempts).
+   */
+  public void markRestarted(long id) {
+    update(
+        id,
+        "mark restarted",
+        "UPDATE jobs SET state = 'QUEUED', queue_position = NULL, restarts = restarts + 1"
+            + " WHERE id = ?"
+            + NOT_TERMINAL,
+        ps -> ps.setLong(1, id));
+  }
+
+  /** Sets the front-end's reference to the message that shows a job. */
+  public void setReplyRef(long id, String replyRef) {
+    Sql.run(
+        db,
+        "set reply ref",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("UPDATE jobs SET reply_ref = ? WHERE id = ?")) {
+            ps.setString(1, Sql.cut(replyRef, 1000));
+            ps.setLong(2, id);
+            return ps.executeUpdate();
+          }
+        });
+  }
+
+  /** Stores the Space's output files of a job that is not finished yet. */
+  public void saveResultFiles(long id, List<ResultFile> files) {
+    String json;
+    try {
+      json = JSON.writeValueAsString(List.copyOf(files));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("result files not serializable", e);
+    }
+    if (json.length() > 20_000) return; // too many to keep: a restart would run the job again
+    update(
+        id,
+        "save result files",
+        "UPDATE jobs SET result_files = ? WHERE id = ?" + NOT_TERMINAL,
+        ps -> {
+          ps.setString(1, json);
+          ps.setLong(2, id);
+        });
+  }
+
+  /** Records that a job's outcome was shown to its user. */
+  public void markDelivered(long id) {
+    Instant now = db.clock().instant();
+    Sql.run(
+        db,
+        "mark delivered",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE jobs SET delivered_at = ? WHERE id = ? AND delivered_at IS NULL"
+                      + " AND state IN ('SUCCEEDED', 'FAILED', 'CANCELLED')")) {
+            Sql.setTs(ps, 1, now);
+            ps.setLong(2, id);
+            return ps.executeUpdate();
+          }
+        });
+  }
+
+  /**
+   * Jobs the previous run left: every unfinished one, and finished ones not yet shown to their user
+   * that finished after {@code deliverSince}; oldest first.
+   */
+  public List<Recovery> recoverable(Instant deliverSince) {
+    return Sql.run(
+        db,
+        "recoverable jobs",
+        c -> {
+          Map<Long, Object[]> extra = new HashMap<>();
+          List<JobRecord> found =
+              select(
+                  c,
+                  "SELECT "
+                      + COLUMNS
+                      + " FROM jobs WHERE state IN ('QUEUED', 'SUBMITTED', 'RUNNING')"
+                      + " OR (delivered_at IS NULL AND finished_at >= ?)"
+                      + " ORDER BY created_at, id",
+                  ps -> Sql.setTs(ps, 1, deliverSince));
+          if (found.isEmpty()) return List.of();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT id, planned_seed, restarts, result_files, delivered_at FROM jobs"
+                      + " WHERE state IN ('QUEUED', 'SUBMITTED', 'RUNNING')"
+                      + " OR (delivered_at IS NULL AND finished_at >= ?)")) {
+            Sql.setTs(ps, 1, deliverSince);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                extra.put(
+                    rs.getLong(1),
+                    new Object[] {
+                      Sql.getLong(rs, "planned_seed"),
+                      rs.getInt("restarts"),
+                      rs.getString("result_files"),
+                      rs.getObject("delivered_at") != null
+                    });
+              }
+            }
+          }
+          List<Recovery> out = new ArrayList<>(found.size());
+          for (JobRecord j : found) {
+            Object[] x = extra.get(j.id());
+            if (x == null) continue; // changed between the two reads; the next start sees it
+            out.add(
+                new Recovery(
+                    j, (Long) x[0], (Integer) x[1], resultFiles((String) x[2]), (Boolean) x[3]));
+          }
+          return out;
+        });
+  }
+
+  private static List<ResultFile> resultFiles(String json) {
+    if (json == null || json.isBlank()) return List.of();
+    try {
+      return JSON.readValue(json, new TypeReference<List<ResultFile>>() {});
+    } catch (JsonProcessingException e) {
+      log.warn("Unreadable result files {}: {}", json, e.getMessage());
+      return List.of();
+    }
   }
 
   /** The job with its images, if it exists. */

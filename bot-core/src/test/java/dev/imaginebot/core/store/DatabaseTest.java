@@ -28,8 +28,8 @@ class DatabaseTest {
     try (Database db = Database.open(null, dataDir)) {
       assertThat(dataDir.resolve("imagine.mv.db")).isRegularFile();
       assertThat(tables(db))
-          .contains("JOBS", "JOB_IMAGES", "IMAGES", "SETTINGS", "MODELS", "AUDIT");
-      assertThat(appliedVersions(db)).containsExactly("1");
+          .contains("JOBS", "JOB_IMAGES", "IMAGES", "SETTINGS", "MODELS", "AUDIT", "INBOX");
+      assertThat(appliedVersions(db)).startsWith("1", "2").doesNotHaveDuplicates();
       assertThat(db.dataDir()).isEqualTo(dataDir.toAbsolutePath().normalize());
     }
   }
@@ -39,8 +39,12 @@ class DatabaseTest {
     try (Database db = Database.open(null, dir)) {
       new AuditLog(db).record("discord:1", "test", "kept");
     }
+    List<String> first;
     try (Database db = Database.open(null, dir)) {
-      assertThat(appliedVersions(db)).containsExactly("1");
+      first = appliedVersions(db);
+    }
+    try (Database db = Database.open(null, dir)) {
+      assertThat(appliedVersions(db)).isEqualTo(first).doesNotHaveDuplicates();
       assertThat(new AuditLog(db).recent(10))
           .extracting(AuditEntry::detail)
           .containsExactly("kept");
@@ -106,6 +110,41 @@ class DatabaseTest {
       while (rs.next()) out.add(rs.getString("TABLE_NAME").toUpperCase(java.util.Locale.ROOT));
     }
     return out;
+  }
+
+  @Test
+  void upgradingFromTheFirstReleaseKeepsJobsAndCountsOldOutcomesAsDelivered() throws SQLException {
+    String url = Database.defaultUrl(dir);
+    // The previous release's schema, with one finished and one unfinished job in it.
+    org.flywaydb.core.Flyway.configure(Database.class.getClassLoader())
+        .dataSource(url, "", "")
+        .locations("classpath:db/migration")
+        .target("1")
+        .load()
+        .migrate();
+    try (Connection c = java.sql.DriverManager.getConnection(url, "", "");
+        Statement s = c.createStatement()) {
+      for (String state : List.of("SUCCEEDED", "QUEUED")) {
+        s.executeUpdate(
+            "INSERT INTO jobs (user_key, chat_key, group_chat, platform, prompt, image_count,"
+                + " model, state, created_at, finished_at) VALUES ('console:a', 'console:r',"
+                + " FALSE, 'console', 'old "
+                + state
+                + "', 1, 'flux', '"
+                + state
+                + "', CURRENT_TIMESTAMP, "
+                + (state.equals("QUEUED") ? "NULL" : "CURRENT_TIMESTAMP")
+                + ")");
+      }
+    }
+    try (Database db = Database.open(null, dir)) {
+      assertThat(appliedVersions(db)).startsWith("1", "2");
+      List<Recovery> left = new JobStore(db).recoverable(java.time.Instant.EPOCH);
+      // The finished job was shown by the old release; only the unfinished one is left.
+      assertThat(left).extracting(r -> r.job().request().prompt()).containsExactly("old QUEUED");
+      assertThat(left.get(0).restarts()).isZero();
+      assertThat(left.get(0).plannedSeed()).isNull();
+    }
   }
 
   private static List<String> appliedVersions(Database db) throws SQLException {

@@ -131,8 +131,25 @@ public final class FakeSpaceGateway implements SpaceGateway {
     return call::cancel;
   }
 
+  private volatile java.util.concurrent.CountDownLatch downloadGate;
+
+  /** Makes downloads wait until {@code gate} opens (to look at what was stored before one). */
+  public FakeSpaceGateway holdDownloads(java.util.concurrent.CountDownLatch gate) {
+    this.downloadGate = gate;
+    return this;
+  }
+
   @Override
   public byte[] download(String space, FileRef file, long maxBytes) {
+    java.util.concurrent.CountDownLatch gate = downloadGate;
+    if (gate != null) {
+      try {
+        if (!gate.await(20, TimeUnit.SECONDS)) throw new AssertionError("download gate shut");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
     byte[] b = files.get(file.url());
     if (b == null || b.length > maxBytes) {
       throw new GradioException(Failure.of(FailureCode.FILE_REJECTED, "rejected"));
@@ -142,6 +159,12 @@ public final class FakeSpaceGateway implements SpaceGateway {
 
   @Override
   public void close() {}
+
+  /** Serves {@code bytes} at {@code url} (a file a Space made before a restart). */
+  public FakeSpaceGateway serve(String url, byte[] bytes) {
+    files.put(url, bytes);
+    return this;
+  }
 
   /** How many calls were submitted so far. */
   public int submitted() {

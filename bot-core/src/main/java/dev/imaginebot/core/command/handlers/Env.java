@@ -95,8 +95,11 @@ final class Env {
   Reply start(CommandContext ctx, GenerationRequest request) {
     GenerationRequest r = request.model() == null ? request.withModel(defaultModel(ctx)) : request;
     JobEngine.Submitted submitted =
-        s.engine().submit(ctx.user(), ctx.chat(), ctx.replyRef(), r, ctx.view());
+        s.engine().submit(ctx.user(), ctx.chat(), ctx.replyRef(), r, ctx.view(), ctx.commandKey());
     if (!submitted.ok()) return error(ctx, submitted.error(), submitted.args().toArray());
+    // Made before for the same update (handled again after a crash): the job shows itself in the
+    // message it had; what the front-end just put up for it goes.
+    if (!submitted.fresh()) return Reply.deleteMessage();
     return Reply.jobStarted(submitted.jobId());
   }
 
