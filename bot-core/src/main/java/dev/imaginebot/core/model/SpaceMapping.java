@@ -437,6 +437,13 @@ public record SpaceMapping(
             && Onboarding.numericChoices(p)) out.append(" (numbers parsed from the choices)");
         if (b.canonical() == Canonical.ASPECT && !p.choices().isEmpty())
           out.append(" (ratios parsed from the choices)");
+        Object sent = defaultValue(p);
+        if (!Objects.equals(sent, p.defaultValue()))
+          out.append(" (default ")
+              .append(p.defaultValue())
+              .append(" clamped into its range: ")
+              .append(sent)
+              .append(')');
       } else {
         out.append(" = default ").append(p.defaultValue());
         Object sent = defaultValue(p);

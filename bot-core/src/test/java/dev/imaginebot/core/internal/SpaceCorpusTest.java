@@ -15,6 +15,8 @@ import dev.imaginebot.core.job.ErrorCode;
 import dev.imaginebot.core.job.GenerationRequest;
 import dev.imaginebot.core.job.JobEvent;
 import dev.imaginebot.core.job.UserRef;
+import dev.imaginebot.core.model.Onboarding;
+import dev.imaginebot.core.model.RealSpaceGateway;
 import dev.imaginebot.core.model.SpaceMapping;
 import dev.imaginebot.core.testing.RecordingView;
 import dev.imaginebot.gradio.testing.GradioTestServer;
@@ -129,6 +131,36 @@ class SpaceCorpusTest {
     }
     MATRIX.put(version, row);
     assertThat(failures).as("Gradio " + version).isEmpty();
+  }
+
+  @ParameterizedTest
+  @MethodSource("versions")
+  void inspectSaysWhyEachParameterIsMappedAndWhatASampleSends(String version) {
+    GradioTestServer server = GradioTestServer.shared(version);
+    try (RealSpaceGateway gateway =
+        new RealSpaceGateway(GradioSettings.defaults(), 25L * 1024 * 1024)) {
+      String lambda = describe(gateway, server, "lambda-args");
+      assertThat(lambda)
+          .contains("(\"Seed (use -1 for random)\") <- seed (by label)")
+          .contains("sends: ")
+          .contains("=\"a red fox in the snow\"")
+          .contains("=\"blurry\"");
+      assertThat(describe(gateway, server, "flux-dev-guidance"))
+          .containsPattern(
+              "Guidance Scale\"\\) .*\\(default 0(\\.0)? clamped into its range: 1(\\.0)?\\)");
+      assertThat(describe(gateway, server, "steps-choices"))
+          .contains("<- steps (by label) (numbers parsed from the choices)")
+          .contains("=\"8-Step\"");
+      assertThat(describe(gateway, server, "sdxl-limits-1024"))
+          .containsPattern("sends: .*=1024, \\w+=576,");
+    }
+  }
+
+  private static String describe(RealSpaceGateway gateway, GradioTestServer server, String shape) {
+    Onboarding.Result r =
+        Onboarding.map(gateway.api(server.url("c-" + shape)), BackendConfig.discover(shape));
+    assertThat(r.ok()).as(String.valueOf(r.problem())).isTrue();
+    return r.mapping().describe();
   }
 
   private static boolean check(String parameter, Map<String, Object> got, GenerationRequest r) {
