@@ -58,11 +58,16 @@ public record SpaceMapping(
     return FN_INDEX + fnIndex;
   }
 
-  /** The dependency index in an {@link #unnamed(int)} endpoint text, or empty for a name. */
+  /**
+   * The dependency index in an {@link #unnamed(int)} endpoint text ({@code fn_index=3}, also with a
+   * leading slash as config endpoints get one), or empty for a name.
+   */
   public static OptionalInt fnIndex(String endpoint) {
-    if (endpoint == null || !endpoint.startsWith(FN_INDEX)) return OptionalInt.empty();
+    if (endpoint == null) return OptionalInt.empty();
+    String text = endpoint.startsWith("/") ? endpoint.substring(1) : endpoint;
+    if (!text.startsWith(FN_INDEX)) return OptionalInt.empty();
     try {
-      return OptionalInt.of(Integer.parseInt(endpoint.substring(FN_INDEX.length())));
+      return OptionalInt.of(Integer.parseInt(text.substring(FN_INDEX.length())));
     } catch (NumberFormatException e) {
       return OptionalInt.empty();
     }

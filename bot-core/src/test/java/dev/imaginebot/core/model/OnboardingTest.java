@@ -281,6 +281,11 @@ class OnboardingTest {
         Onboarding.map(new ApiInfo(List.of(unnamed)), BackendConfig.discover("x"));
     assertThat(r.mapping().endpoint()).isEqualTo("fn_index=3");
     assertThat(SpaceMapping.fnIndex(r.mapping().endpoint())).hasValue(3);
+    Onboarding.Result pinned =
+        Onboarding.map(
+            new ApiInfo(List.of(unnamed)),
+            new BackendConfig("x", "/fn_index=3", Map.of(), Map.of(), 1));
+    assertThat(pinned.mapping().endpoint()).isEqualTo("fn_index=3");
     Endpoint hidden = endpoint("/make", List.of(text("prompt", "Prompt")), "Image");
     Onboarding.Result h =
         Onboarding.map(

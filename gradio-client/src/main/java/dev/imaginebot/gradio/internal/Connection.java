@@ -397,8 +397,11 @@ public final class Connection implements AutoCloseable {
       } catch (IOException e) {
         // A host that does not resolve is not a Space that is starting: waiting cannot help.
         if (!patient || e instanceof java.net.UnknownHostException) {
+          String why = Failures.unreachable(e);
           throw new GradioException(
-              Failure.of(FailureCode.CONNECTION_LOST, "Could not reach the app at " + base + "."),
+              Failure.of(
+                  FailureCode.CONNECTION_LOST,
+                  "Could not reach the app at " + base + (why == null ? "." : ": " + why + ".")),
               e);
         }
         reason = e.toString();
