@@ -22,6 +22,8 @@ compare pixels. Apps:
   /unnamed   visible(text) named, hidden(text) with api_name=False (6.x: api_visibility private)
   /zero      zero(prompt) -> tiny PNG at once (benchmarks)
   /echo      describe(image) with an Image input -> ("<w>x<h>", the same image), for uploads
+  /paint     paint(prompt, seed, seconds) -> (Image, seed) after `seconds` with progress steps;
+             a slow Space for crash tests, which logs every run it started and finished
 
 The corpus of Space-shaped apps (corpus.py) is mounted at /c-<shape>; see that file.
 
@@ -29,6 +31,9 @@ Control routes on the parent app (plain HTTP, not Gradio, not counted):
   POST /control/release/{key}   releases /queue hold jobs waiting on key
   GET  /control/requests        {"<app>": n, ...}: HTTP requests and websocket connections each
                                 app received so far (server-side, to check clients' own counts)
+  GET  /control/paint           {"started": [...], "finished": [...]}: "<prompt>|<seed>" of each
+                                /paint run and "|<epoch ms>" when it started or finished, in
+                                order (the Space's own job log)
 """
 
 import argparse
@@ -337,6 +342,36 @@ def unnamed_app():
 
 
 # ---------------------------------------------------------------- zero
+_paint_log = {"started": [], "finished": []}
+_paint_lock = threading.Lock()
+
+
+def paint(prompt, seed=0, seconds=3, progress=gr.Progress()):
+    seed = int(seed)
+    run = f"{prompt}|{seed}"
+    with _paint_lock:
+        _paint_log["started"].append(f"{run}|{int(time.time() * 1000)}")
+    steps = 4
+    for _ in progress.tqdm(range(steps), desc="Painting", unit="steps"):
+        time.sleep(float(seconds) / steps)
+    image = make_image(prompt, seed, 0, 16, 16)
+    with _paint_lock:
+        _paint_log["finished"].append(f"{run}|{int(time.time() * 1000)}")
+    return image, seed
+
+
+def paint_app():
+    with gr.Blocks() as demo:
+        prompt = gr.Textbox(label="Prompt")
+        seed = gr.Slider(label="Seed", minimum=0, maximum=2147483647, step=1, value=0)
+        seconds = gr.Number(label="Seconds", value=3)
+        go = gr.Button("Paint")
+        out = image_output("Result")
+        used = gr.Number(label="Seed used")
+        event(go, paint, [prompt, seed, seconds], [out, used], "paint")
+    return queued(demo, concurrency=8)
+
+
 def zero(prompt):
     return make_image("zero", 0, 0, 4, 4)
 
@@ -379,6 +414,7 @@ APPS = {
     "unnamed": unnamed_app,
     "zero": zero_app,
     "echo": echo_app,
+    "paint": paint_app,
 }
 
 
@@ -425,6 +461,11 @@ def build():
     def requests():
         with _counts_lock:
             return dict(_counts)
+
+    @app.get("/control/paint")
+    def paint_log():
+        with _paint_lock:
+            return {"started": list(_paint_log["started"]), "finished": list(_paint_log["finished"])}
 
     @app.post("/control/release/{key}")
     def release(key: str):

@@ -60,6 +60,14 @@ final class Env {
     return chatId + ":" + messageId;
   }
 
+  /**
+   * The reference of a job whose status message is not sent yet: the chat and the user's message it
+   * will reply to.
+   */
+  static String pendingReplyRef(long chatId, int userMessageId) {
+    return chatId + ":reply:" + userMessageId;
+  }
+
   /** Marks a stored update handled (null: the update was not stored). */
   void handled(String updateKey) {
     if (updateKey != null) bot.handled(PLATFORM, updateKey);
@@ -89,6 +97,23 @@ final class Env {
   /** A view that sends its own status message on the first event, replying to {@code replyTo}. */
   TelegramJobView lazyView(long chatId, Integer replyTo, String language) {
     return TelegramJobView.lazy(chatId, replyTo, language, bot, outbox, sentImages);
+  }
+
+  /**
+   * A view that sends the job's status message on its first event, replying to {@code replyTo}, and
+   * then records the message with the core so that a restart edits it.
+   *
+   * @param jobId the job, or 0 when the first event will name it
+   */
+  TelegramJobView statusView(long jobId, long chatId, int replyTo, String language) {
+    return TelegramJobView.lazy(
+        chatId,
+        replyTo,
+        language,
+        bot,
+        outbox,
+        sentImages,
+        (job, statusId) -> bot.moved(job != 0 ? job : jobId, replyRef(chatId, statusId)));
   }
 
   TelegramJobView editingView(long chatId, int messageId, String language) {

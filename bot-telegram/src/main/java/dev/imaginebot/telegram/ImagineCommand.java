@@ -1,52 +1,36 @@
 package dev.imaginebot.telegram;
 
 import dev.imaginebot.core.command.Reply;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * {@code /imagine <prompt> [model]}: replies with a status message first, so the job can name it
- * ({@code replyRef}) and a restarted bot edits the same message; then hands the prompt to the core.
+ * {@code /imagine <prompt> [model]}: the job is stored first, then shown. Its view sends the status
+ * message with the job's first event (replying to the user's message) and tells the core where it
+ * is ({@code Bot#moved}), so a restarted bot edits that message; a restart before it was sent sends
+ * it then. Nothing is put on Telegram before the job exists, so a crash leaves no orphan message.
  */
 final class ImagineCommand extends CommandHandler {
-  private static final Logger log = LoggerFactory.getLogger(ImagineCommand.class);
-
   ImagineCommand() {
     super("imagine");
   }
 
   @Override
   void handle(Env env, Incoming in) {
-    env.placeholder(in.chatId(), in.messageId())
-        .thenAcceptAsync(
-            statusId -> {
-              try {
-                TelegramJobView view = env.editingView(in.chatId(), statusId, in.language());
-                Reply reply =
-                    env.bot.handle(
-                        env.context(
-                                in.from(),
-                                in.chatId(),
-                                in.group(),
-                                false,
-                                Env.replyRef(in.chatId(), statusId),
-                                view)
-                            .withCommandKey(in.updateKey()),
-                        "imagine",
-                        in.args());
-                // The job (or the refusal) is stored or shown: the update need not come again.
-                env.handled(in.updateKey());
-                env.renderInto(in.chatId(), statusId, reply);
-              } catch (RuntimeException e) {
-                env.fault(in.chatId(), statusId, in.language(), "/imagine", e);
-              }
-            },
-            env.workers)
-        .exceptionally(
-            e -> {
-              // The status message could not be sent (logged by the outbox): nothing can be shown.
-              log.debug("imagine in chat {} dropped: {}", in.chatId(), e.toString());
-              return null;
-            });
+    TelegramJobView view = env.statusView(0, in.chatId(), in.messageId(), in.language());
+    Reply reply =
+        env.bot.handle(
+            env.context(
+                    in.from(),
+                    in.chatId(),
+                    in.group(),
+                    false,
+                    Env.pendingReplyRef(in.chatId(), in.messageId()),
+                    view)
+                .withCommandKey(in.updateKey()),
+            "imagine",
+            in.args());
+    // The job (or the refusal) is stored or shown: the update need not come again.
+    env.handled(in.updateKey());
+    // DELETE_MESSAGE: the update was handled before a crash; its job shows itself where it is.
+    if (reply.kind() != Reply.Kind.DELETE_MESSAGE) env.render(in.chatId(), in.messageId(), reply);
   }
 }

@@ -30,6 +30,7 @@ final class Outbox {
   private final Duration privateInterval;
   private final Duration groupInterval;
   private final Map<Long, ChatQueue> chats = new ConcurrentHashMap<>();
+  private final Object idleSignal = new Object();
 
   Outbox(
       TelegramApi api,
@@ -42,6 +43,35 @@ final class Outbox {
     this.clock = clock;
     this.privateInterval = privateInterval;
     this.groupInterval = groupInterval;
+  }
+
+  /**
+   * Waits until every chat's queue is empty, or {@code deadline} passed; returns whether it is. For
+   * a stop: what the core delivered during its drain goes out before the threads go.
+   */
+  boolean awaitIdle(Duration deadline) throws InterruptedException {
+    long end = System.nanoTime() + deadline.toNanos();
+    synchronized (idleSignal) {
+      while (!idle()) {
+        long left = end - System.nanoTime();
+        if (left <= 0) return false;
+        TimeUnit.NANOSECONDS.timedWait(idleSignal, left);
+      }
+      return true;
+    }
+  }
+
+  private boolean idle() {
+    for (ChatQueue q : chats.values()) {
+      if (!q.idle()) return false;
+    }
+    return true;
+  }
+
+  private void signalIdle() {
+    synchronized (idleSignal) {
+      idleSignal.notifyAll();
+    }
   }
 
   /** Queues a call for a chat (Telegram group chat ids are negative). */
@@ -60,6 +90,10 @@ final class Outbox {
     ChatQueue(long chatId) {
       this.chatId = chatId;
       this.editInterval = chatId < 0 ? groupInterval : privateInterval;
+    }
+
+    synchronized boolean idle() {
+      return steps.isEmpty() && !scheduled;
     }
 
     synchronized void add(Step step) {
@@ -108,6 +142,7 @@ final class Outbox {
         step = steps.peekFirst();
         if (step == null) {
           scheduled = false;
+          signalIdle();
           return;
         }
         long delay = delayMillis(step);
@@ -149,6 +184,7 @@ final class Outbox {
         scheduled = false;
         kick();
       }
+      if (idle()) signalIdle();
     }
   }
 }

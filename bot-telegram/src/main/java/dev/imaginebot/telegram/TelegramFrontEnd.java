@@ -236,16 +236,21 @@ public final class TelegramFrontEnd implements FrontEnd, AutoCloseable {
 
   /**
    * A view for a job started before a restart. {@code replyRef} is {@code "<chatId>:<messageId>"}
-   * of its status message, which the view goes on editing.
+   * of its status message, which the view goes on editing, or {@code "<chatId>:reply:<messageId>"}
+   * when the status message was not sent yet: the view sends it, replying to the user's message.
    */
   @Override
   public JobView reattach(long jobId, String replyRef) {
     Objects.requireNonNull(replyRef, "replyRef == null");
     int colon = replyRef.lastIndexOf(':');
     if (colon <= 0) throw new IllegalArgumentException("not a Telegram replyRef: " + replyRef);
-    long chatId = Long.parseLong(replyRef.substring(0, colon));
     int messageId = Integer.parseInt(replyRef.substring(colon + 1));
-    return env.editingView(chatId, messageId, null);
+    String head = replyRef.substring(0, colon);
+    if (head.endsWith(":reply")) {
+      long chatId = Long.parseLong(head.substring(0, head.length() - ":reply".length()));
+      return env.statusView(jobId, chatId, messageId, null);
+    }
+    return env.editingView(Long.parseLong(head), messageId, null);
   }
 
   /**
@@ -282,13 +287,18 @@ public final class TelegramFrontEnd implements FrontEnd, AutoCloseable {
     stopIntake();
     pollThread.shutdown();
     workers.shutdown();
-    outboxThreads.shutdown();
     try {
       pollThread.awaitTermination(1, TimeUnit.SECONDS);
       long deadline = System.nanoTime() + FLUSH_TIMEOUT.toNanos();
       workers.awaitTermination(FLUSH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      outboxThreads.awaitTermination(
-          Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      // A chat's steps schedule one another, so the scheduler must run until the queues are
+      // empty: only then is it shut down. What is left past the deadline is delivered (or
+      // repaired) at the next start, as the core has not counted it delivered.
+      if (!env.outbox.awaitIdle(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+        log.warn("Telegram messages still queued at shutdown; they go out at the next start");
+      }
+      outboxThreads.shutdown();
+      outboxThreads.awaitTermination(1, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

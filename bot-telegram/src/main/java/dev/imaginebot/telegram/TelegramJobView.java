@@ -24,6 +24,7 @@ final class TelegramJobView implements JobView {
   private final Bot bot;
   private final Outbox outbox;
   private final SentImages sentImages;
+  private final StatusListener onStatusSent;
   private boolean needsMessage;
   private String lastText;
 
@@ -35,7 +36,9 @@ final class TelegramJobView implements JobView {
       String language,
       Bot bot,
       Outbox outbox,
-      SentImages sentImages) {
+      SentImages sentImages,
+      StatusListener onStatusSent) {
+    this.onStatusSent = onStatusSent;
     this.chatId = chatId;
     this.statusMessage = statusMessage;
     this.needsMessage = needsMessage;
@@ -62,7 +65,14 @@ final class TelegramJobView implements JobView {
         language,
         bot,
         outbox,
-        sentImages);
+        sentImages,
+        null);
+  }
+
+  /** Told which message shows a job once a lazy view sent it. */
+  @FunctionalInterface
+  interface StatusListener {
+    void sent(long jobId, int messageId);
   }
 
   /** A view that sends its status message (replying to {@code replyTo}) on the first event. */
@@ -73,8 +83,28 @@ final class TelegramJobView implements JobView {
       Bot bot,
       Outbox outbox,
       SentImages sentImages) {
+    return lazy(chatId, replyTo, language, bot, outbox, sentImages, null);
+  }
+
+  /** Like the other {@code lazy}, telling {@code onStatusSent} the status message's id. */
+  static TelegramJobView lazy(
+      long chatId,
+      Integer replyTo,
+      String language,
+      Bot bot,
+      Outbox outbox,
+      SentImages sentImages,
+      StatusListener onStatusSent) {
     return new TelegramJobView(
-        chatId, new CompletableFuture<>(), true, replyTo, language, bot, outbox, sentImages);
+        chatId,
+        new CompletableFuture<>(),
+        true,
+        replyTo,
+        language,
+        bot,
+        outbox,
+        sentImages,
+        onStatusSent);
   }
 
   @Override
@@ -85,6 +115,10 @@ final class TelegramJobView implements JobView {
       lastText = text;
       outbox.submit(
           chatId, Steps.sendMessage(chatId, replyTo, text, keyboardFor(event), statusMessage));
+      if (onStatusSent != null && event.jobId() != 0) {
+        long job = event.jobId();
+        statusMessage.thenAccept(id -> onStatusSent.sent(job, id));
+      }
       if (!(event instanceof JobEvent.Completed)) return;
     }
     if (event instanceof JobEvent.Completed c) {

@@ -77,6 +77,8 @@ final class FakeBot implements Bot {
       } else {
         job = nextJob.incrementAndGet();
         reply = Reply.jobStarted(job);
+        // As the core does: Accepted reaches the view before handle returns.
+        ctx.view().onEvent(new JobEvent.Accepted(job, 0, "mj"));
       }
     } else if (ADMIN_COMMANDS.contains(command) && !ctx.platformAdmin()) {
       reply = Reply.error("Only admins can do that.");
@@ -125,6 +127,14 @@ final class FakeBot implements Bot {
     if (job != 0) jobs.put(job, call);
     calls.add(call);
     return reply;
+  }
+
+  /** Where each job's status message is, as the front-end reported it ({@link #moved}). */
+  final Map<Long, String> moved = new ConcurrentHashMap<>();
+
+  @Override
+  public void moved(long jobId, String replyRef) {
+    moved.put(jobId, replyRef);
   }
 
   @Override

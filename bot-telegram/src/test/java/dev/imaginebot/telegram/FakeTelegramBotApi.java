@@ -56,6 +56,7 @@ final class FakeTelegramBotApi implements AutoCloseable {
   private final List<ObjectNode> pendingUpdates = new ArrayList<>();
   private int nextUpdateId = 1;
   private int confirmedUpdateId;
+  private volatile java.util.function.IntConsumer onConfirm = id -> {};
   private boolean closed;
 
   private final AtomicInteger nextMessageId = new AtomicInteger(100);
@@ -187,6 +188,14 @@ final class FakeTelegramBotApi implements AutoCloseable {
     }
     update.set("message", userMessage(chatId, userId, text, null));
     return update.toString();
+  }
+
+  /**
+   * Calls {@code listener} with each delivered update's id at the moment the bot confirms it (its
+   * next {@code getUpdates} offset passes it), on the fake's thread, before answering that call.
+   */
+  void onConfirm(java.util.function.IntConsumer listener) {
+    this.onConfirm = listener;
   }
 
   /** The webhook URL and secret token the bot set, or null. */
@@ -374,6 +383,11 @@ final class FakeTelegramBotApi implements AutoCloseable {
     int timeout = params.path("timeout").asInt(0);
     ArrayNode result = json.createArrayNode();
     synchronized (updatesLock) {
+      for (int id = confirmedUpdateId + 1; id < offset; id++) {
+        for (ObjectNode u : pendingUpdates) {
+          if (u.path("update_id").asInt() == id) onConfirm.accept(id);
+        }
+      }
       confirmedUpdateId = Math.max(confirmedUpdateId, offset - 1);
       pendingUpdates.removeIf(u -> u.path("update_id").asInt() <= confirmedUpdateId);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeout);

@@ -101,9 +101,12 @@ class TelegramFrontEndTest {
     assertThat(call.ctx().user().key()).isEqualTo("telegram:" + USER);
     assertThat(call.ctx().user().language()).isEqualTo("en");
     assertThat(call.ctx().chat().group()).isFalse();
+    // The job is stored before anything is sent; its first event sends the status message,
+    // whose place the core is then told.
+    assertThat(call.ctx().replyRef()).isEqualTo(USER + ":reply:" + command);
     ChatMessage status = onlyBotMessage(USER);
     assertThat(status.replyTo).isEqualTo(command);
-    assertThat(call.ctx().replyRef()).isEqualTo(USER + ":" + status.id);
+    await().atMost(WAIT).until(() -> (USER + ":" + status.id).equals(bot.moved.get(1L)));
 
     JobView view = call.ctx().view();
     step(view, new JobEvent.Accepted(1, 2, "mj"), status, "queued 2");
@@ -124,7 +127,7 @@ class TelegramFrontEndTest {
     await().atMost(WAIT).until(() -> status.buttonData().size() == 3);
     assertThat(status.history())
         .containsExactly(
-            "⏳",
+            "queued 0",
             "queued 2",
             "waking",
             "space queue 1/3",
@@ -329,9 +332,9 @@ class TelegramFrontEndTest {
     ChatMessage status = onlyBotMessage(USER);
     api.rateLimitNext("editMessageText", 1);
 
-    call.ctx().view().onEvent(new JobEvent.Accepted(1, 0, "mj"));
+    call.ctx().view().onEvent(new JobEvent.Progress(1, 1, 4, 0.25));
 
-    await().atMost(WAIT).until(() -> status.text().equals("queued 0"));
+    await().atMost(WAIT).until(() -> status.text().equals("progress 1/4"));
     List<ApiCall> edits = api.calls("editMessageText");
     assertThat(edits).hasSize(2);
     assertThat(edits.get(0).status()).isEqualTo(429);
@@ -348,7 +351,7 @@ class TelegramFrontEndTest {
     ChatMessage status = onlyBotMessage(USER);
     api.notModifiedNext("editMessageText");
 
-    call.ctx().view().onEvent(new JobEvent.Accepted(1, 0, "mj"));
+    call.ctx().view().onEvent(new JobEvent.Accepted(1, 1, "mj"));
     await().atMost(WAIT).until(() -> api.calls("editMessageText").size() == 1);
     call.ctx().view().onEvent(new JobEvent.Progress(1, 1, 2, 0.5));
 
@@ -364,7 +367,7 @@ class TelegramFrontEndTest {
     FakeBot.Call call = bot.awaitCall();
     ChatMessage status = onlyBotMessage(GROUP);
     JobView view = call.ctx().view();
-    step(view, new JobEvent.Accepted(1, 0, "mj"), status, "queued 0");
+    step(view, new JobEvent.Accepted(1, 3, "mj"), status, "queued 3");
     step(view, new JobEvent.Progress(1, 1, 2, 0.5), status, "progress 1/2");
     step(view, new JobEvent.Progress(1, 2, 2, 1.0), status, "progress 2/2");
 
@@ -469,7 +472,8 @@ class TelegramFrontEndTest {
     FakeBot.Call call = bot.awaitCall();
     ChatMessage status = onlyBotMessage(USER);
     step(call.ctx().view(), new JobEvent.Progress(1, 1, 4, 0.25), status, "progress 1/4");
-    String replyRef = call.ctx().replyRef();
+    await().atMost(WAIT).until(() -> bot.moved.containsKey(1L));
+    String replyRef = bot.moved.get(1L);
     telegram.close();
 
     FakeBot restartedCore = new FakeBot();

@@ -98,6 +98,48 @@ class TelegramRealCoreTest {
   }
 
   @Test
+  void everyUpdateIsStoredBeforeTelegramIsToldItArrived() {
+    java.util.Map<Integer, Boolean> storedWhenConfirmed =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    // At the instant the bot confirms an update, storing it again must find it stored already.
+    api.onConfirm(
+        id -> storedWhenConfirmed.put(id, !bot.receive("telegram", "update:" + id, "{}")));
+    List<Integer> commands = new ArrayList<>();
+    for (int i = 0; i < 5; i++)
+      commands.add(api.send(USER, USER, "/imagine a kite " + i + " flux"));
+    await().atMost(WAIT).until(() -> storedWhenConfirmed.size() >= 5);
+    assertThat(storedWhenConfirmed.values()).containsOnly(true);
+    for (int command : commands) {
+      ChatMessage status = awaitBotMessage(USER, m -> m.replyTo != null && m.replyTo == command);
+      await().atMost(WAIT).until(() -> status.buttonData().size() == 3);
+    }
+  }
+
+  @Test
+  void anUpdateStoredButNotHandledBeforeACrashIsHandledAtTheNextStart() throws Exception {
+    telegram.close();
+    bot.close();
+    bot = Bot.start(config(false));
+    // What the previous run stored when long polling got the update, before it could handle it.
+    String update = api.webhookUpdate(USER, USER, "/imagine a harbour at night flux");
+    com.fasterxml.jackson.databind.JsonNode node =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(update);
+    int messageId = node.path("message").path("message_id").asInt();
+    assertThat(bot.receive("telegram", "update:" + node.path("update_id").asInt(), update))
+        .isTrue();
+    assertThat(bot.pending("telegram")).hasSize(1);
+
+    telegram = TelegramFrontEnd.start(api.config(), bot);
+    ChatMessage status = awaitBotMessage(USER, m -> m.replyTo != null && m.replyTo == messageId);
+    await().atMost(WAIT).until(() -> status.buttonData().size() == 3);
+    assertThat(status.text()).startsWith("Done: \"a harbour at night\" · flux");
+    await().atMost(WAIT).until(() -> bot.pending("telegram").isEmpty());
+    assertThat(api.botMessages(USER))
+        .filteredOn(m -> m.replyTo != null && m.replyTo == messageId)
+        .hasSize(1);
+  }
+
+  @Test
   void imagineEndsWithAnAlbumOfTwoUnderTheStatusMessageWithButtons() {
     int command = api.send(USER, USER, "/imagine a lighthouse at dusk --seed 7 --n 2 mj");
 
@@ -105,7 +147,7 @@ class TelegramRealCoreTest {
     await().atMost(WAIT).until(() -> status.buttonData().size() == 3);
 
     List<String> history = status.history();
-    assertThat(history.get(0)).isEqualTo("⏳");
+    assertThat(history.get(0)).startsWith("Queued");
     assertThat(history.get(history.size() - 1))
         .startsWith("Done: \"a lighthouse at dusk\" · mj · seed 7");
     assertThat(history.stream().filter(t -> t.startsWith("Queued")).findFirst())

@@ -61,7 +61,9 @@ class WebhookModeTest {
     assertThat(call.args()).isEqualTo("a cat");
     await().atMost(Duration.ofSeconds(10)).until(() -> api.botMessages(USER).size() == 1);
     ChatMessage status = api.botMessages(USER).get(0);
-    assertThat(call.ctx().replyRef()).isEqualTo(USER + ":" + status.id);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> (USER + ":" + status.id).equals(bot.moved.get(call.jobId())));
   }
 
   @Test

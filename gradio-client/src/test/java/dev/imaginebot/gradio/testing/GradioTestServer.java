@@ -294,6 +294,29 @@ public final class GradioTestServer implements AutoCloseable {
     }
   }
 
+  /**
+   * The {@code /paint} app's own job log: {@code "started"} and {@code "finished"}, each a list of
+   * {@code "<prompt>|<seed>|<epoch millis>"} in order.
+   */
+  public Map<String, List<String>> paintLog() {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(baseUrl() + "/control/paint"))
+            .timeout(Duration.ofSeconds(10))
+            .build();
+    try {
+      String body = http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+      return new com.fasterxml.jackson.databind.ObjectMapper()
+          .readValue(
+              body,
+              new com.fasterxml.jackson.core.type.TypeReference<Map<String, List<String>>>() {});
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Stops the process tree and removes its temporary files. */
   @Override
   public void close() {
