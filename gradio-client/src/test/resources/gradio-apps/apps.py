@@ -28,6 +28,8 @@ compare pixels. Apps:
              /control/release/<prompt> (or 60 s) and logs started/finished/cancelled per prompt;
              concurrency 4; a "stop" button cancels paint (pre-4.31 cancel path)
 
+The corpus of Space-shaped apps (corpus.py) is mounted at /c-<shape>; see that file.
+
 Control routes on the parent app (plain HTTP, not Gradio, not counted):
   POST /control/release/{key}   releases /queue hold jobs waiting on key
   GET  /control/requests        {"<app>": n, ...}: HTTP requests and websocket connections each
@@ -59,6 +61,8 @@ import gradio as gr  # noqa: E402
 import uvicorn  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
 from PIL import Image  # noqa: E402
+
+import corpus  # noqa: E402  (Space-shaped apps, mounted at /c-<shape>)
 
 VERSION = gr.__version__
 MAJOR = int(VERSION.split(".")[0])
@@ -522,8 +526,12 @@ def build():
     def health():
         return {"version": VERSION}
 
+    corpus.add_routes(app)
+
     for name, factory in APPS.items():
         app = mount(app, name, factory())
+    for name, factory in corpus.APPS.items():
+        app = mount(app, "c-" + name, queued(factory()))
     return CountRequests(app)
 
 

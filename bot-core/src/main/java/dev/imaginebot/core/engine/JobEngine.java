@@ -722,7 +722,7 @@ public final class JobEngine implements AutoCloseable {
     if (mapping.takesSeed()) {
       long max = mapping.maxSeed();
       Long wanted = e.request.seed();
-      if (wanted != null) seed = Math.min(max, wanted + e.calls);
+      if (wanted != null) seed = mapping.seed(wanted, e.calls);
       else if (e.plannedSeed != null) seed = Math.floorMod(e.plannedSeed + e.calls, max + 1);
       else seed = ThreadLocalRandom.current().nextLong(0, max + 1);
     }

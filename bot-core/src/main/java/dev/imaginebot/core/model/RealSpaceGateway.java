@@ -92,7 +92,12 @@ public final class RealSpaceGateway implements SpaceGateway {
       // A session of its own per job: Gradio cancels per session and endpoint, so on a shared
       // session a cancel would stop every running job of this endpoint, and the client then only
       // cancels locally while the Space runs the job to the end.
-      job = client.submitOnOwnSession(endpoint, new Arguments(args, Map.of()), once);
+      Arguments arguments = new Arguments(args, Map.of());
+      var fnIndex = SpaceMapping.fnIndex(endpoint);
+      job =
+          fnIndex.isPresent()
+              ? client.submitOnOwnSession(fnIndex.getAsInt(), arguments, once)
+              : client.submitOnOwnSession(endpoint, arguments, once);
     } catch (GradioException e) {
       once.onEvent(new Event.Failed(e.failure()));
       return () -> {};
