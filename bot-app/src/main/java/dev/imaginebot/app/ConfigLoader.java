@@ -365,10 +365,9 @@ final class ConfigLoader {
       }
     }
     if (!url.startsWith("jdbc:")) {
-      // A resolved URL may hold a password: never echo it.
-      String shown = url == raw ? url : raw;
+      // Echo what was written: a resolved URL may hold a password.
       throw new ConfigException(
-          "config.badValue", "jdbc-url", shown, "jdbc:postgresql://host:5432/imagine");
+          "config.badValue", "jdbc-url", raw, "jdbc:postgresql://host:5432/imagine");
     }
     if (user == null && password == null) return url;
     if (!url.startsWith("jdbc:postgresql:")) {
