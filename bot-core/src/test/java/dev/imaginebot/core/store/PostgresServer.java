@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -128,10 +131,34 @@ public final class PostgresServer {
     } catch (RuntimeException e) {
       System.err.println("could not stop the test PostgreSQL server: " + e.getMessage());
     }
-    try (Stream<Path> files = Files.walk(home)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    deleteTree(home);
+  }
+
+  /** Deletes a directory tree, going on past files that vanish or refuse. */
+  private static void deleteTree(Path root) {
+    try {
+      Files.walkFileTree(
+          root,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+              file.toFile().delete();
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) {
+              dir.toFile().delete();
+              return FileVisitResult.CONTINUE;
+            }
+          });
     } catch (IOException e) {
-      System.err.println("could not delete " + home + ": " + e);
+      System.err.println("could not delete " + root + ": " + e);
     }
   }
 
