@@ -68,7 +68,7 @@ public final class JobEngine implements AutoCloseable {
    * that keeps crashing the bot (say, an image too large to decode) must not take every later start
    * down with it.
    */
-  static final int MAX_RESTARTS = 5;
+  public static final int MAX_RESTARTS = 10;
 
   /** Seeds the bot chooses lie in [0, 2^31): every Space's seed slider allows that much or less. */
   private static final long PLANNED_SEED_BOUND = 1L << 31;

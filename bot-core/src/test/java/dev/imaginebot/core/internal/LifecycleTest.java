@@ -151,7 +151,7 @@ class LifecycleTest {
     long id = imagine(bot, ctx("m1", new RecordingView()), "crashes the bot");
     gateway.nextCall();
     bot.closeNow();
-    for (int restart = 1; restart <= 5; restart++) {
+    for (int restart = 1; restart <= dev.imaginebot.core.engine.JobEngine.MAX_RESTARTS; restart++) {
       FakeSpaceGateway g = new FakeSpaceGateway();
       RealBot b = RealBot.start(config(), g);
       b.register(new Views());
