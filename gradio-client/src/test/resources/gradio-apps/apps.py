@@ -30,6 +30,8 @@ compare pixels. Apps:
   /picky     generate(prompt) -> Image; where events take a validator (5.4x+), a prompt with
              "forbidden" in it is refused with HTTP 422; "hold <key> ..." waits like /queue
 
+The corpus of Space-shaped apps (corpus.py) is mounted at /c-<shape>; see that file.
+
 Control routes on the parent app (plain HTTP, not Gradio, not counted):
   POST /control/release/{key}   releases /queue hold jobs waiting on key
   GET  /control/requests        {"<app>": n, ...}: HTTP requests and websocket connections each
@@ -61,6 +63,8 @@ import gradio as gr  # noqa: E402
 import uvicorn  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
 from PIL import Image  # noqa: E402
+
+import corpus  # noqa: E402  (Space-shaped apps, mounted at /c-<shape>)
 
 VERSION = gr.__version__
 MAJOR = int(VERSION.split(".")[0])
@@ -547,8 +551,12 @@ def build():
     def health():
         return {"version": VERSION}
 
+    corpus.add_routes(app)
+
     for name, factory in APPS.items():
         app = mount(app, name, factory())
+    for name, factory in corpus.APPS.items():
+        app = mount(app, "c-" + name, queued(factory()))
     return CountRequests(app)
 
 

@@ -13,6 +13,8 @@ record AppConfig(
     String language,
     String dataDir,
     String jdbcUrl,
+    String jdbcUser,
+    String jdbcPassword,
     List<String> admins,
     Discord discord,
     Telegram telegram,

@@ -154,10 +154,7 @@ final class ConfigLoader {
     }
     String language = language(c.language());
     Path dataDir = Path.of(require(c.dataDir(), "data-dir"));
-    String jdbcUrl = blankToNull(c.jdbcUrl());
-    if (jdbcUrl != null && !jdbcUrl.startsWith("jdbc:")) {
-      throw new ConfigException("config.badValue", "jdbc-url", jdbcUrl, "jdbc:h2:/path/to/db");
-    }
+    String jdbcUrl = jdbcUrl(c);
 
     Set<String> admins = new LinkedHashSet<>();
     for (String admin : nullToEmpty(c.admins())) {
@@ -343,6 +340,65 @@ final class ConfigLoader {
       }
     }
     throw new ConfigException("config.literalSecret", key, suggestedVar);
+  }
+
+  /**
+   * The database URL: {@code jdbc-url} as written, or resolved from a {@code ${VAR}} or {@code
+   * file:} reference (a URL may hold a password); {@code jdbc-user} and {@code jdbc-password} (a
+   * reference) become a PostgreSQL URL's {@code user} and {@code password}. Null for the embedded
+   * H2 database.
+   */
+  private String jdbcUrl(AppConfig c) {
+    String raw = blankToNull(c.jdbcUrl());
+    String user = blankToNull(c.jdbcUser());
+    String password = blankToNull(c.jdbcPassword());
+    if (raw == null) {
+      if (user != null || password != null) {
+        throw new ConfigException("config.credentialsWithoutUrl");
+      }
+      return null;
+    }
+    String url = raw;
+    if (ENV_REF.matcher(raw).matches() || raw.startsWith("file:")) {
+      url = secret(raw, "jdbc-url", "IMAGINE_JDBC_URL");
+      if (url == null) {
+        Matcher m = ENV_REF.matcher(raw);
+        throw new ConfigException("config.missingDatabaseUrl", m.matches() ? m.group(1) : raw);
+      }
+    }
+    if (!url.startsWith("jdbc:")) {
+      // Echo what was written: a resolved URL may hold a password.
+      throw new ConfigException(
+          "config.badValue", "jdbc-url", raw, "jdbc:postgresql://host:5432/imagine");
+    }
+    if (user == null && password == null) return url;
+    if (!url.startsWith("jdbc:postgresql:")) {
+      throw new ConfigException("config.credentialsNeedPostgres");
+    }
+    StringBuilder withCredentials = new StringBuilder(url);
+    char separator = url.indexOf('?') < 0 ? '?' : '&';
+    if (user != null) {
+      String name =
+          ENV_REF.matcher(user).matches() || user.startsWith("file:")
+              ? secret(user, "jdbc-user", "IMAGINE_JDBC_USER")
+              : user;
+      if (name != null) {
+        withCredentials.append(separator).append("user=").append(encode(name));
+        separator = '&';
+      }
+    }
+    if (password != null) {
+      String secret = secret(password, "jdbc-password", "IMAGINE_JDBC_PASSWORD");
+      if (secret != null) {
+        withCredentials.append(separator).append("password=").append(encode(secret));
+        remember(encode(secret));
+      }
+    }
+    return withCredentials.toString();
+  }
+
+  private static String encode(String s) {
+    return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
   private static String remember(String secret) {

@@ -333,4 +333,53 @@ class ConfigLoaderTest {
     assertThat(Messages.forLanguage("zh-CN").text("config.missing", "data-dir"))
         .isEqualTo("必须设置“data-dir”；参见 config.example.yml");
   }
+
+  @Test
+  void postgresCredentialsComeFromTheEnvironmentAndAFileAndAreHiddenInLogs() throws Exception {
+    Path secret = dir.resolve("db-password");
+    Files.writeString(secret, "p&ss w0rd\n");
+    env.put("DB_USER", "imagine");
+    Settings s =
+        load(
+            "jdbc-url: jdbc:postgresql://db:5432/imagine?ssl=false\n"
+                + "jdbc-user: ${DB_USER}\n"
+                + "jdbc-password: file:"
+                + secret
+                + "\n");
+    assertThat(s.core().jdbcUrl())
+        .isEqualTo("jdbc:postgresql://db:5432/imagine?ssl=false&user=imagine&password=p%26ss+w0rd");
+    assertThat(Redactor.redact("url " + s.core().jdbcUrl())).doesNotContain("p%26ss+w0rd");
+  }
+
+  @Test
+  void theWholeDatabaseUrlMayComeFromTheEnvironment() {
+    env.put("IMAGINE_JDBC_URL", "jdbc:postgresql://db/imagine?user=u&password=hidden-pw");
+    assertThat(load("jdbc-url: ${IMAGINE_JDBC_URL}\n").core().jdbcUrl())
+        .isEqualTo("jdbc:postgresql://db/imagine?user=u&password=hidden-pw");
+  }
+
+  @Test
+  void anUnsetDatabaseUrlVariableIsASentenceNotTheEmbeddedDatabase() {
+    assertThat(error("jdbc-url: ${NOT_SET_DB_URL}\n"))
+        .contains("NOT_SET_DB_URL")
+        .contains("jdbc-url");
+  }
+
+  @Test
+  void aLiteralDatabasePasswordIsRefused() {
+    assertThat(
+            error(
+                "jdbc-url: jdbc:postgresql://db/imagine\njdbc-user: imagine\n"
+                    + "jdbc-password: hunter2\n"))
+        .contains("jdbc-password")
+        .doesNotContain("hunter2");
+  }
+
+  @Test
+  void databaseCredentialsNeedAPostgresUrl() {
+    env.put("DB_PASSWORD", "pw");
+    assertThat(error("jdbc-password: ${DB_PASSWORD}\n")).contains("jdbc-url");
+    assertThat(error("jdbc-url: jdbc:h2:/tmp/x\njdbc-password: ${DB_PASSWORD}\n"))
+        .contains("jdbc:postgresql:");
+  }
 }

@@ -63,7 +63,20 @@ class GradioIT {
           .contains("num_inference_steps")
           .contains("How the bot would call it:")
           .contains("endpoint /infer")
-          .contains("<- prompt");
+          .contains("<- prompt (by name)")
+          .contains("sends: prompt=\"a red fox in the snow\"");
+    }
+  }
+
+  @Test
+  void inspectSaysAGenericNameWasMappedByItsLabel() throws Exception {
+    String lambda = GradioTestServer.shared(GradioTestServer.latest()).url("c-lambda-args");
+    try (JarProcess jar = JarProcess.start(dir, Map.of(), "inspect", lambda)) {
+      assertThat(jar.exitCode(JOB)).as(jar.transcript()).isZero();
+      assertThat(String.join("\n", jar.out()))
+          .contains("param_2 (\"Seed (use -1 for random)\") <- seed (by label)")
+          .containsPattern(
+              "sends: param_0=\"a red fox in the snow\", param_1=\"blurry\", param_2=42");
     }
   }
 

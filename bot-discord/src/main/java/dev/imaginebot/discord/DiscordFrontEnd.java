@@ -78,7 +78,43 @@ public final class DiscordFrontEnd implements FrontEnd, AutoCloseable {
     }
     DiscordFrontEnd frontEnd = new DiscordFrontEnd(services, jda);
     bot.register(frontEnd);
+    frontEnd.resumeStored();
     return frontEnd;
+  }
+
+  /**
+   * Finishes the commands the previous run stored but did not hand to the core, on the workers.
+   * Only while an interaction's token lives can its reply be edited; older ones are dropped with a
+   * log line (the user saw "thinking…" end in Discord's own failure notice).
+   */
+  private void resumeStored() {
+    for (dev.imaginebot.core.command.PendingUpdate p :
+        services.bot().pending(Interactions.PLATFORM)) {
+      StoredInteraction stored;
+      try {
+        stored = StoredInteraction.parse(p.key(), p.payload());
+      } catch (RuntimeException e) {
+        log.warn("stored interaction {} unreadable; dropped: {}", p.key(), e.toString());
+        services.bot().handled(Interactions.PLATFORM, p.key());
+        continue;
+      }
+      long age = services.clock().millis() - stored.createdMillis();
+      if (!stored.name().equals("imagine") || age > DiscordJobView.TOKEN_SAFE_AGE.toMillis()) {
+        log.info("stored interaction {} can no longer be answered; dropped", p.key());
+        services.bot().handled(Interactions.PLATFORM, p.key());
+        continue;
+      }
+      services
+          .worker()
+          .execute(
+              () -> {
+                try {
+                  ImagineCommand.resume(services, jda, stored);
+                } catch (RuntimeException e) {
+                  log.error("stored interaction {} could not be finished", p.key(), e);
+                }
+              });
+    }
   }
 
   @Override

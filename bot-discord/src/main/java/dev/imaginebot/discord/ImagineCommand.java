@@ -1,6 +1,7 @@
 package dev.imaginebot.discord;
 
 import dev.imaginebot.core.command.Reply;
+import java.util.Map;
 import net.dv8tion.jda.api.entities.Message;
 import net.dv8tion.jda.api.events.interaction.command.SlashCommandInteractionEvent;
 import net.dv8tion.jda.api.exceptions.ErrorResponseException;
@@ -46,22 +47,65 @@ final class ImagineCommand extends SlashCommand {
     }
     ReplyRef ref = Interactions.ref(e, channelId, messageId, true);
     DiscordJobView view = new DiscordJobView(services, e.getJDA(), ref, e.getHook());
+    String key = StoredInteraction.key(e);
     Reply reply =
-        services.bot().handle(Interactions.context(e, ref.encode(), view), name(), args(e));
-    show(e, reply, true);
+        services
+            .bot()
+            .handle(
+                Interactions.context(e, ref.encode(), view).withCommandKey(key), name(), args(e));
+    // The job (or the refusal) is stored: the interaction need not be finished at the next start.
+    services.bot().handled(Interactions.PLATFORM, key);
+    // DELETE_MESSAGE: made before for this interaction; the job shows itself in this reply.
+    if (reply.kind() != Reply.Kind.DELETE_MESSAGE) show(e, reply, true);
+  }
+
+  /**
+   * Finishes an {@code /imagine} the previous run stored but did not hand to the core (it stopped
+   * between storing the interaction and making the job): runs it now, answering in the
+   * interaction's original reply through its token.
+   */
+  static void resume(Services services, net.dv8tion.jda.api.JDA jda, StoredInteraction stored) {
+    ReplyRef ref = stored.ref();
+    DiscordJobView view = new DiscordJobView(services, jda, ref, null);
+    Map<String, String> o = stored.options();
+    String seed = o.get("seed");
+    Reply reply =
+        services
+            .bot()
+            .handle(
+                stored.context(ref.encode(), view),
+                "imagine",
+                args(
+                    o.get("prompt"),
+                    o.get("aspect"),
+                    seed == null ? null : Long.parseLong(seed),
+                    o.get("model"),
+                    o.get("negative")));
+    services.bot().handled(Interactions.PLATFORM, stored.key());
+    if (reply.kind() == Reply.Kind.MESSAGE || reply.kind() == Reply.Kind.ERROR) {
+      net.dv8tion.jda.api.interactions.InteractionHook.from(jda, ref.token())
+          .editOriginal(Payload.text(reply.text()).toEdit())
+          .complete();
+    }
   }
 
   /** The core's grammar: {@code prompt --ar 16:9 --seed 5 --model m --no words}. */
   static String args(SlashCommandInteractionEvent e) {
-    StringBuilder args = new StringBuilder(option(e, "prompt"));
-    String aspect = option(e, "aspect");
-    if (aspect != null) args.append(" --ar ").append(aspect);
     var seed = e.getOption("seed");
-    if (seed != null) args.append(" --seed ").append(seed.getAsLong());
-    String model = option(e, "model");
+    return args(
+        option(e, "prompt"),
+        option(e, "aspect"),
+        seed == null ? null : seed.getAsLong(),
+        option(e, "model"),
+        option(e, "negative"));
+  }
+
+  static String args(String prompt, String aspect, Long seed, String model, String negative) {
+    StringBuilder args = new StringBuilder(prompt == null ? "" : prompt);
+    if (aspect != null) args.append(" --ar ").append(aspect);
+    if (seed != null) args.append(" --seed ").append(seed);
     if (model != null && !model.isEmpty()) args.append(" --model ").append(model);
     // Last, because --no takes every word up to the next flag.
-    String negative = option(e, "negative");
     if (negative != null && !negative.isEmpty()) args.append(" --no ").append(negative);
     return args.toString();
   }

@@ -71,9 +71,33 @@ final class InteractionRouter extends ListenerAdapter {
                   e, services.bot().handle(SlashCommand.context(e), e.getName(), "")));
       return;
     }
+    if (command instanceof ImagineCommand && !store(e)) return;
     e.deferReply(command.ephemeral(e))
         .queue(null, err -> log.warn("/{}: could not defer the reply: {}", e.getName(), err));
     submit(e, e.getHook(), "/" + e.getName(), () -> command.run(e));
+  }
+
+  /**
+   * Stores a command that starts a job before Discord is told it arrived (the defer): from then on
+   * a crash leaves a command the next start finishes in its reply. The store is one quick database
+   * write, well inside Discord's 3 seconds. When it fails, the user is told at once.
+   */
+  private boolean store(SlashCommandInteractionEvent e) {
+    try {
+      services
+          .bot()
+          .receive(Interactions.PLATFORM, StoredInteraction.key(e), StoredInteraction.payload(e));
+      return true;
+    } catch (RuntimeException x) {
+      String ref = Long.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+      log.error("/{} could not be stored (ref {})", e.getName(), ref, x);
+      JobEvent failed =
+          new JobEvent.Failed(0, dev.imaginebot.core.job.ErrorCode.INTERNAL, ref, Optional.empty());
+      e.reply(services.bot().describe(failed, Interactions.language(e)))
+          .setEphemeral(true)
+          .queue(null, err -> log.warn("could not answer: {}", err.toString()));
+      return false;
+    }
   }
 
   @Override

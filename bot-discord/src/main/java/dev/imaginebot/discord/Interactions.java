@@ -17,7 +17,7 @@ final class Interactions {
   /** Discord's upload limit per file when the interaction does not say. */
   static final long DEFAULT_SIZE_LIMIT = 10L * 1024 * 1024;
 
-  private static final long ADMIN_BITS =
+  static final long ADMIN_BITS =
       Permission.MANAGE_SERVER.getRawValue() | Permission.ADMINISTRATOR.getRawValue();
 
   private Interactions() {}

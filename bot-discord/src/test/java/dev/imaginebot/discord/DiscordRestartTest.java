@@ -132,6 +132,80 @@ class DiscordRestartTest {
     assertThat(done.customIds()).hasSize(3);
   }
 
+  /**
+   * A core that stores interactions but never gets to make the job: the bot dies between the defer
+   * and the job, its worker stuck until the test ends.
+   */
+  static final class DiesBeforeTheJob extends dev.imaginebot.core.testing.DelegatingBot {
+    final CountDownLatch entered = new CountDownLatch(1);
+    final CountDownLatch end = new CountDownLatch(1);
+
+    DiesBeforeTheJob(Bot delegate) {
+      super(delegate);
+    }
+
+    @Override
+    public dev.imaginebot.core.command.Reply handle(
+        dev.imaginebot.core.command.CommandContext ctx, String command, String args) {
+      if (!command.equals("imagine")) return super.handle(ctx, command, args);
+      entered.countDown();
+      while (true) {
+        try {
+          if (end.await(5, TimeUnit.MINUTES)) throw new IllegalStateException("crashed");
+        } catch (InterruptedException ignored) {
+          // A crash does not answer: stay stuck through the front-end's shutdown.
+        }
+      }
+    }
+  }
+
+  @Test
+  void anImagineIsStoredBeforeDiscordIsToldItArrived() {
+    bot = Bot.start(RealCore.config(dataDir, RealCore.gradio().url("flux")));
+    frontEnd = frontEnd(bot);
+    java.util.concurrent.atomic.AtomicReference<List<String>> storedAtDefer =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    discord.onNext(
+        c -> c.kind().equals("callback"),
+        () ->
+            storedAtDefer.set(
+                bot.pending("discord").stream()
+                    .map(dev.imaginebot.core.command.PendingUpdate::key)
+                    .toList()));
+    Interaction i = discord.slash("imagine", ALICE).option("prompt", "a wren").send();
+    List<Call> edits = discord.editsUntilDone(i.token(), "edit");
+    assertThat(edits.get(edits.size() - 1).content()).startsWith("Done: \"a wren\"");
+    assertThat(storedAtDefer.get()).containsExactly("interaction:" + i.id());
+    assertThat(bot.pending("discord")).isEmpty();
+  }
+
+  @Test
+  void anInteractionStoredButNotHandledBeforeACrashIsFinishedInItsReplyAtTheNextStart()
+      throws InterruptedException {
+    bot = Bot.start(RealCore.config(dataDir, stalledSpace.url("/flux").toString()));
+    DiesBeforeTheJob dying = new DiesBeforeTheJob(bot);
+    frontEnd = frontEnd(dying);
+    Interaction i = discord.slash("imagine", ALICE).option("prompt", "a heron").send();
+    assertThat(discord.next(i.token()).kind()).isEqualTo("callback");
+    assertThat(dying.entered.await(30, TimeUnit.SECONDS)).isTrue();
+    try {
+      Crash.now(bot);
+      frontEnd.close();
+    } finally {
+      dying.end.countDown();
+    }
+    frontEnd = null;
+    assertThat(discord.pending(i.token())).noneMatch(c -> c.kind().equals("edit"));
+
+    bot = Bot.start(RealCore.config(dataDir, RealCore.gradio().url("flux")));
+    frontEnd = frontEnd(bot);
+    List<Call> edits = discord.editsUntilDone(i.token(), "edit");
+    Call done = edits.get(edits.size() - 1);
+    assertThat(done.path()).endsWith("/messages/@original");
+    assertThat(done.content()).startsWith("Done: \"a heron\"");
+    assertThat(done.files()).hasSize(1);
+  }
+
   @Test
   void aRestartAfterTheTokenDiedEditsTheMessageThroughTheChannel() {
     Interaction i = jobInFlightThenCrash();

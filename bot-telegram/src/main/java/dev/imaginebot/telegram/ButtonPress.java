@@ -19,6 +19,11 @@ final class ButtonPress {
   private static final Logger log = LoggerFactory.getLogger(ButtonPress.class);
 
   void handle(Env env, CallbackQuery query) {
+    handle(env, query, null);
+  }
+
+  /** Handles a press that came in the stored update {@code updateKey} (null: not stored). */
+  void handle(Env env, CallbackQuery query, String updateKey) {
     String data = query.getData() == null ? "" : query.getData();
     MaybeInaccessibleMessage message = query.getMessage();
     if (message == null) {
@@ -31,39 +36,22 @@ final class ButtonPress {
     String language = query.getFrom().getLanguageCode();
 
     if (startsJob(data)) {
-      env.placeholder(chatId, messageId)
-          .thenAcceptAsync(
-              statusId -> {
-                Reply reply;
-                try {
-                  reply =
-                      press(
-                          env,
-                          query,
-                          data,
-                          chatId,
-                          group,
-                          false,
-                          Env.replyRef(chatId, statusId),
-                          env.editingView(chatId, statusId, language));
-                } catch (RuntimeException e) {
-                  env.fault(chatId, statusId, language, "button " + data, e);
-                  return;
-                }
-                answer(env, query, reply);
-                // An error shows as an alert; the placeholder has nothing left to say.
-                env.renderInto(
-                    chatId,
-                    statusId,
-                    reply.kind() == Reply.Kind.ERROR ? Reply.deleteMessage() : reply);
-              },
-              env.workers)
-          .exceptionally(
-              e -> {
-                log.debug("button {} in chat {} dropped: {}", data, chatId, e.toString());
-                answer(env, query, null);
-                return null;
-              });
+      // As /imagine: the job is stored first; its view sends the new status message (replying to
+      // the message the button is on) with the job's first event.
+      Reply reply =
+          press(
+              env,
+              query,
+              data,
+              chatId,
+              group,
+              false,
+              Env.pendingReplyRef(chatId, messageId),
+              env.statusView(0, chatId, messageId, language),
+              updateKey);
+      // An error shows as an alert; a job shows itself; one made before for this press (the
+      // update came again after a crash) shows itself where it is.
+      answer(env, query, reply);
       return;
     }
 
@@ -79,7 +67,8 @@ final class ButtonPress {
             group,
             platformAdmin,
             null,
-            env.lazyView(chatId, messageId, language));
+            env.lazyView(chatId, messageId, language),
+            updateKey);
     answer(env, query, reply);
     switch (reply.kind()) {
       case DELETE_MESSAGE:
@@ -116,10 +105,13 @@ final class ButtonPress {
       boolean group,
       boolean platformAdmin,
       String replyRef,
-      JobView view) {
+      JobView view,
+      String updateKey) {
     try {
       return env.bot.press(
-          env.context(query.getFrom(), chatId, group, platformAdmin, replyRef, view), data);
+          env.context(query.getFrom(), chatId, group, platformAdmin, replyRef, view)
+              .withCommandKey(updateKey),
+          data);
     } catch (RuntimeException e) {
       answer(env, query, null);
       throw e;

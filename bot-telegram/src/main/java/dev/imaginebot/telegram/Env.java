@@ -26,9 +26,6 @@ import org.telegram.telegrambots.meta.api.objects.replykeyboard.buttons.InlineKe
 final class Env {
   static final String PLATFORM = "telegram";
 
-  /** What a status message says before the core has said anything (no words to translate). */
-  static final String PLACEHOLDER = "⏳";
-
   private static final Logger log = LoggerFactory.getLogger(Env.class);
   private static final SecureRandom random = new SecureRandom();
 
@@ -118,13 +115,6 @@ final class Env {
 
   TelegramJobView editingView(long chatId, int messageId, String language) {
     return TelegramJobView.editing(chatId, messageId, language, bot, outbox, sentImages);
-  }
-
-  /** Sends a placeholder status message; the future completes with its id. */
-  CompletableFuture<Integer> placeholder(long chatId, Integer replyTo) {
-    CompletableFuture<Integer> sent = new CompletableFuture<>();
-    outbox.submit(chatId, Steps.sendMessage(chatId, replyTo, PLACEHOLDER, null, sent));
-    return sent;
   }
 
   /**

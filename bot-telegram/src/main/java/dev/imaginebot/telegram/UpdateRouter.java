@@ -121,7 +121,7 @@ final class UpdateRouter implements LongPollingUpdateConsumer {
     boolean handledByCommand = false;
     try {
       if (update.hasCallbackQuery()) {
-        buttons.handle(env, update.getCallbackQuery());
+        buttons.handle(env, update.getCallbackQuery(), key);
       } else if (update.hasMessage()) {
         handledByCommand = onMessage(update.getMessage(), key);
       }

@@ -109,7 +109,8 @@ class CrashCampaignTest {
     List<String> data = m.buttonData();
     boolean done = data.size() == 3 && data.get(0).startsWith("reroll:");
     boolean failed = data.size() == 1 && data.get(0).startsWith("rerun:");
-    boolean refused = data.isEmpty() && !m.text().equals(Env.PLACEHOLDER) && m.photo == null;
+    // The bot sends no placeholder any more; "⏳" is still counted as stuck, never as an answer.
+    boolean refused = data.isEmpty() && !m.text().equals("⏳") && m.photo == null;
     return done || failed || (refused && !m.text().startsWith("Queued"));
   }
 

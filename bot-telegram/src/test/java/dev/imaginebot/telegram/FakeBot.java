@@ -105,6 +105,7 @@ final class FakeBot implements Bot {
         || buttonId.startsWith("rerun:")) {
       job = nextJob.incrementAndGet();
       reply = Reply.jobStarted(job);
+      ctx.view().onEvent(new JobEvent.Accepted(job, 0, "mj"));
     } else if (buttonId.startsWith("delete:")) {
       Call owner = jobs.get(Long.parseLong(buttonId.substring("delete:".length())));
       boolean mine = owner != null && owner.ctx().user().id().equals(ctx.user().id());

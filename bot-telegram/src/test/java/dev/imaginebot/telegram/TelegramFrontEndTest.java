@@ -255,7 +255,8 @@ class TelegramFrontEndTest {
     assertThat(call.name()).isEqualTo("reroll:1");
     ChatMessage second =
         awaitBotMessage(USER, m -> m.replyTo != null && m.replyTo == first.id && m.photo == null);
-    assertThat(call.ctx().replyRef()).isEqualTo(USER + ":" + second.id);
+    assertThat(call.ctx().replyRef()).isEqualTo(USER + ":reply:" + first.id);
+    await().atMost(WAIT).until(() -> (USER + ":" + second.id).equals(bot.moved.get(call.jobId())));
     call.ctx().view().onEvent(new JobEvent.Progress(call.jobId(), 1, 4, 0.25));
     await().atMost(WAIT).until(() -> second.text().equals("progress 1/4"));
     assertThat(first.text()).isEqualTo("done: a cat · mj · seed 42");

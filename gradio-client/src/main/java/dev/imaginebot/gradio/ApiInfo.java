@@ -6,16 +6,39 @@ import java.util.Optional;
 /**
  * An app's API: its named endpoints (and unnamed ones where the app has them, with a null name).
  * {@link #toString()} reads like Gradio's {@code view_api()}.
+ *
+ * @param endpoints the endpoints the app's API page lists
+ * @param unlisted endpoints that can be called but that the API page leaves out ({@code
+ *     show_api=False}, 6.x {@code api_visibility="undocumented"}); many Spaces wire their only
+ *     generate button that way
  */
-public record ApiInfo(List<Endpoint> endpoints) {
+public record ApiInfo(List<Endpoint> endpoints, List<Endpoint> unlisted) {
   public ApiInfo {
     endpoints = List.copyOf(endpoints);
+    unlisted = List.copyOf(unlisted);
   }
 
-  /** The endpoint named {@code name} ({@code "/infer"} or {@code "infer"}). */
+  /** An API whose endpoints are all listed. */
+  public ApiInfo(List<Endpoint> endpoints) {
+    this(endpoints, List.of());
+  }
+
+  /**
+   * The endpoint named {@code name} ({@code "/infer"} or {@code "infer"}), listed or not (an
+   * unlisted one can be called by name too).
+   */
   public Optional<Endpoint> endpoint(String name) {
     String wanted = name.startsWith("/") ? name : "/" + name;
-    return endpoints.stream().filter(e -> wanted.equals(e.name())).findFirst();
+    Optional<Endpoint> listed = endpoints.stream().filter(e -> wanted.equals(e.name())).findFirst();
+    if (listed.isPresent()) return listed;
+    return unlisted.stream().filter(e -> wanted.equals(e.name())).findFirst();
+  }
+
+  /** The endpoint with dependency index {@code fnIndex}, listed or not. */
+  public Optional<Endpoint> endpoint(int fnIndex) {
+    Optional<Endpoint> listed = endpoints.stream().filter(e -> e.fnIndex() == fnIndex).findFirst();
+    if (listed.isPresent()) return listed;
+    return unlisted.stream().filter(e -> e.fnIndex() == fnIndex).findFirst();
   }
 
   /** A usage summary in the style of {@code gradio_client.Client.view_api()}. */

@@ -117,6 +117,15 @@ public final class GradioClient implements AutoCloseable {
   }
 
   /**
+   * Submits to the endpoint with dependency index {@code fnIndex} (an {@link Endpoint#fnIndex()}),
+   * as {@code fn_index=} does in the official clients: the way to call a 3.x event that has no API
+   * name.
+   */
+  public Job submit(int fnIndex, Arguments args, JobListener listener) {
+    return connection.submit(fnIndex, args, listener, false);
+  }
+
+  /**
    * Submits a job on a session of its own (its own event stream), so that {@link Job#cancel()}
    * stops it on the server without touching other jobs. Costs one more request than {@link
    * #submit(String, Arguments, JobListener)}. On protocols without shared sessions (3.x, 4.0–4.8)
@@ -124,6 +133,11 @@ public final class GradioClient implements AutoCloseable {
    */
   public Job submitOnOwnSession(String endpoint, Arguments args, JobListener listener) {
     return connection.submit(endpoint, args, listener, true);
+  }
+
+  /** Like {@link #submitOnOwnSession(String, Arguments, JobListener)}, by dependency index. */
+  public Job submitOnOwnSession(int fnIndex, Arguments args, JobListener listener) {
+    return connection.submit(fnIndex, args, listener, true);
   }
 
   /** Blocking call: submits and waits for the result. */

@@ -68,7 +68,7 @@ public final class JobEngine implements AutoCloseable {
    * that keeps crashing the bot (say, an image too large to decode) must not take every later start
    * down with it.
    */
-  static final int MAX_RESTARTS = 5;
+  public static final int MAX_RESTARTS = 10;
 
   /** Seeds the bot chooses lie in [0, 2^31): every Space's seed slider allows that much or less. */
   private static final long PLANNED_SEED_BOUND = 1L << 31;
@@ -722,7 +722,7 @@ public final class JobEngine implements AutoCloseable {
     if (mapping.takesSeed()) {
       long max = mapping.maxSeed();
       Long wanted = e.request.seed();
-      if (wanted != null) seed = Math.min(max, wanted + e.calls);
+      if (wanted != null) seed = mapping.seed(wanted, e.calls);
       else if (e.plannedSeed != null) seed = Math.floorMod(e.plannedSeed + e.calls, max + 1);
       else seed = ThreadLocalRandom.current().nextLong(0, max + 1);
     }

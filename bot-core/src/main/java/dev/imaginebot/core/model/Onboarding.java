@@ -8,6 +8,7 @@ import dev.imaginebot.gradio.ReturnValue;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,22 +34,26 @@ public final class Onboarding {
 
   private static final Map<Canonical, Set<String>> NAMES = new EnumMap<>(Canonical.class);
 
+  /** Names that say little ({@code text}, {@code size}): a label naming something else wins. */
+  private static final Map<Canonical, Set<String>> WEAK_NAMES = new EnumMap<>(Canonical.class);
+
   static {
     NAMES.put(
         Canonical.PROMPT,
+        Set.of("prompt", "positive_prompt", "prompt_text", "text_prompt", "user_prompt"));
+    WEAK_NAMES.put(
+        Canonical.PROMPT,
         Set.of(
-            "prompt",
             "text",
             "input",
             "caption",
-            "positive_prompt",
-            "prompt_text",
-            "text_prompt",
             "input_text",
             "description",
             "query",
             "message",
-            "positive"));
+            "positive",
+            "inputs",
+            "txt"));
     NAMES.put(
         Canonical.NEGATIVE_PROMPT,
         Set.of(
@@ -59,10 +64,12 @@ public final class Onboarding {
     NAMES.put(Canonical.SEED, Set.of("seed", "seed_value", "manual_seed", "input_seed"));
     NAMES.put(
         Canonical.RANDOMIZE_SEED,
-        Set.of(
-            "randomize_seed", "random_seed", "randomize", "randomise_seed", "random", "rand_seed"));
-    NAMES.put(Canonical.WIDTH, Set.of("width", "w", "image_width", "img_width"));
-    NAMES.put(Canonical.HEIGHT, Set.of("height", "h", "image_height", "img_height"));
+        Set.of("randomize_seed", "random_seed", "randomize", "randomise_seed", "rand_seed"));
+    WEAK_NAMES.put(Canonical.RANDOMIZE_SEED, Set.of("random"));
+    NAMES.put(Canonical.WIDTH, Set.of("width", "image_width", "img_width"));
+    NAMES.put(Canonical.HEIGHT, Set.of("height", "image_height", "img_height"));
+    WEAK_NAMES.put(Canonical.WIDTH, Set.of("w"));
+    WEAK_NAMES.put(Canonical.HEIGHT, Set.of("h"));
     NAMES.put(
         Canonical.STEPS,
         Set.of(
@@ -76,18 +83,11 @@ public final class Onboarding {
             "n_steps"));
     NAMES.put(
         Canonical.GUIDANCE,
-        Set.of("guidance_scale", "guidance", "cfg", "cfg_scale", "scale", "guidance_strength"));
+        Set.of("guidance_scale", "guidance", "cfg", "cfg_scale", "guidance_strength"));
+    WEAK_NAMES.put(Canonical.GUIDANCE, Set.of("scale"));
     NAMES.put(
-        Canonical.ASPECT,
-        Set.of(
-            "aspect_ratio",
-            "ratio",
-            "resolution",
-            "aspect",
-            "size",
-            "image_size",
-            "dimensions",
-            "style_ratio"));
+        Canonical.ASPECT, Set.of("aspect_ratio", "ratio", "resolution", "aspect", "style_ratio"));
+    WEAK_NAMES.put(Canonical.ASPECT, Set.of("size", "image_size", "dimensions", "dimension"));
   }
 
   private Onboarding() {}
@@ -102,8 +102,11 @@ public final class Onboarding {
   /** Maps {@code api} for {@code backend} (its endpoint, renames and fixed values win). */
   public static Result map(ApiInfo api, BackendConfig backend) {
     List<Endpoint> candidates = new ArrayList<>();
+    Set<Endpoint> unlisted = new HashSet<>(api.unlisted());
     if (backend.endpoint() != null) {
-      var named = api.endpoint(backend.endpoint());
+      var fnIndex = SpaceMapping.fnIndex(backend.endpoint());
+      var named =
+          fnIndex.isPresent() ? api.endpoint(fnIndex.getAsInt()) : api.endpoint(backend.endpoint());
       if (named.isEmpty()) {
         return new Result(
             null, "endpoint " + backend.endpoint() + " is gone; the Space has " + names(api));
@@ -111,23 +114,26 @@ public final class Onboarding {
       candidates.add(named.get());
     } else {
       candidates.addAll(api.endpoints());
+      candidates.addAll(api.unlisted());
     }
     Endpoint best = null;
-    Map<Parameter, Canonical> bestBinding = null;
+    Map<Parameter, SpaceMapping.Binding> bestBinding = null;
     int bestScore = Integer.MIN_VALUE;
     for (Endpoint e : candidates) {
-      if (e.name() == null && backend.endpoint() == null) continue;
-      Map<Parameter, Canonical> binding = bind(e, backend.renames());
-      if (!binding.containsValue(Canonical.PROMPT)) continue;
+      Map<Parameter, SpaceMapping.Binding> binding = bind(e, backend.renames());
+      if (binding.values().stream().noneMatch(b -> b.canonical() == Canonical.PROMPT)) continue;
       int images = imageOutputs(e);
       boolean hasReturnInfo = !e.returns().isEmpty();
       if (backend.endpoint() == null && hasReturnInfo && images == 0) continue;
       int score = binding.size() * 2 + (images > 0 ? 20 : 0);
-      int preferred = PREFERRED.indexOf(e.name());
+      int preferred = e.name() == null ? -1 : PREFERRED.indexOf(e.name());
       if (preferred >= 0) score += 30 - preferred;
       String lower = e.name() == null ? "" : e.name().toLowerCase(Locale.ROOT);
       if (lower.contains("generate") || lower.contains("infer") || lower.contains("image"))
         score += 5;
+      // A listed, named endpoint is what the Space means to be called; the others are fallbacks.
+      if (e.name() == null) score -= 15;
+      if (unlisted.contains(e)) score -= 10;
       if (score > bestScore) {
         bestScore = score;
         best = e;
@@ -141,16 +147,18 @@ public final class Onboarding {
     }
     List<SpaceMapping.Binding> bindings = new ArrayList<>();
     for (Parameter p : best.parameters()) {
-      bindings.add(new SpaceMapping.Binding(p, bestBinding.get(p)));
+      SpaceMapping.Binding b = bestBinding.get(p);
+      bindings.add(b == null ? new SpaceMapping.Binding(p, null, null) : b);
     }
+    String endpoint = best.name() != null ? best.name() : SpaceMapping.unnamed(best.fnIndex());
     return new Result(
-        new SpaceMapping(best.name(), bindings, backend.fixed(), imageOutputs(best)), null);
+        new SpaceMapping(endpoint, bindings, backend.fixed(), imageOutputs(best)), null);
   }
 
   private static String names(ApiInfo api) {
     List<String> names = new ArrayList<>();
     for (Endpoint e : api.endpoints()) {
-      if (e.name() != null) names.add(e.name());
+      names.add(e.name() != null ? e.name() : SpaceMapping.unnamed(e.fnIndex()));
     }
     return names.isEmpty() ? "none" : String.join(", ", names);
   }
@@ -164,37 +172,53 @@ public final class Onboarding {
     return n;
   }
 
-  /** Binds each parameter to at most one canonical value and each canonical value at most once. */
-  static Map<Parameter, Canonical> bind(Endpoint e, Map<String, String> renames) {
-    Map<Parameter, Canonical> out = new HashMap<>();
+  /**
+   * Binds each parameter to at most one canonical value and each canonical value at most once:
+   * config renames, then meaningful names, then labels, then weak names ({@code text}, {@code
+   * size}), then the first free text box for the prompt. A generic name ({@code param_0}) is no
+   * evidence.
+   */
+  static Map<Parameter, SpaceMapping.Binding> bind(Endpoint e, Map<String, String> renames) {
+    Map<Parameter, SpaceMapping.Binding> out = new HashMap<>();
     Map<Canonical, Parameter> taken = new EnumMap<>(Canonical.class);
-    // 1. Config renames win.
     for (Map.Entry<String, String> r : renames.entrySet()) {
       Canonical c = Canonical.fromKey(r.getKey());
       if (c == null) continue;
       for (Parameter p : e.parameters()) {
         if (p.name().equals(r.getValue()) && !out.containsKey(p)) {
-          out.put(p, c);
+          out.put(p, new SpaceMapping.Binding(p, c, SpaceMapping.Evidence.RENAME));
           taken.put(c, p);
         }
       }
     }
-    // 2. Exact names and synonyms, 3. labels (old apps name parameters param_<i>).
-    for (int pass = 0; pass < 2; pass++) {
+    for (int pass = 0; pass < 3; pass++) {
       for (Parameter p : e.parameters()) {
         if (out.containsKey(p)) continue;
-        Canonical c = pass == 0 ? byName(normalize(p.name())) : byLabel(p);
-        if (c != null && !taken.containsKey(c) && fits(c, p)) {
-          out.put(p, c);
-          taken.put(c, p);
+        List<Canonical> wanted;
+        SpaceMapping.Evidence evidence;
+        if (pass == 1) {
+          wanted = byLabel(p);
+          evidence = SpaceMapping.Evidence.LABEL;
+        } else {
+          Canonical c = byName(normalize(p.name()), pass == 2);
+          wanted = c == null ? List.of() : List.of(c);
+          evidence = SpaceMapping.Evidence.NAME;
+        }
+        for (Canonical c : wanted) {
+          if (!taken.containsKey(c) && fits(c, p)) {
+            out.put(p, new SpaceMapping.Binding(p, c, evidence));
+            taken.put(c, p);
+            break;
+          }
         }
       }
     }
-    // 4. No prompt yet: the first free text box.
     if (!taken.containsKey(Canonical.PROMPT)) {
       for (Parameter p : e.parameters()) {
         if (!out.containsKey(p) && isText(p)) {
-          out.put(p, Canonical.PROMPT);
+          out.put(
+              p,
+              new SpaceMapping.Binding(p, Canonical.PROMPT, SpaceMapping.Evidence.FIRST_TEXT_BOX));
           break;
         }
       }
@@ -202,31 +226,41 @@ public final class Onboarding {
     return out;
   }
 
-  private static Canonical byName(String name) {
-    for (Map.Entry<Canonical, Set<String>> entry : NAMES.entrySet()) {
+  private static Canonical byName(String name, boolean weak) {
+    Map<Canonical, Set<String>> names = weak ? WEAK_NAMES : NAMES;
+    for (Map.Entry<Canonical, Set<String>> entry : names.entrySet()) {
       if (entry.getValue().contains(name)) return entry.getKey();
     }
     return null;
   }
 
-  private static Canonical byLabel(Parameter p) {
-    if (p.label() == null) return null;
+  /** What a label names, most specific first; the caller takes the first that fits. */
+  private static List<Canonical> byLabel(Parameter p) {
+    if (p.label() == null) return List.of();
     String l = normalize(p.label());
-    Canonical exact = byName(l);
-    if (exact != null) return exact;
+    List<Canonical> out = new ArrayList<>();
+    Canonical exact = byName(l, false);
+    if (exact == null) exact = byName(l, true);
+    if (exact != null) out.add(exact);
     if (l.contains("negative")) {
-      return isBoolean(p) ? Canonical.USE_NEGATIVE_PROMPT : Canonical.NEGATIVE_PROMPT;
+      out.add(Canonical.USE_NEGATIVE_PROMPT);
+      out.add(Canonical.NEGATIVE_PROMPT);
+      return out;
     }
-    if (l.contains("random")) return Canonical.RANDOMIZE_SEED;
-    if (l.contains("seed")) return Canonical.SEED;
-    if (l.contains("width")) return Canonical.WIDTH;
-    if (l.contains("height")) return Canonical.HEIGHT;
-    if (l.contains("step")) return Canonical.STEPS;
-    if (l.contains("guidance") || l.contains("cfg")) return Canonical.GUIDANCE;
-    if (l.contains("aspect") || l.contains("ratio") || l.contains("resolution"))
-      return Canonical.ASPECT;
-    if (l.contains("prompt")) return Canonical.PROMPT;
-    return null;
+    // "Seed (use -1 for random)" is a seed; "Randomize seed" a checkbox: fits() decides.
+    if (l.contains("random")) out.add(Canonical.RANDOMIZE_SEED);
+    if (l.contains("seed")) out.add(Canonical.SEED);
+    if (l.contains("width")) out.add(Canonical.WIDTH);
+    if (l.contains("height")) out.add(Canonical.HEIGHT);
+    if (l.contains("step")) out.add(Canonical.STEPS);
+    if (l.contains("guidance") || l.contains("cfg")) out.add(Canonical.GUIDANCE);
+    if (l.contains("aspect")
+        || l.contains("ratio")
+        || l.contains("resolution")
+        || l.contains("size")
+        || l.contains("dimension")) out.add(Canonical.ASPECT);
+    if (l.contains("prompt")) out.add(Canonical.PROMPT);
+    return out;
   }
 
   /** Rejects bindings whose component cannot hold the value (a checkbox named {@code seed}). */
@@ -239,19 +273,31 @@ public final class Onboarding {
       case RANDOMIZE_SEED:
         return isBoolean(p);
       case SEED:
+        // A seed in a Textbox is sent as its digits.
+        return isNumber(p) || (isText(p) && p.choices().isEmpty());
       case WIDTH:
       case HEIGHT:
       case STEPS:
+        return isNumber(p) || numericChoices(p);
       case GUIDANCE:
         return isNumber(p);
       case ASPECT:
-        return !isBoolean(p);
+        if (!p.choices().isEmpty()) {
+          return p.choices().stream().anyMatch(choice -> SpaceMapping.choiceRatio(choice) != null);
+        }
+        return !isBoolean(p) && !isNumber(p);
       default:
         return false;
     }
   }
 
-  private static boolean isText(Parameter p) {
+  /** Whether every choice names a number ({@code "8-step"}, {@code 1024}). */
+  static boolean numericChoices(Parameter p) {
+    return !p.choices().isEmpty()
+        && p.choices().stream().allMatch(c -> SpaceMapping.choiceNumber(c) != null);
+  }
+
+  static boolean isText(Parameter p) {
     String comp = lower(p.component());
     return comp.equals("textbox")
         || comp.equals("textarea")

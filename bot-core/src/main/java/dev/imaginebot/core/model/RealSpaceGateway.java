@@ -205,7 +205,12 @@ public final class RealSpaceGateway implements SpaceGateway {
       // A session of its own per job: Gradio cancels per session and endpoint, so on a shared
       // session a cancel would stop every running job of this endpoint, and the client then only
       // cancels locally while the Space runs the job to the end.
-      job = c.client.submitOnOwnSession(endpoint, new Arguments(args, Map.of()), once);
+      Arguments arguments = new Arguments(args, Map.of());
+      var fnIndex = SpaceMapping.fnIndex(endpoint);
+      job =
+          fnIndex.isPresent()
+              ? c.client.submitOnOwnSession(fnIndex.getAsInt(), arguments, once)
+              : c.client.submitOnOwnSession(endpoint, arguments, once);
     } catch (GradioException | IllegalStateException e) {
       release(c);
       Failure f =

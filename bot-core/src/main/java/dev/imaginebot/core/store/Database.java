@@ -16,8 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A HikariCP pool over the bot's database (an H2 file database in the data directory by default),
- * its schema migrated by Flyway from {@code classpath:db/migration} when opened.
+ * A HikariCP pool over the bot's database (an H2 file database in the data directory by default,
+ * PostgreSQL for a {@code jdbc:postgresql:} URL), its schema migrated by Flyway from {@code
+ * classpath:db/migration} when opened. The same migrations run on both.
  */
 public final class Database implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Database.class);

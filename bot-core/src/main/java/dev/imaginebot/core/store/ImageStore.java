@@ -20,6 +20,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -306,6 +307,9 @@ public final class ImageStore {
         if (rs.next()) return;
       }
     }
+    // Inside a transaction, PostgreSQL aborts the whole transaction on a failed statement: the
+    // duplicate-key error below must only roll back to this savepoint.
+    Savepoint beforeInsert = c.getAutoCommit() ? null : c.setSavepoint();
     try (PreparedStatement ins =
         c.prepareStatement(
             "INSERT INTO images (sha256, mime, bytes, width, height, created_at, stored_at)"
@@ -321,7 +325,10 @@ public final class ImageStore {
     } catch (SQLException e) {
       // Someone else inserted the same image between the check and the insert: same content.
       if (!Sql.isDuplicate(e)) throw e;
+      if (beforeInsert != null) c.rollback(beforeInsert);
+      return;
     }
+    if (beforeInsert != null) c.releaseSavepoint(beforeInsert);
   }
 
   private record Decoded(String format, BufferedImage image) {}

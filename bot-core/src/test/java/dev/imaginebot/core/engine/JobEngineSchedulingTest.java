@@ -14,6 +14,7 @@ import dev.imaginebot.core.job.UserRef;
 import dev.imaginebot.core.model.ModelRegistry;
 import dev.imaginebot.core.model.SpaceGateway;
 import dev.imaginebot.core.store.Database;
+import dev.imaginebot.core.store.DbVendor;
 import dev.imaginebot.core.store.ImageStore;
 import dev.imaginebot.core.store.JobState;
 import dev.imaginebot.core.store.JobStore;
@@ -30,11 +31,27 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Fairness, the positions users are shown, and faults, on a one-at-a-time Space. */
+@ParameterizedClass
+@EnumSource(DbVendor.class)
 class JobEngineSchedulingTest {
+  @Parameter DbVendor vendor;
+
+  /** The database of this test (null: H2 in {@code dir}). */
+  String jdbcUrl;
+
+  @BeforeEach
+  void pickDatabase() {
+    jdbcUrl = vendor.freshUrl();
+  }
+
   private static final ChatRef CHAT = new ChatRef("console", "room", true);
   private static final Duration INTERVAL = Duration.ofSeconds(1);
 
@@ -51,7 +68,7 @@ class JobEngineSchedulingTest {
   }
 
   private void start(SpaceGateway gateway, int concurrency) {
-    db = Database.open(null, dir);
+    db = Database.open(jdbcUrl, dir);
     jobs = new JobStore(db);
     List<ModelConfig> models =
         List.of(

@@ -15,6 +15,7 @@ import dev.imaginebot.core.model.Backend;
 import dev.imaginebot.core.model.BackendStatus;
 import dev.imaginebot.core.model.ModelRegistry;
 import dev.imaginebot.core.store.Database;
+import dev.imaginebot.core.store.DbVendor;
 import dev.imaginebot.core.store.ImageStore;
 import dev.imaginebot.core.store.JobState;
 import dev.imaginebot.core.store.JobStore;
@@ -28,10 +29,26 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
+@ParameterizedClass
+@EnumSource(DbVendor.class)
 class JobEngineTest {
+  @Parameter DbVendor vendor;
+
+  /** The database of this test (null: H2 in {@code dir}); reopened by a restart. */
+  String jdbcUrl;
+
+  @BeforeEach
+  void pickDatabase() {
+    jdbcUrl = vendor.freshUrl();
+  }
+
   private static final UserRef ALICE = new UserRef("console", "alice", "Alice", "en");
   private static final UserRef BOB = new UserRef("console", "bob", "Bob", "en");
   private static final ChatRef CHAT = new ChatRef("console", "room", true);
@@ -55,7 +72,7 @@ class JobEngineTest {
   }
 
   private JobEngine start(Limits limits, Duration interval, List<ModelConfig> models) {
-    db = Database.open(null, dir);
+    db = Database.open(jdbcUrl, dir);
     jobs = new JobStore(db);
     registry = new ModelRegistry(models, null, gateway, timer);
     engine =
@@ -180,7 +197,7 @@ class JobEngineTest {
 
   @Test
   void globalCapRefusesWithBotBusy() {
-    db = Database.open(null, dir);
+    db = Database.open(jdbcUrl, dir);
     jobs = new JobStore(db);
     registry = new ModelRegistry(twoBackends(), null, gateway, timer);
     engine =

@@ -18,6 +18,7 @@ import dev.imaginebot.core.job.JobEvent;
 import dev.imaginebot.core.job.JobView;
 import dev.imaginebot.core.job.UserRef;
 import dev.imaginebot.core.store.Database;
+import dev.imaginebot.core.store.DbVendor;
 import dev.imaginebot.core.store.JobState;
 import dev.imaginebot.core.store.JobStore;
 import dev.imaginebot.core.store.ResultFile;
@@ -34,8 +35,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The persisted lifecycle across abrupt stops: commands are stored once, jobs cut on a Space are
@@ -43,7 +48,19 @@ import org.junit.jupiter.api.io.TempDir;
  * outcomes never shown are shown at the next start (and only then), and a graceful stop delivers
  * what finishes while it drains.
  */
+@ParameterizedClass
+@EnumSource(DbVendor.class)
 class LifecycleTest {
+  @Parameter DbVendor vendor;
+
+  /** The database of this test (null: H2 in {@code dir}); reopened by a restart. */
+  String jdbcUrl;
+
+  @BeforeEach
+  void pickDatabase() {
+    jdbcUrl = vendor.freshUrl();
+  }
+
   private static final UserRef ALICE = new UserRef("console", "alice", "Alice", "en");
   private static final ChatRef ROOM = new ChatRef("console", "room", true);
 
@@ -52,7 +69,7 @@ class LifecycleTest {
   private CoreConfig config() {
     return new CoreConfig(
         dir,
-        null,
+        jdbcUrl,
         List.of(new ModelConfig("flux", "FLUX", List.of(BackendConfig.discover("a")))),
         "flux",
         Set.of(),
@@ -134,7 +151,7 @@ class LifecycleTest {
     long id = imagine(bot, ctx("m1", new RecordingView()), "crashes the bot");
     gateway.nextCall();
     bot.closeNow();
-    for (int restart = 1; restart <= 5; restart++) {
+    for (int restart = 1; restart <= dev.imaginebot.core.engine.JobEngine.MAX_RESTARTS; restart++) {
       FakeSpaceGateway g = new FakeSpaceGateway();
       RealBot b = RealBot.start(config(), g);
       b.register(new Views());
@@ -164,7 +181,7 @@ class LifecycleTest {
     first.nextCall().progress(4, 4);
     bot.closeNow();
     String url = "http://127.0.0.1/file=made-before-the-crash.png";
-    try (Database db = Database.open(null, dir)) {
+    try (Database db = Database.open(jdbcUrl, dir)) {
       // What the engine stores when the Space reports its output, before downloading it.
       new JobStore(db).saveResultFiles(id, List.of(new ResultFile(url, null, "image/png")));
     }

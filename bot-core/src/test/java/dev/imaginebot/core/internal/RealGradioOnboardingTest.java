@@ -89,7 +89,7 @@ class RealGradioOnboardingTest {
           .doesNotContain(Canonical.STEPS);
       assertThat(flux.mapping().describe())
           .contains("endpoint /infer")
-          .containsPattern("num_inference_steps .*<- steps \\[1\\.\\.50 step 1\\]");
+          .containsPattern("num_inference_steps .*<- steps \\(by name\\) \\[1\\.\\.50 step 1\\]");
     }
   }
 

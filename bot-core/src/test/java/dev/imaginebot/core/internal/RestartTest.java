@@ -16,6 +16,7 @@ import dev.imaginebot.core.job.JobEvent;
 import dev.imaginebot.core.job.JobView;
 import dev.imaginebot.core.job.UserRef;
 import dev.imaginebot.core.store.Database;
+import dev.imaginebot.core.store.DbVendor;
 import dev.imaginebot.core.store.JobRecord;
 import dev.imaginebot.core.store.JobState;
 import dev.imaginebot.core.store.JobStore;
@@ -28,17 +29,33 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Jobs in every state survive an abrupt stop: each ends terminal, none that succeeded reruns. */
+@ParameterizedClass
+@EnumSource(DbVendor.class)
 class RestartTest {
+  @Parameter DbVendor vendor;
+
+  /** The database of this test (null: H2 in {@code dir}); reopened by a restart. */
+  String jdbcUrl;
+
+  @BeforeEach
+  void pickDatabase() {
+    jdbcUrl = vendor.freshUrl();
+  }
+
   @TempDir Path dir;
 
   private CoreConfig config() {
     return new CoreConfig(
         dir,
-        null,
+        jdbcUrl,
         List.of(new ModelConfig("flux", "FLUX", List.of(BackendConfig.discover("a")))),
         "flux",
         Set.of(),
@@ -112,7 +129,7 @@ class RestartTest {
     bot.closeNow();
 
     // The running job had failed over once already (two attempts): that is no restart.
-    try (Database db = Database.open(null, dir)) {
+    try (Database db = Database.open(jdbcUrl, dir)) {
       JobStore store = new JobStore(db);
       assertThat(store.find(submitted).orElseThrow().state()).isEqualTo(JobState.SUBMITTED);
       assertThat(store.find(queuedBehindOwn).orElseThrow().state()).isEqualTo(JobState.QUEUED);

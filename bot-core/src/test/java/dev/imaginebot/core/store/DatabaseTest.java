@@ -120,42 +120,7 @@ class DatabaseTest {
     return out;
   }
 
-  @Test
-  void upgradingFromTheFirstReleaseKeepsJobsAndCountsOldOutcomesAsDelivered() throws SQLException {
-    String url = Database.defaultUrl(dir);
-    // The previous release's schema, with one finished and one unfinished job in it.
-    org.flywaydb.core.Flyway.configure(Database.class.getClassLoader())
-        .dataSource(url, "", "")
-        .locations("classpath:db/migration")
-        .target("1")
-        .load()
-        .migrate();
-    try (Connection c = java.sql.DriverManager.getConnection(url, "", "");
-        Statement s = c.createStatement()) {
-      for (String state : List.of("SUCCEEDED", "QUEUED")) {
-        s.executeUpdate(
-            "INSERT INTO jobs (user_key, chat_key, group_chat, platform, prompt, image_count,"
-                + " model, state, created_at, finished_at) VALUES ('console:a', 'console:r',"
-                + " FALSE, 'console', 'old "
-                + state
-                + "', 1, 'flux', '"
-                + state
-                + "', CURRENT_TIMESTAMP, "
-                + (state.equals("QUEUED") ? "NULL" : "CURRENT_TIMESTAMP")
-                + ")");
-      }
-    }
-    try (Database db = Database.open(null, dir)) {
-      assertThat(appliedVersions(db)).startsWith("1", "2");
-      List<Recovery> left = new JobStore(db).recoverable(java.time.Instant.EPOCH);
-      // The finished job was shown by the old release; only the unfinished one is left.
-      assertThat(left).extracting(r -> r.job().request().prompt()).containsExactly("old QUEUED");
-      assertThat(left.get(0).restarts()).isZero();
-      assertThat(left.get(0).plannedSeed()).isNull();
-    }
-  }
-
-  private static List<String> appliedVersions(Database db) throws SQLException {
+  static List<String> appliedVersions(Database db) throws SQLException {
     List<String> out = new ArrayList<>();
     try (Connection c = db.dataSource().getConnection();
         Statement s = c.createStatement();

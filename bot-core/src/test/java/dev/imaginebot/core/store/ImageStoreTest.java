@@ -22,15 +22,26 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
+@ParameterizedClass
+@EnumSource(DbVendor.class)
 class ImageStoreTest {
+  @Parameter DbVendor vendor;
+
+  /** The database of this test (null: H2 in {@code dir}); reopened by a restart. */
+  String jdbcUrl;
+
   @TempDir Path dir;
   Database db;
   ImageStore images;
 
   @BeforeEach
   void open() {
-    db = Database.open(null, dir, new TestClock(Instant.parse("2026-03-01T00:00:00Z")));
+    jdbcUrl = vendor.freshUrl();
+    db = Database.open(jdbcUrl, dir, new TestClock(Instant.parse("2026-03-01T00:00:00Z")));
     images = new ImageStore(dir, db);
   }
 

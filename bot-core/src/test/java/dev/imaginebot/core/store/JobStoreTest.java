@@ -16,8 +16,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
+@ParameterizedClass
+@EnumSource(DbVendor.class)
 class JobStoreTest {
+  @Parameter DbVendor vendor;
+
+  /** The database of this test (null: H2 in {@code dir}); reopened by a restart. */
+  String jdbcUrl;
+
   static final UserRef ALICE = new UserRef("discord", "100", "Alice", "en");
   static final UserRef BOB = new UserRef("telegram", "42", "Bob", "zh-CN");
   static final ChatRef GUILD = new ChatRef("discord", "900", true);
@@ -31,7 +41,8 @@ class JobStoreTest {
 
   @BeforeEach
   void open() {
-    db = Database.open(null, dir, clock);
+    jdbcUrl = vendor.freshUrl();
+    db = Database.open(jdbcUrl, dir, clock);
     jobs = new JobStore(db);
     images = new ImageStore(dir, db);
   }
@@ -160,7 +171,7 @@ class JobStoreTest {
 
     // The bot goes away without finishing anything.
     db.close();
-    db = Database.open(null, dir, clock);
+    db = Database.open(jdbcUrl, dir, clock);
     jobs = new JobStore(db);
 
     List<JobRecord> unfinished = jobs.unfinished();

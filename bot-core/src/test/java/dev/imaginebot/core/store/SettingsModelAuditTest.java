@@ -14,15 +14,26 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
+@ParameterizedClass
+@EnumSource(DbVendor.class)
 class SettingsModelAuditTest {
+  @Parameter DbVendor vendor;
+
+  /** The database of this test (null: H2 in {@code dir}); reopened by a restart. */
+  String jdbcUrl;
+
   @TempDir Path dir;
   TestClock clock = new TestClock(Instant.parse("2026-02-03T04:05:06Z"));
   Database db;
 
   @BeforeEach
   void open() {
-    db = Database.open(null, dir, clock);
+    jdbcUrl = vendor.freshUrl();
+    db = Database.open(jdbcUrl, dir, clock);
   }
 
   @AfterEach
@@ -60,7 +71,7 @@ class SettingsModelAuditTest {
   void settingsSurviveAReopen() {
     new SettingsStore(db).put("global", "model", "mj");
     db.close();
-    db = Database.open(null, dir, clock);
+    db = Database.open(jdbcUrl, dir, clock);
     assertThat(new SettingsStore(db).get("global", "model")).contains("mj");
   }
 

@@ -43,8 +43,12 @@ final class AppModel {
     this.version = version;
     this.specs = List.copyOf(specs);
     List<Endpoint> endpoints = new ArrayList<>();
-    for (EndpointSpec s : specs) if (s.listed()) endpoints.add(s.endpoint());
-    this.api = new ApiInfo(endpoints);
+    List<Endpoint> unlisted = new ArrayList<>();
+    for (EndpointSpec s : specs) {
+      if (s.listed()) endpoints.add(s.endpoint());
+      else if (s.visible()) unlisted.add(s.endpoint());
+    }
+    this.api = new ApiInfo(endpoints, unlisted);
   }
 
   /** The protocol the config declares; a missing key means the 3.x websocket. */

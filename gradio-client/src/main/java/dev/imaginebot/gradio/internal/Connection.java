@@ -504,8 +504,11 @@ public final class Connection implements AutoCloseable {
         if (refused != null) throw hostRefused(refused);
         // A host that does not resolve is not a Space that is starting: waiting cannot help.
         if (!patient || e instanceof java.net.UnknownHostException) {
+          String why = Failures.unreachable(e);
           throw new GradioException(
-              Failure.of(FailureCode.CONNECTION_LOST, "Could not reach the app at " + base + "."),
+              Failure.of(
+                  FailureCode.CONNECTION_LOST,
+                  "Could not reach the app at " + base + (why == null ? "." : ": " + why + ".")),
               e);
         }
         reason = e.toString();
@@ -664,6 +667,17 @@ public final class Connection implements AutoCloseable {
     if (spec == null) {
       return failed(
           Failure.of(FailureCode.ENDPOINT_NOT_FOUND, endpointNotFound(endpoint.name())), listener);
+    }
+    return submit(spec, args, listener, ownSession);
+  }
+
+  /** Submits by dependency index, named or not. */
+  public Job submit(int fnIndex, Arguments args, JobListener listener, boolean ownSession) {
+    EndpointSpec spec = model.byFnIndex(fnIndex);
+    if (spec == null || !spec.visible()) {
+      return failed(
+          Failure.of(FailureCode.ENDPOINT_NOT_FOUND, endpointNotFound("fn_index " + fnIndex)),
+          listener);
     }
     return submit(spec, args, listener, ownSession);
   }

@@ -3,6 +3,7 @@ package dev.imaginebot.gradio.internal;
 import dev.imaginebot.gradio.Failure;
 import dev.imaginebot.gradio.FailureCode;
 import dev.imaginebot.gradio.GradioException;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
@@ -28,6 +29,26 @@ final class Failures {
 
   static GradioException exception(FailureCode code, String message) {
     return new GradioException(Failure.of(code, message));
+  }
+
+  /**
+   * Why a host could not be reached, in words for a failure message: the name did not resolve, the
+   * connection was refused, or it timed out. Null when the exception says none of these.
+   */
+  static String unreachable(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.UnknownHostException) {
+        return "its host name did not resolve";
+      }
+      if (t instanceof java.net.ConnectException || t instanceof java.net.NoRouteToHostException) {
+        return "the connection was refused";
+      }
+      if (t instanceof java.net.SocketTimeoutException
+          || t instanceof java.io.InterruptedIOException) {
+        return "the connection timed out";
+      }
+    }
+    return null;
   }
 
   /** Plain text of an HTML-ish message: tags removed, entities decoded, whitespace collapsed. */

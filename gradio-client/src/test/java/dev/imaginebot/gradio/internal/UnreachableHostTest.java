@@ -40,8 +40,31 @@ class UnreachableHostTest {
     assertThatThrownBy(() -> GradioClient.connect("owner/gone", options))
         .isInstanceOfSatisfying(
             GradioException.class,
-            e ->
-                org.assertj.core.api.Assertions.assertThat(e.failure().code())
-                    .isEqualTo(FailureCode.CONNECTION_LOST));
+            e -> {
+              org.assertj.core.api.Assertions.assertThat(e.failure().code())
+                  .isEqualTo(FailureCode.CONNECTION_LOST);
+              org.assertj.core.api.Assertions.assertThat(e.failure().message())
+                  .contains("owner-gone.example.invalid")
+                  .contains("host name did not resolve");
+            });
+  }
+
+  @Test
+  void refusedConnectionSaysSo() throws Exception {
+    int port;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    String url = "http://127.0.0.1:" + port + "/app";
+    assertThatThrownBy(() -> GradioClient.connect(url, GradioOptions.defaults()))
+        .isInstanceOfSatisfying(
+            GradioException.class,
+            e -> {
+              org.assertj.core.api.Assertions.assertThat(e.failure().code())
+                  .isEqualTo(FailureCode.CONNECTION_LOST);
+              org.assertj.core.api.Assertions.assertThat(e.failure().message())
+                  .contains("127.0.0.1:" + port)
+                  .contains("the connection was refused");
+            });
   }
 }

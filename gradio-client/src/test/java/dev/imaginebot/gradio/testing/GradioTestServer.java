@@ -1,5 +1,7 @@
 package dev.imaginebot.gradio.testing;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,7 +34,8 @@ import java.util.stream.Stream;
  * apps of {@code gradio-apps/apps.py} (on the test classpath) at sub-paths such as {@code /flux},
  * {@code /mj}, {@code /progress}, {@code /queue}, {@code /stream}, {@code /error}, {@code /auth}
  * (user {@code user}, password {@code pass}), {@code /state}, {@code /unnamed}, {@code /zero} and
- * {@code /echo} (an Image input).
+ * {@code /echo} (an Image input), and the corpus of Space-shaped apps of {@code
+ * gradio-apps/corpus.py} at {@code /c-<shape>} (see {@link #corpus()} and {@link #received}).
  *
  * <p>The venvs come from {@code scripts/gradio-venvs.sh}; their home is the system property {@code
  * gradio.venv.home} (default {@code ~/.cache/imagine-bot/gradio}). Use {@link #shared(String)} so
@@ -57,6 +60,7 @@ public final class GradioTestServer implements AutoCloseable {
   private static final String READY = "GRADIO_APPS_READY port=";
   private static final Duration START_TIMEOUT =
       Duration.ofSeconds(Long.getLong("gradio.start.timeout.seconds", 180));
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Map<String, GradioTestServer> SHARED = new ConcurrentHashMap<>();
   private static final Map<String, RuntimeException> FAILED = new ConcurrentHashMap<>();
 
@@ -91,11 +95,13 @@ public final class GradioTestServer implements AutoCloseable {
     try {
       this.workDir = Files.createTempDirectory("gradio-apps-" + version + "-");
       Path apps = workDir.resolve("apps.py");
-      try (InputStream in = GradioTestServer.class.getResourceAsStream("/gradio-apps/apps.py")) {
-        if (in == null) {
-          throw new IllegalStateException("gradio-apps/apps.py is not on the classpath");
+      for (String file : List.of("apps.py", "corpus.py")) {
+        try (InputStream in = GradioTestServer.class.getResourceAsStream("/gradio-apps/" + file)) {
+          if (in == null) {
+            throw new IllegalStateException("gradio-apps/" + file + " is not on the classpath");
+          }
+          Files.copy(in, workDir.resolve(file), StandardCopyOption.REPLACE_EXISTING);
         }
-        Files.copy(in, apps, StandardCopyOption.REPLACE_EXISTING);
       }
       Path logDir = Paths.get(System.getProperty("gradio.log.dir", "target/gradio-logs"));
       Files.createDirectories(logDir);
@@ -273,6 +279,42 @@ public final class GradioTestServer implements AutoCloseable {
           java.util.regex.Pattern.compile("\"" + java.util.regex.Pattern.quote(app) + "\":(\\d+)")
               .matcher(body);
       return m.find() ? Long.parseLong(m.group(1)) : 0;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * The corpus of Space-shaped apps ({@code gradio-apps/corpus.py}), by shape name, each with
+   * {@code "offers"} (the requested parameters it can take: prompt, seed, negative_prompt, steps,
+   * size), a {@code "note"} on its UI, and {@code "fails"} when it fails on purpose ({@code
+   * "quota"}). Each is served at {@code url("c-" + shape)}.
+   */
+  @SuppressWarnings("unchecked")
+  public Map<String, Map<String, Object>> corpus() {
+    return (Map<String, Map<String, Object>>) (Map<?, ?>) getJson("/control/corpus");
+  }
+
+  /**
+   * What corpus app {@code shape} received in its last call, in common terms: {@code prompt},
+   * {@code negative_prompt}, {@code seed} (a number, or {@code "random"} when the Space picked
+   * one), {@code steps}, {@code width}, {@code height}, {@code guidance}; empty before any call.
+   */
+  public Map<String, Object> received(String shape) {
+    return getJson("/control/received/" + shape);
+  }
+
+  private Map<String, Object> getJson(String path) {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(baseUrl() + path))
+            .timeout(Duration.ofSeconds(10))
+            .build();
+    try {
+      String body = http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+      return JSON.readValue(body, new TypeReference<Map<String, Object>>() {});
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

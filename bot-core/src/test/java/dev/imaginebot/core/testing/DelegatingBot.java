@@ -1,0 +1,97 @@
+package dev.imaginebot.core.testing;
+
+import dev.imaginebot.core.Bot;
+import dev.imaginebot.core.command.Button;
+import dev.imaginebot.core.command.CommandContext;
+import dev.imaginebot.core.command.FrontEnd;
+import dev.imaginebot.core.command.PendingUpdate;
+import dev.imaginebot.core.command.Reply;
+import dev.imaginebot.core.job.ChatRef;
+import dev.imaginebot.core.job.JobEvent;
+import dev.imaginebot.core.job.StoredImage;
+import java.time.Duration;
+import java.util.List;
+
+/** A {@link Bot} that hands every call to another; tests override what they break. */
+public class DelegatingBot implements Bot {
+  private final Bot delegate;
+
+  public DelegatingBot(Bot delegate) {
+    this.delegate = delegate;
+  }
+
+  @Override
+  public Reply handle(CommandContext ctx, String command, String args) {
+    return delegate.handle(ctx, command, args);
+  }
+
+  @Override
+  public Reply press(CommandContext ctx, String buttonId) {
+    return delegate.press(ctx, buttonId);
+  }
+
+  @Override
+  public void register(FrontEnd frontEnd) {
+    delegate.register(frontEnd);
+  }
+
+  @Override
+  public List<String> modelAliases(String prefix) {
+    return delegate.modelAliases(prefix);
+  }
+
+  @Override
+  public List<String> modelAliases(String prefix, ChatRef chat) {
+    return delegate.modelAliases(prefix, chat);
+  }
+
+  @Override
+  public String describe(JobEvent event, String language) {
+    return delegate.describe(event, language);
+  }
+
+  @Override
+  public String text(String language, String key, Object... args) {
+    return delegate.text(language, key, args);
+  }
+
+  @Override
+  public List<Button> buttons(JobEvent event, String language) {
+    return delegate.buttons(event, language);
+  }
+
+  @Override
+  public byte[] fit(StoredImage image, long maxBytes) {
+    return delegate.fit(image, maxBytes);
+  }
+
+  @Override
+  public boolean receive(String platform, String key, String payload) {
+    return delegate.receive(platform, key, payload);
+  }
+
+  @Override
+  public void handled(String platform, String key) {
+    delegate.handled(platform, key);
+  }
+
+  @Override
+  public List<PendingUpdate> pending(String platform) {
+    return delegate.pending(platform);
+  }
+
+  @Override
+  public void moved(long jobId, String replyRef) {
+    delegate.moved(jobId, replyRef);
+  }
+
+  @Override
+  public void drain(Duration deadline) {
+    delegate.drain(deadline);
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
+  }
+}

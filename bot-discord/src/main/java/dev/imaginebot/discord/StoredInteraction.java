@@ -1,0 +1,126 @@
+package dev.imaginebot.discord;
+
+import dev.imaginebot.core.command.CommandContext;
+import dev.imaginebot.core.job.ChatRef;
+import dev.imaginebot.core.job.JobView;
+import dev.imaginebot.core.job.UserRef;
+import java.util.HashMap;
+import java.util.Map;
+import net.dv8tion.jda.api.events.interaction.GenericInteractionCreateEvent;
+import net.dv8tion.jda.api.utils.data.DataArray;
+import net.dv8tion.jda.api.utils.data.DataObject;
+
+/**
+ * A slash command as the core's inbox keeps it: the interaction's own JSON, stored before Discord
+ * is told it arrived (the defer), so that a start after a crash can still finish it in its reply
+ * while its token lives. Reads back who, where, which options and how to answer.
+ */
+final class StoredInteraction {
+  /** Discord's epoch, for the creation time a snowflake id carries. */
+  private static final long DISCORD_EPOCH = 1420070400000L;
+
+  private final String key;
+  private final DataObject d;
+
+  private StoredInteraction(String key, DataObject d) {
+    this.key = key;
+    this.d = d;
+  }
+
+  /** The inbox key of an interaction. */
+  static String key(GenericInteractionCreateEvent e) {
+    return "interaction:" + e.getId();
+  }
+
+  /** The JSON to store: the interaction as Discord sent it. */
+  static String payload(GenericInteractionCreateEvent e) {
+    DataObject raw = e.getRawData();
+    DataObject d = raw == null ? null : raw.optObject("d").orElse(null);
+    if (d == null) throw new IllegalStateException("no raw interaction data (event passthrough?)");
+    return d.toString();
+  }
+
+  static StoredInteraction parse(String key, String payload) {
+    return new StoredInteraction(key, DataObject.fromJson(payload));
+  }
+
+  String key() {
+    return key;
+  }
+
+  String name() {
+    return d.optObject("data").map(data -> data.getString("name", "")).orElse("");
+  }
+
+  long createdMillis() {
+    return (Long.parseUnsignedLong(d.getString("id")) >>> 22) + DISCORD_EPOCH;
+  }
+
+  private DataObject user() {
+    DataObject member = d.optObject("member").orElse(null);
+    if (member != null && member.hasKey("user")) return member.getObject("user");
+    return d.getObject("user");
+  }
+
+  private long guildId() {
+    String g = d.getString("guild_id", null);
+    return g == null ? 0 : Long.parseUnsignedLong(g);
+  }
+
+  private long channelId() {
+    String c = d.getString("channel_id", null);
+    if (c == null) c = d.optObject("channel").map(ch -> ch.getString("id", "0")).orElse("0");
+    return Long.parseUnsignedLong(c);
+  }
+
+  private String language() {
+    return d.getString("locale", "en-US");
+  }
+
+  /** The command's context, as {@link Interactions#context} builds it from a live event. */
+  CommandContext context(String replyRef, JobView view) {
+    DataObject user = user();
+    String id = user.getString("id");
+    String name = user.getString("global_name", null);
+    if (name == null) name = user.getString("username", id);
+    ChatRef chat =
+        guildId() != 0
+            ? new ChatRef(Interactions.PLATFORM, Long.toUnsignedString(guildId()), true)
+            : new ChatRef(Interactions.PLATFORM, id, false);
+    boolean admin =
+        d.optObject("member")
+            .map(m -> m.getString("permissions", null))
+            .map(p -> (Long.parseUnsignedLong(p) & Interactions.ADMIN_BITS) != 0)
+            .orElse(false);
+    return new CommandContext(
+            new UserRef(Interactions.PLATFORM, id, name, language()), chat, admin, replyRef, view)
+        .withCommandKey(key);
+  }
+
+  /** Where the interaction's original reply is (the message id is learned on the first edit). */
+  ReplyRef ref() {
+    long limit = d.getLong("attachment_size_limit", 0);
+    return new ReplyRef(
+        d.getString("token"),
+        createdMillis(),
+        guildId(),
+        channelId(),
+        0,
+        true,
+        Long.parseUnsignedLong(user().getString("id")),
+        language(),
+        limit > 0 ? limit : Interactions.DEFAULT_SIZE_LIMIT);
+  }
+
+  /** The command's options by name, as strings. */
+  Map<String, String> options() {
+    Map<String, String> out = new HashMap<>();
+    DataArray opts =
+        d.optObject("data").flatMap(data -> data.optArray("options")).orElse(DataArray.empty());
+    for (int i = 0; i < opts.length(); i++) {
+      DataObject o = opts.getObject(i);
+      if (o.hasKey("value")) out.put(o.getString("name"), o.get("value").toString().strip());
+    }
+    return out;
+  }
+}
