@@ -36,10 +36,25 @@ public enum FailureCode {
   TIMEOUT,
   /** The connection or the event stream was lost while the job was pending. */
   CONNECTION_LOST,
+  /**
+   * The app could not be reached at all when connecting: its host name did not resolve, the
+   * connection was refused, or it timed out. The message says which, in the stable words of {@link
+   * #UNREACHABLE_DNS}, {@link #UNREACHABLE_REFUSED} or {@link #UNREACHABLE_TIMEOUT}.
+   */
+  UNREACHABLE,
   /** A file was refused: from a host that is not allowed, or larger than the cap. */
   FILE_REJECTED,
   /** The app answered something this client cannot understand. */
   PROTOCOL_ERROR,
   /** The job was cancelled by the caller (or by the app's own cancel event). */
-  CANCELLED
+  CANCELLED;
+
+  /** In an {@link #UNREACHABLE} message: the host name did not resolve. */
+  public static final String UNREACHABLE_DNS = "its host name did not resolve";
+
+  /** In an {@link #UNREACHABLE} message: the connection was refused. */
+  public static final String UNREACHABLE_REFUSED = "the connection was refused";
+
+  /** In an {@link #UNREACHABLE} message: the connection timed out. */
+  public static final String UNREACHABLE_TIMEOUT = "the connection timed out";
 }

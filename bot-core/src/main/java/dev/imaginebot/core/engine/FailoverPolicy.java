@@ -39,6 +39,7 @@ final class FailoverPolicy {
           SPACE_NOT_RUNNING,
           TIMEOUT,
           CONNECTION_LOST,
+          UNREACHABLE,
           PROTOCOL_ERROR,
           // The configuration no longer allows this backend's host: another backend may be.
           HOST_REFUSED,
@@ -53,6 +54,18 @@ final class FailoverPolicy {
     };
   }
 
+  /**
+   * The user-facing reason ({@code reason.unreachable.dns}, {@code .refused}, {@code .timeout}) of
+   * an {@code UNREACHABLE} failure's message, or null.
+   */
+  static String unreachableReason(String message) {
+    if (message == null) return null;
+    if (message.contains(FailureCode.UNREACHABLE_DNS)) return "reason.unreachable.dns";
+    if (message.contains(FailureCode.UNREACHABLE_REFUSED)) return "reason.unreachable.refused";
+    if (message.contains(FailureCode.UNREACHABLE_TIMEOUT)) return "reason.unreachable.timeout";
+    return null;
+  }
+
   /** The core's code for a Gradio failure. */
   static ErrorCode map(FailureCode code) {
     return switch (code) {
@@ -64,6 +77,8 @@ final class FailoverPolicy {
       case TIMEOUT -> ErrorCode.TIMEOUT;
       case FILE_REJECTED -> ErrorCode.FILE_REJECTED;
       case ENDPOINT_NOT_FOUND -> ErrorCode.MODEL_DEGRADED;
+      // Not "not running": the bot could not get there, which sends the user looking elsewhere.
+      case UNREACHABLE -> ErrorCode.SPACE_UNREACHABLE;
       case QUEUE_STOPPED,
           AUTH_REQUIRED,
           AUTH_DENIED,

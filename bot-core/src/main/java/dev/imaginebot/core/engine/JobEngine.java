@@ -656,10 +656,23 @@ public final class JobEngine implements AutoCloseable {
     Optional<Duration> retry =
         soonest == null ? Optional.empty() : Optional.of(Duration.between(now, soonest));
     ErrorCode code = e.lastError;
-    if (code == null) {
-      code = soonest != null ? ErrorCode.SPACE_DOWN : ErrorCode.MODEL_DEGRADED;
-    }
     String detail = e.lastDetail;
+    if (code == null) {
+      // No attempt of this job failed: say what the last reads of the Spaces' APIs found.
+      String unreachable = null;
+      for (Backend b : e.model.backends()) {
+        Failure why = b.readFailure();
+        if (why != null && why.code() == FailureCode.UNREACHABLE && unreachable == null) {
+          unreachable = FailoverPolicy.unreachableReason(why.message());
+        }
+      }
+      if (unreachable != null) {
+        code = ErrorCode.SPACE_UNREACHABLE;
+        detail = unreachable;
+      } else {
+        code = soonest != null ? ErrorCode.SPACE_DOWN : ErrorCode.MODEL_DEGRADED;
+      }
+    }
     if (code == ErrorCode.MODEL_DEGRADED && detail == null) detail = degraded;
     if (code == ErrorCode.QUOTA_EXCEEDED) detail = alternative(e.model.alias());
     fail(e, code, detail, retry, e.lastMessage != null ? e.lastMessage : "no usable backend");
@@ -704,10 +717,14 @@ public final class JobEngine implements AutoCloseable {
       if (s.kind() == BackendStatus.Kind.DEGRADED) {
         retryElsewhere(e, token, ErrorCode.MODEL_DEGRADED, s.reason(), s.reason());
       } else {
+        // The actual reason (unreachable, timed out while waking, ...), not a guess.
+        Failure why = b.readFailure();
         attemptFailed(
             e,
             token,
-            Failure.of(FailureCode.SPACE_NOT_RUNNING, "the Space's API could not be read"));
+            why != null
+                ? why
+                : Failure.of(FailureCode.SPACE_NOT_RUNNING, "the Space's API could not be read"));
       }
       return;
     }
@@ -872,7 +889,11 @@ public final class JobEngine implements AutoCloseable {
         token,
         mapped,
         failure.message(),
-        mapped == ErrorCode.MODEL_DEGRADED ? failure.message() : null);
+        mapped == ErrorCode.MODEL_DEGRADED
+            ? failure.message()
+            : mapped == ErrorCode.SPACE_UNREACHABLE
+                ? FailoverPolicy.unreachableReason(failure.message())
+                : null);
   }
 
   /** Puts the job back at the front of its user's queue to try the model's next backend. */

@@ -151,6 +151,10 @@ public final class Messages {
 
   private String failed(String lang, JobEvent.Failed f) {
     String detail = f.detail() == null ? "" : f.detail();
+    if (f.code() == ErrorCode.SPACE_UNREACHABLE) {
+      // The detail names why (a reason key); worded here, in the user's language.
+      detail = text(lang, detail.startsWith("reason.") ? detail : "reason.unreachable.unknown");
+    }
     String retry = f.retryAfter().map(d -> duration(lang, d)).orElse("");
     ErrorCode code = f.code();
     StringBuilder out = new StringBuilder(text(lang, "error." + code.name(), detail));

@@ -16,6 +16,8 @@ public enum ErrorCode {
   NOT_FOUND,
   QUOTA_EXCEEDED,
   SPACE_DOWN,
+  /** The Space (or the Hub) could not be reached at all; the detail says why. */
+  SPACE_UNREACHABLE,
   QUEUE_FULL,
   RATE_LIMITED,
   INPUT_REJECTED,

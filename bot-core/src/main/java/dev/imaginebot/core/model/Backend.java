@@ -21,6 +21,7 @@ public final class Backend {
   private final BackendConfig config;
   private SpaceMapping mapping;
   private String problem;
+  private dev.imaginebot.gradio.Failure readFailure;
   private Instant coolUntil;
   private int failures;
   private boolean checked;
@@ -72,8 +73,21 @@ public final class Backend {
     return problem == null && (coolUntil == null || !coolUntil.isAfter(now));
   }
 
+  /**
+   * Why the last read of the Space's API failed (unreachable, timed out, ...), or null when it
+   * succeeded or none failed yet.
+   */
+  public synchronized dev.imaginebot.gradio.Failure readFailure() {
+    return readFailure;
+  }
+
+  synchronized void readFailed(dev.imaginebot.gradio.Failure failure) {
+    readFailure = failure;
+  }
+
   synchronized void checked(Onboarding.Result result) {
     checked = true;
+    readFailure = null;
     if (result.ok()) {
       mapping = result.mapping();
       problem = null;

@@ -248,6 +248,7 @@ public final class ModelRegistry implements AutoCloseable {
       return r.mapping();
     } catch (GradioException e) {
       FailureCode code = e.failure().code();
+      backend.readFailed(e.failure());
       if (code == FailureCode.SPACE_NOT_FOUND) {
         backend.degrade("Space not found");
       } else if (code == FailureCode.HOST_REFUSED) {

@@ -67,10 +67,14 @@ class LifecycleTest {
   @TempDir Path dir;
 
   private CoreConfig config() {
+    return config(List.of(new ModelConfig("flux", "FLUX", List.of(BackendConfig.discover("a")))));
+  }
+
+  private CoreConfig config(List<ModelConfig> models) {
     return new CoreConfig(
         dir,
         jdbcUrl,
-        List.of(new ModelConfig("flux", "FLUX", List.of(BackendConfig.discover("a")))),
+        models,
         "flux",
         Set.of(),
         new Limits(1, 10, 2, 1000, 1 << 20),
@@ -170,6 +174,38 @@ class LifecycleTest {
       assertThat(b.jobs().find(id).orElseThrow().state()).isEqualTo(JobState.FAILED);
     } finally {
       b.close();
+    }
+  }
+
+  @Test
+  void aSpaceThatCannotBeReachedIsSaidSoNotThatItIsAsleep() {
+    CoreConfig unreachable =
+        config(
+            List.of(
+                new ModelConfig(
+                    "flux", "FLUX", List.of(BackendConfig.discover("unreachable-space")))));
+    RealBot bot = RealBot.start(unreachable, new FakeSpaceGateway());
+    try {
+      for (String language : List.of("en", "zh-CN")) {
+        RecordingView view = new RecordingView();
+        UserRef user = new UserRef("console", "u-" + language, "U", language);
+        Reply r = bot.handle(new CommandContext(user, ROOM, false, "m", view), "imagine", "a fox");
+        assertThat(r.kind()).as(r.text()).isEqualTo(Reply.Kind.JOB_STARTED);
+        JobEvent.Failed failed = (JobEvent.Failed) view.terminal();
+        assertThat(failed.code()).isEqualTo(ErrorCode.SPACE_UNREACHABLE);
+        String text = bot.describe(failed, language);
+        if (language.equals("en")) {
+          assertThat(text)
+              .contains("could not reach the Space")
+              .contains("address could not be looked up")
+              .doesNotContain("not running");
+        } else {
+          assertThat(text).contains("无法连接").contains("无法解析");
+        }
+        assertThat(text).doesNotContain("UNREACHABLE").doesNotContain("hf.space");
+      }
+    } finally {
+      bot.close();
     }
   }
 

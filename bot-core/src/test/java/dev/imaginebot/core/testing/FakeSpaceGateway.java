@@ -105,6 +105,17 @@ public final class FakeSpaceGateway implements SpaceGateway {
     if (space.startsWith("missing")) {
       throw new GradioException(Failure.of(FailureCode.SPACE_NOT_FOUND, "no such Space"));
     }
+    if (space.startsWith("unreachable")) {
+      // What gradio-client says when the host name does not resolve (no route to the Hub).
+      throw new GradioException(
+          Failure.of(
+              FailureCode.UNREACHABLE,
+              "Could not reach the app at https://"
+                  + space
+                  + ".hf.space: "
+                  + FailureCode.UNREACHABLE_DNS
+                  + "."));
+    }
     if (space.startsWith("sleepy")) {
       // Nobody waits on a background read: it gives up while the Space is still starting.
       throw new GradioException(Failure.of(FailureCode.TIMEOUT, "the Space is still starting"));

@@ -507,7 +507,7 @@ public final class Connection implements AutoCloseable {
           String why = Failures.unreachable(e);
           throw new GradioException(
               Failure.of(
-                  FailureCode.CONNECTION_LOST,
+                  why == null ? FailureCode.CONNECTION_LOST : FailureCode.UNREACHABLE,
                   "Could not reach the app at " + base + (why == null ? "." : ": " + why + ".")),
               e);
         }

@@ -38,14 +38,14 @@ final class Failures {
   static String unreachable(IOException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof java.net.UnknownHostException) {
-        return "its host name did not resolve";
+        return FailureCode.UNREACHABLE_DNS;
       }
       if (t instanceof java.net.ConnectException || t instanceof java.net.NoRouteToHostException) {
-        return "the connection was refused";
+        return FailureCode.UNREACHABLE_REFUSED;
       }
       if (t instanceof java.net.SocketTimeoutException
           || t instanceof java.io.InterruptedIOException) {
-        return "the connection timed out";
+        return FailureCode.UNREACHABLE_TIMEOUT;
       }
     }
     return null;

@@ -19,7 +19,7 @@ class UnreachableHostTest {
   @StartStop final MockWebServer hub = new MockWebServer();
 
   @Test
-  void hostThatDoesNotResolveFailsFastAsConnectionLost() {
+  void hostThatDoesNotResolveFailsFastAsUnreachable() {
     FakeSpace hubSpace = new FakeSpace();
     hub.setDispatcher(hubSpace);
     hubSpace.routes.put(
@@ -42,7 +42,7 @@ class UnreachableHostTest {
             GradioException.class,
             e -> {
               org.assertj.core.api.Assertions.assertThat(e.failure().code())
-                  .isEqualTo(FailureCode.CONNECTION_LOST);
+                  .isEqualTo(FailureCode.UNREACHABLE);
               org.assertj.core.api.Assertions.assertThat(e.failure().message())
                   .contains("owner-gone.example.invalid")
                   .contains("host name did not resolve");
@@ -61,7 +61,7 @@ class UnreachableHostTest {
             GradioException.class,
             e -> {
               org.assertj.core.api.Assertions.assertThat(e.failure().code())
-                  .isEqualTo(FailureCode.CONNECTION_LOST);
+                  .isEqualTo(FailureCode.UNREACHABLE);
               org.assertj.core.api.Assertions.assertThat(e.failure().message())
                   .contains("127.0.0.1:" + port)
                   .contains("the connection was refused");
