@@ -138,7 +138,10 @@ class SpaceCorpusTest {
   void inspectSaysWhyEachParameterIsMappedAndWhatASampleSends(String version) {
     GradioTestServer server = GradioTestServer.shared(version);
     try (RealSpaceGateway gateway =
-        new RealSpaceGateway(GradioSettings.defaults(), 25L * 1024 * 1024)) {
+        // The bot's gateway reaches only what the config allows: here the local Gradio app.
+        new RealSpaceGateway(
+            GradioSettings.defaults().withAllowedHosts(List.of(server.baseUrl())),
+            25L * 1024 * 1024)) {
       String lambda = describe(gateway, server, "lambda-args");
       assertThat(lambda)
           .contains("(\"Seed (use -1 for random)\") <- seed (by label)")
