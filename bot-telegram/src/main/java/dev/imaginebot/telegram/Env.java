@@ -1,15 +1,14 @@
 package dev.imaginebot.telegram;
 
 import dev.imaginebot.core.Bot;
+import dev.imaginebot.core.FaultRef;
 import dev.imaginebot.core.command.Button;
 import dev.imaginebot.core.command.CommandContext;
 import dev.imaginebot.core.command.Reply;
 import dev.imaginebot.core.job.ChatRef;
 import dev.imaginebot.core.job.JobView;
 import dev.imaginebot.core.job.UserRef;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -30,7 +29,6 @@ final class Env {
   static final String PLACEHOLDER = "⏳";
 
   private static final Logger log = LoggerFactory.getLogger(Env.class);
-  private static final SecureRandom random = new SecureRandom();
 
   final Bot bot;
   final TelegramApi api;
@@ -201,8 +199,7 @@ final class Env {
    */
   void fault(
       long chatId, Integer statusMessageId, String language, String what, RuntimeException e) {
-    String ref =
-        HexFormat.of().formatHex(new byte[] {(byte) random.nextInt(), (byte) random.nextInt()});
+    String ref = FaultRef.next();
     log.error("Telegram {} in chat {} failed (ref {})", what, chatId, ref, e);
     String text;
     try {
