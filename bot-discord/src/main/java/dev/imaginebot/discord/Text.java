@@ -1,5 +1,7 @@
 package dev.imaginebot.discord;
 
+import dev.imaginebot.core.UserText;
+
 /** Discord's text rules: mentions defused, lengths capped. */
 final class Text {
   static final int CONTENT_MAX = 2000;
@@ -22,8 +24,6 @@ final class Text {
 
   /** Defused and cut to {@code max} characters. */
   static String safe(String text, int max) {
-    String s = defuse(text);
-    if (s.length() <= max) return s;
-    return s.substring(0, max - 1) + "\u2026";
+    return UserText.cut(defuse(text), max);
   }
 }
