@@ -143,9 +143,7 @@ final class Env {
   /** Sends a personal reply to the user's private chat; the group hears only if that failed. */
   void sendPrivately(User from, Reply reply, long groupId, Integer replyTo) {
     long userChat = from.getId();
-    CompletableFuture<Integer> sent = new CompletableFuture<>();
-    outbox.submit(
-        userChat, Steps.sendMessage(userChat, null, reply.text(), keyboard(reply.buttons()), sent));
+    CompletableFuture<Integer> sent = sendParts(userChat, null, reply);
     sent.whenComplete(
         (id, failure) -> {
           if (failure == null) return;
@@ -164,11 +162,36 @@ final class Env {
   /** Shows a reply as a new message in a chat; a started job shows itself through its view. */
   void render(long chatId, Integer replyTo, Reply reply) {
     if (reply.kind() == Reply.Kind.MESSAGE || reply.kind() == Reply.Kind.ERROR) {
+      sendParts(chatId, replyTo, reply);
+    }
+  }
+
+  /**
+   * Sends a reply as one message per {@link Reply#parts part} (the chat's outbox keeps their
+   * order), the first replying to {@code replyTo}, the buttons under the last; the future is the
+   * first message's.
+   */
+  private CompletableFuture<Integer> sendParts(long chatId, Integer replyTo, Reply reply) {
+    return sendParts(chatId, replyTo, reply.parts(Texts.MESSAGE_LIMIT), reply);
+  }
+
+  private CompletableFuture<Integer> sendParts(
+      long chatId, Integer replyTo, List<String> parts, Reply reply) {
+    CompletableFuture<Integer> first = null;
+    for (int i = 0; i < parts.size(); i++) {
+      boolean last = i == parts.size() - 1;
+      CompletableFuture<Integer> sent = new CompletableFuture<>();
+      if (first == null) first = sent;
       outbox.submit(
           chatId,
           Steps.sendMessage(
-              chatId, replyTo, reply.text(), keyboard(reply.buttons()), new CompletableFuture<>()));
+              chatId,
+              i == 0 ? replyTo : null,
+              parts.get(i),
+              last ? keyboard(reply.buttons()) : null,
+              sent));
     }
+    return first;
   }
 
   /** Shows a reply in a message we sent already (a placeholder, a page of history). */
@@ -176,14 +199,18 @@ final class Env {
     switch (reply.kind()) {
       case MESSAGE:
       case ERROR:
+        List<String> parts = reply.parts(Texts.MESSAGE_LIMIT);
+        // The message takes the first part (and the buttons when it is the only one); the rest
+        // follow as new messages.
         outbox.submit(
             chatId,
             new EditStep(
                 chatId,
                 CompletableFuture.completedFuture(messageId),
-                reply.text(),
-                keyboard(reply.buttons()),
+                parts.get(0),
+                parts.size() == 1 ? keyboard(reply.buttons()) : null,
                 false));
+        if (parts.size() > 1) sendParts(chatId, null, parts.subList(1, parts.size()), reply);
         break;
       case DELETE_MESSAGE:
         outbox.submit(chatId, Steps.deleteMessage(chatId, messageId));
