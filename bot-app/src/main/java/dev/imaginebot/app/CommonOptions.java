@@ -70,16 +70,7 @@ final class CommonOptions {
                   g.allowedHosts());
       settings =
           settings.withCore(
-              new CoreConfig(
-                  dataDir == null ? c.dataDir() : dataDir,
-                  c.jdbcUrl(),
-                  c.models(),
-                  c.defaultModel(),
-                  c.admins(),
-                  c.limits(),
-                  c.progressInterval(),
-                  c.defaultLanguage(),
-                  gradio));
+              c.withDataDir(dataDir == null ? c.dataDir() : dataDir).withGradio(gradio));
     }
     String level = settings.logLevel();
     if (quietLogs && !level.equals("DEBUG") && !level.equals("TRACE")) level = "WARN";

@@ -54,17 +54,7 @@ final class ConsoleCommand implements Callable<Integer> {
     // The person at the terminal runs the bot, so they are its admin.
     Set<String> admins = new HashSet<>(c.admins());
     admins.add(ConsoleFrontEnd.adminKey(name));
-    CoreConfig core =
-        new CoreConfig(
-            c.dataDir(),
-            c.jdbcUrl(),
-            c.models(),
-            c.defaultModel(),
-            admins,
-            c.limits(),
-            c.progressInterval(),
-            c.defaultLanguage(),
-            c.gradio());
+    CoreConfig core = c.withAdmins(admins);
     Bot bot;
     try {
       bot = new MeteredBot(Bot.start(core), new Metrics());

@@ -127,16 +127,7 @@ final class GenerateCommand implements Callable<Integer> {
         new CoreConfig.ModelConfig(
             SPACE_ALIAS, space, List.of(CoreConfig.BackendConfig.discover(space))));
     c.models().stream().filter(m -> !m.alias().equals(SPACE_ALIAS)).forEach(models::add);
-    return new CoreConfig(
-        c.dataDir(),
-        c.jdbcUrl(),
-        models,
-        c.defaultModel(),
-        c.admins(),
-        c.limits(),
-        c.progressInterval(),
-        c.defaultLanguage(),
-        c.gradio());
+    return c.withModels(models);
   }
 
   /** Long enough for every backend to wake and time out once, then a margin. */

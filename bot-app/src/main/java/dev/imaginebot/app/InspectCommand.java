@@ -107,16 +107,9 @@ final class InspectCommand implements Callable<Integer> {
       return messages.text("cli.mappingUnavailable", e.getMessage());
     }
     CoreConfig core =
-        new CoreConfig(
-            scratch,
-            "jdbc:h2:mem:inspect-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
-            c.models(),
-            c.defaultModel(),
-            Set.of(admin),
-            c.limits(),
-            c.progressInterval(),
-            c.defaultLanguage(),
-            c.gradio());
+        c.withDataDir(scratch)
+            .withJdbcUrl("jdbc:h2:mem:inspect-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")
+            .withAdmins(Set.of(admin));
     try (Bot bot = Bot.start(core)) {
       UserRef user =
           new UserRef(ConsoleFrontEnd.PLATFORM, "inspect", "inspect", c.defaultLanguage());

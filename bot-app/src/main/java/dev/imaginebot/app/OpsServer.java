@@ -2,6 +2,7 @@ package dev.imaginebot.app;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.imaginebot.core.DaemonThreads;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -43,13 +44,7 @@ final class OpsServer implements AutoCloseable {
             respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
     server.createContext(
         "/", exchange -> respond(exchange, 404, "text/plain", "try /healthz or /metrics\n"));
-    ExecutorService executor =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "ops-http");
-              t.setDaemon(true);
-              return t;
-            });
+    ExecutorService executor = Executors.newSingleThreadExecutor(DaemonThreads.named("ops-http"));
     server.setExecutor(executor);
     server.start();
     log.info("Serving /healthz and /metrics on {}:{}", bind, server.getAddress().getPort());

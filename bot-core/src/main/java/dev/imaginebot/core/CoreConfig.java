@@ -42,6 +42,132 @@ public record CoreConfig(
     Objects.requireNonNull(gradio, "gradio == null");
   }
 
+  /** This configuration with another {@code dataDir}, everything else the same. */
+  public CoreConfig withDataDir(Path dataDir) {
+    return new CoreConfig(
+        dataDir,
+        jdbcUrl,
+        models,
+        defaultModel,
+        admins,
+        limits,
+        progressInterval,
+        defaultLanguage,
+        gradio);
+  }
+
+  /** This configuration with another {@code jdbcUrl}, everything else the same. */
+  public CoreConfig withJdbcUrl(String jdbcUrl) {
+    return new CoreConfig(
+        dataDir,
+        jdbcUrl,
+        models,
+        defaultModel,
+        admins,
+        limits,
+        progressInterval,
+        defaultLanguage,
+        gradio);
+  }
+
+  /** This configuration with another {@code models}, everything else the same. */
+  public CoreConfig withModels(List<ModelConfig> models) {
+    return new CoreConfig(
+        dataDir,
+        jdbcUrl,
+        models,
+        defaultModel,
+        admins,
+        limits,
+        progressInterval,
+        defaultLanguage,
+        gradio);
+  }
+
+  /** This configuration with another {@code defaultModel}, everything else the same. */
+  public CoreConfig withDefaultModel(String defaultModel) {
+    return new CoreConfig(
+        dataDir,
+        jdbcUrl,
+        models,
+        defaultModel,
+        admins,
+        limits,
+        progressInterval,
+        defaultLanguage,
+        gradio);
+  }
+
+  /** This configuration with another {@code admins}, everything else the same. */
+  public CoreConfig withAdmins(Set<String> admins) {
+    return new CoreConfig(
+        dataDir,
+        jdbcUrl,
+        models,
+        defaultModel,
+        admins,
+        limits,
+        progressInterval,
+        defaultLanguage,
+        gradio);
+  }
+
+  /** This configuration with another {@code limits}, everything else the same. */
+  public CoreConfig withLimits(Limits limits) {
+    return new CoreConfig(
+        dataDir,
+        jdbcUrl,
+        models,
+        defaultModel,
+        admins,
+        limits,
+        progressInterval,
+        defaultLanguage,
+        gradio);
+  }
+
+  /** This configuration with another {@code progressInterval}, everything else the same. */
+  public CoreConfig withProgressInterval(Duration progressInterval) {
+    return new CoreConfig(
+        dataDir,
+        jdbcUrl,
+        models,
+        defaultModel,
+        admins,
+        limits,
+        progressInterval,
+        defaultLanguage,
+        gradio);
+  }
+
+  /** This configuration with another {@code defaultLanguage}, everything else the same. */
+  public CoreConfig withDefaultLanguage(String defaultLanguage) {
+    return new CoreConfig(
+        dataDir,
+        jdbcUrl,
+        models,
+        defaultModel,
+        admins,
+        limits,
+        progressInterval,
+        defaultLanguage,
+        gradio);
+  }
+
+  /** This configuration with another {@code gradio}, everything else the same. */
+  public CoreConfig withGradio(GradioSettings gradio) {
+    return new CoreConfig(
+        dataDir,
+        jdbcUrl,
+        models,
+        defaultModel,
+        admins,
+        limits,
+        progressInterval,
+        defaultLanguage,
+        gradio);
+  }
+
   /**
    * One model users can name.
    *

@@ -2,6 +2,8 @@ package dev.imaginebot.discord;
 
 import dev.imaginebot.core.command.Reply;
 import dev.imaginebot.core.job.JobView;
+import java.util.List;
+import net.dv8tion.jda.api.components.buttons.Button;
 import net.dv8tion.jda.api.entities.Message;
 import net.dv8tion.jda.api.events.interaction.component.ButtonInteractionEvent;
 import net.dv8tion.jda.api.exceptions.ErrorResponseException;
@@ -55,17 +57,20 @@ final class ButtonHandler {
         hook.deleteOriginal().complete();
         return;
       case ERROR:
-        hook.sendMessage(Payload.text(reply.text()).toCreate()).setEphemeral(true).complete();
+        SlashCommand.followups(hook, Text.parts(reply.text()), reply, true);
         return;
       case MESSAGE:
       default:
-        Payload payload = Payload.text(reply.text(), Buttons.of(reply.buttons()));
+        List<String> parts = Text.parts(reply.text());
         // A personal reply replaces the message the button was on only if that one is private.
         if (id.startsWith("history:") && (!reply.personal() || e.getMessage().isEphemeral())) {
-          hook.editOriginal(payload.toEdit()).complete();
+          List<Button> buttons = parts.size() == 1 ? Buttons.of(reply.buttons()) : List.of();
+          hook.editOriginal(Payload.text(parts.get(0), buttons).toEdit()).complete();
+          SlashCommand.followups(
+              hook, parts.subList(1, parts.size()), reply, e.getMessage().isEphemeral());
         } else {
           // An answer to one person's press (for example a cancel) is for them only.
-          hook.sendMessage(payload.toCreate()).setEphemeral(true).complete();
+          SlashCommand.followups(hook, parts, reply, true);
         }
     }
   }

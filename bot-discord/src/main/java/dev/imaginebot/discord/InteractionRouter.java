@@ -6,7 +6,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import net.dv8tion.jda.api.events.interaction.GenericInteractionCreateEvent;
@@ -89,7 +88,7 @@ final class InteractionRouter extends ListenerAdapter {
           .receive(Interactions.PLATFORM, StoredInteraction.key(e), StoredInteraction.payload(e));
       return true;
     } catch (RuntimeException x) {
-      String ref = Long.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+      String ref = dev.imaginebot.core.FaultRef.next();
       log.error("/{} could not be stored (ref {})", e.getName(), ref, x);
       JobEvent failed =
           new JobEvent.Failed(0, dev.imaginebot.core.job.ErrorCode.INTERNAL, ref, Optional.empty());
@@ -127,7 +126,7 @@ final class InteractionRouter extends ListenerAdapter {
           try {
             task.run();
           } catch (RuntimeException ex) {
-            String ref = Long.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+            String ref = dev.imaginebot.core.FaultRef.next();
             log.error("{} failed (ref {})", what, ref, ex);
             tellUser(e, hook, ref);
           }

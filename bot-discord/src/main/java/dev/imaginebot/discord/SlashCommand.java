@@ -2,11 +2,14 @@ package dev.imaginebot.discord;
 
 import dev.imaginebot.core.command.Reply;
 import dev.imaginebot.core.job.JobView;
+import java.util.List;
 import java.util.Locale;
 import java.util.ResourceBundle;
+import net.dv8tion.jda.api.components.buttons.Button;
 import net.dv8tion.jda.api.events.interaction.command.SlashCommandInteractionEvent;
 import net.dv8tion.jda.api.interactions.DiscordLocale;
 import net.dv8tion.jda.api.interactions.InteractionContextType;
+import net.dv8tion.jda.api.interactions.InteractionHook;
 import net.dv8tion.jda.api.interactions.commands.OptionType;
 import net.dv8tion.jda.api.interactions.commands.build.Commands;
 import net.dv8tion.jda.api.interactions.commands.build.OptionData;
@@ -122,10 +125,7 @@ abstract class SlashCommand {
     if (reply.personal() && shownToAll) {
       e.getHook().deleteOriginal().complete();
       if (reply.kind() == Reply.Kind.MESSAGE || reply.kind() == Reply.Kind.ERROR) {
-        e.getHook()
-            .sendMessage(Payload.text(reply.text(), Buttons.of(reply.buttons())).toCreate())
-            .setEphemeral(true)
-            .complete();
+        followups(e.getHook(), Text.parts(reply.text()), reply, true);
       }
       return;
     }
@@ -138,9 +138,23 @@ abstract class SlashCommand {
       case MESSAGE:
       case ERROR:
       default:
-        e.getHook()
-            .editOriginal(Payload.text(reply.text(), Buttons.of(reply.buttons())).toEdit())
-            .complete();
+        List<String> parts = Text.parts(reply.text());
+        List<Button> buttons = parts.size() == 1 ? Buttons.of(reply.buttons()) : List.of();
+        e.getHook().editOriginal(Payload.text(parts.get(0), buttons).toEdit()).complete();
+        followups(e.getHook(), parts.subList(1, parts.size()), reply, !shownToAll);
+    }
+  }
+
+  /**
+   * Sends {@code parts} as followups, in order, with the reply's buttons under the last: the rest
+   * of a reply too long for one message.
+   */
+  static void followups(InteractionHook hook, List<String> parts, Reply reply, boolean ephemeral) {
+    for (int i = 0; i < parts.size(); i++) {
+      List<Button> buttons = i == parts.size() - 1 ? Buttons.of(reply.buttons()) : List.of();
+      hook.sendMessage(Payload.text(parts.get(i), buttons).toCreate())
+          .setEphemeral(ephemeral)
+          .complete();
     }
   }
 

@@ -1,5 +1,8 @@
 package dev.imaginebot.discord;
 
+import dev.imaginebot.core.UserText;
+import java.util.List;
+
 /** Discord's text rules: mentions defused, lengths capped. */
 final class Text {
   static final int CONTENT_MAX = 2000;
@@ -15,15 +18,22 @@ final class Text {
    */
   static String defuse(String text) {
     if (text == null) return "";
+    // Idempotent, so that text defused once (a part of a split reply) is not changed again.
     return text.replace("@everyone", "@\u200beveryone")
         .replace("@here", "@\u200bhere")
-        .replace("<@", "<@\u200b");
+        .replaceAll("<@(?!\u200b)", "<@\u200b");
+  }
+
+  /**
+   * Defused, in message-sized parts ({@link #CONTENT_MAX}): a long reply continues in further
+   * messages instead of being cut.
+   */
+  static List<String> parts(String text) {
+    return UserText.split(defuse(text), CONTENT_MAX);
   }
 
   /** Defused and cut to {@code max} characters. */
   static String safe(String text, int max) {
-    String s = defuse(text);
-    if (s.length() <= max) return s;
-    return s.substring(0, max - 1) + "\u2026";
+    return UserText.cut(defuse(text), max);
   }
 }

@@ -410,6 +410,28 @@ class DiscordFrontEndTest {
   }
 
   @Test
+  void aReplyLongerThanOneMessageContinuesInFollowupsWithTheButtonsOnTheLast() {
+    String line = "\u732b\ud83e\udd8a model ".repeat(150).strip();
+    bot.responder =
+        call ->
+            Reply.message(
+                line + "\n" + line + "\n" + line,
+                List.of(new dev.imaginebot.core.command.Button("history:2", "Next")));
+    Interaction i = discord.slash("models", ALICE).send();
+    bot.next();
+    Call first = discord.next(i.token(), "edit");
+    Call second = discord.next(i.token(), "followup");
+    Call third = discord.next(i.token(), "followup");
+    assertThat(List.of(first, second, third))
+        .extracting(Call::content)
+        .containsExactly(line, line, line);
+    assertThat(line.length()).isLessThanOrEqualTo(Text.CONTENT_MAX);
+    assertThat(first.customIds()).isEmpty();
+    assertThat(second.customIds()).isEmpty();
+    assertThat(third.customIds()).containsExactly("history:2");
+  }
+
+  @Test
   void anUnknownCommandGetsTheCoresAnswerEphemerally() {
     bot.responder = call -> Reply.error("Unknown command \"" + call.command() + "\".");
     Interaction i = discord.slash("oldcommand", ALICE).send();

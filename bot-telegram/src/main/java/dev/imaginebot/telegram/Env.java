@@ -1,15 +1,14 @@
 package dev.imaginebot.telegram;
 
 import dev.imaginebot.core.Bot;
+import dev.imaginebot.core.FaultRef;
 import dev.imaginebot.core.command.Button;
 import dev.imaginebot.core.command.CommandContext;
 import dev.imaginebot.core.command.Reply;
 import dev.imaginebot.core.job.ChatRef;
 import dev.imaginebot.core.job.JobView;
 import dev.imaginebot.core.job.UserRef;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -27,7 +26,6 @@ final class Env {
   static final String PLATFORM = "telegram";
 
   private static final Logger log = LoggerFactory.getLogger(Env.class);
-  private static final SecureRandom random = new SecureRandom();
 
   final Bot bot;
   final TelegramApi api;
@@ -135,9 +133,7 @@ final class Env {
   /** Sends a personal reply to the user's private chat; the group hears only if that failed. */
   void sendPrivately(User from, Reply reply, long groupId, Integer replyTo) {
     long userChat = from.getId();
-    CompletableFuture<Integer> sent = new CompletableFuture<>();
-    outbox.submit(
-        userChat, Steps.sendMessage(userChat, null, reply.text(), keyboard(reply.buttons()), sent));
+    CompletableFuture<Integer> sent = sendParts(userChat, null, reply);
     sent.whenComplete(
         (id, failure) -> {
           if (failure == null) return;
@@ -156,11 +152,36 @@ final class Env {
   /** Shows a reply as a new message in a chat; a started job shows itself through its view. */
   void render(long chatId, Integer replyTo, Reply reply) {
     if (reply.kind() == Reply.Kind.MESSAGE || reply.kind() == Reply.Kind.ERROR) {
+      sendParts(chatId, replyTo, reply);
+    }
+  }
+
+  /**
+   * Sends a reply as one message per {@link Reply#parts part} (the chat's outbox keeps their
+   * order), the first replying to {@code replyTo}, the buttons under the last; the future is the
+   * first message's.
+   */
+  private CompletableFuture<Integer> sendParts(long chatId, Integer replyTo, Reply reply) {
+    return sendParts(chatId, replyTo, reply.parts(Texts.MESSAGE_LIMIT), reply);
+  }
+
+  private CompletableFuture<Integer> sendParts(
+      long chatId, Integer replyTo, List<String> parts, Reply reply) {
+    CompletableFuture<Integer> first = null;
+    for (int i = 0; i < parts.size(); i++) {
+      boolean last = i == parts.size() - 1;
+      CompletableFuture<Integer> sent = new CompletableFuture<>();
+      if (first == null) first = sent;
       outbox.submit(
           chatId,
           Steps.sendMessage(
-              chatId, replyTo, reply.text(), keyboard(reply.buttons()), new CompletableFuture<>()));
+              chatId,
+              i == 0 ? replyTo : null,
+              parts.get(i),
+              last ? keyboard(reply.buttons()) : null,
+              sent));
     }
+    return first;
   }
 
   /** Shows a reply in a message we sent already (a placeholder, a page of history). */
@@ -168,14 +189,18 @@ final class Env {
     switch (reply.kind()) {
       case MESSAGE:
       case ERROR:
+        List<String> parts = reply.parts(Texts.MESSAGE_LIMIT);
+        // The message takes the first part (and the buttons when it is the only one); the rest
+        // follow as new messages.
         outbox.submit(
             chatId,
             new EditStep(
                 chatId,
                 CompletableFuture.completedFuture(messageId),
-                reply.text(),
-                keyboard(reply.buttons()),
+                parts.get(0),
+                parts.size() == 1 ? keyboard(reply.buttons()) : null,
                 false));
+        if (parts.size() > 1) sendParts(chatId, null, parts.subList(1, parts.size()), reply);
         break;
       case DELETE_MESSAGE:
         outbox.submit(chatId, Steps.deleteMessage(chatId, messageId));
@@ -191,8 +216,7 @@ final class Env {
    */
   void fault(
       long chatId, Integer statusMessageId, String language, String what, RuntimeException e) {
-    String ref =
-        HexFormat.of().formatHex(new byte[] {(byte) random.nextInt(), (byte) random.nextInt()});
+    String ref = FaultRef.next();
     log.error("Telegram {} in chat {} failed (ref {})", what, chatId, ref, e);
     String text;
     try {

@@ -2,6 +2,7 @@ package dev.imaginebot.telegram;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imaginebot.core.Bot;
+import dev.imaginebot.core.DaemonThreads;
 import dev.imaginebot.core.command.FrontEnd;
 import dev.imaginebot.core.job.JobView;
 import java.time.Duration;
@@ -14,10 +15,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import okhttp3.Call;
 import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
@@ -87,12 +86,18 @@ public final class TelegramFrontEnd implements FrontEnd, AutoCloseable {
     TelegramApi api = new TelegramApi(client, config.token());
     this.workers =
         new ThreadPoolExecutor(
-            4, 4, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1000), threads("telegram-worker"));
+            4,
+            4,
+            30,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(1000),
+            DaemonThreads.named("telegram-worker"));
     ScheduledThreadPoolExecutor outbox =
-        new ScheduledThreadPoolExecutor(4, threads("telegram-outbox"));
+        new ScheduledThreadPoolExecutor(4, DaemonThreads.named("telegram-outbox"));
     outbox.setRemoveOnCancelPolicy(true);
     this.outboxThreads = outbox;
-    this.pollThread = Executors.newSingleThreadScheduledExecutor(threads("telegram-poll"));
+    this.pollThread =
+        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("telegram-poll"));
     this.env =
         new Env(
             bot,
@@ -315,14 +320,5 @@ public final class TelegramFrontEnd implements FrontEnd, AutoCloseable {
 
   private static TelegramUrl telegramUrl(TelegramConfig config) {
     return new TelegramUrl(config.apiScheme(), config.apiHost(), config.apiPort(), false);
-  }
-
-  private static ThreadFactory threads(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
   }
 }

@@ -1,5 +1,7 @@
 package dev.imaginebot.telegram;
 
+import dev.imaginebot.core.UserText;
+
 /** Telegram's length limits, applied to text the core wrote. */
 final class Texts {
   static final int MESSAGE_LIMIT = 4096;
@@ -21,10 +23,6 @@ final class Texts {
   }
 
   private static String cut(String text, int limit) {
-    if (text.length() <= limit) return text;
-    int end = limit - 1;
-    // Do not split a surrogate pair (emoji) in half.
-    if (Character.isHighSurrogate(text.charAt(end - 1))) end--;
-    return text.substring(0, end) + "…";
+    return UserText.cut(text, limit);
   }
 }

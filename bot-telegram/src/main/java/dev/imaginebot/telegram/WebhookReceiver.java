@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.imaginebot.core.DaemonThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -44,14 +45,7 @@ final class WebhookReceiver implements AutoCloseable {
       throw new UncheckedIOException(
           "cannot listen on " + webhook.bindHost() + ":" + webhook.bindPort(), e);
     }
-    this.threads =
-        Executors.newFixedThreadPool(
-            2,
-            r -> {
-              Thread t = new Thread(r, "telegram-webhook");
-              t.setDaemon(true);
-              return t;
-            });
+    this.threads = Executors.newFixedThreadPool(2, DaemonThreads.named("telegram-webhook"));
     server.setExecutor(threads);
     server.createContext(webhook.path(), this::handle);
     server.start();

@@ -41,6 +41,9 @@ final class FakeBot implements Bot {
   volatile Reply nextImagineReply;
   volatile RuntimeException nextFault;
 
+  /** The reply to the next command other than imagine, instead of the made-up one. */
+  volatile Reply nextReply;
+
   /** The next call, waiting up to 10 s. */
   Call awaitCall() throws InterruptedException {
     Call c = calls.poll(10, TimeUnit.SECONDS);
@@ -80,6 +83,9 @@ final class FakeBot implements Bot {
         // As the core does: Accepted reaches the view before handle returns.
         ctx.view().onEvent(new JobEvent.Accepted(job, 0, "mj"));
       }
+    } else if (nextReply != null) {
+      reply = nextReply;
+      nextReply = null;
     } else if (ADMIN_COMMANDS.contains(command) && !ctx.platformAdmin()) {
       reply = Reply.error("Only admins can do that.");
     } else if (command.equals("history")) {

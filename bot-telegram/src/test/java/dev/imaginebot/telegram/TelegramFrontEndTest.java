@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
+import dev.imaginebot.core.command.Button;
+import dev.imaginebot.core.command.Reply;
 import dev.imaginebot.core.job.JobEvent;
 import dev.imaginebot.core.job.JobView;
 import dev.imaginebot.core.job.StoredImage;
@@ -311,6 +313,23 @@ class TelegramFrontEndTest {
 
     assertThat(api.awaitAnswer(press).showAlert()).isFalse();
     await().atMost(WAIT).until(() -> api.botMessages(GROUP).isEmpty());
+  }
+
+  @Test
+  void aReplyLongerThanOneMessageIsSentInPartsWithTheButtonsOnTheLast() throws Exception {
+    String line = "\ud83e\udd8a fox ".repeat(500);
+    String text = line + "\n" + line + "\n" + line;
+    bot.nextReply = Reply.message(text, List.of(new Button("history:2", "Next")));
+    api.send(USER, USER, "/models");
+    bot.awaitCall();
+
+    await().atMost(WAIT).until(() -> api.botMessages(USER).size() == 3);
+    List<ChatMessage> parts = api.botMessages(USER);
+    assertThat(parts).extracting(ChatMessage::text).containsExactly(line, line, line);
+    assertThat(parts)
+        .allSatisfy(m -> assertThat(m.text().length()).isLessThanOrEqualTo(Texts.MESSAGE_LIMIT));
+    assertThat(parts.get(0).buttonData()).isEmpty();
+    assertThat(parts.get(2).buttonData()).containsExactly("history:2");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.imaginebot.core.command;
 
+import dev.imaginebot.core.UserText;
 import java.util.List;
 
 /**
@@ -62,6 +63,16 @@ public record Reply(
 
   public Reply asEphemeral() {
     return new Reply(kind, text, buttons, true, jobId, personal);
+  }
+
+  /**
+   * The text in parts of at most {@code max} UTF-16 units each, for a platform whose messages are
+   * shorter than some replies ({@code /models}, {@code /inspect}, {@code /history}): split at line
+   * breaks where possible and never inside a character. Send every part, in order; the buttons
+   * belong under the last. A short text is one part.
+   */
+  public List<String> parts(int max) {
+    return UserText.split(text == null ? "" : text, max);
   }
 
   /** This reply, for the sender's eyes only (see {@link #personal()}). */

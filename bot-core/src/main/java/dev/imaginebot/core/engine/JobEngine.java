@@ -1,6 +1,8 @@
 package dev.imaginebot.core.engine;
 
 import dev.imaginebot.core.CoreConfig.Limits;
+import dev.imaginebot.core.DaemonThreads;
+import dev.imaginebot.core.FaultRef;
 import dev.imaginebot.core.job.ChatRef;
 import dev.imaginebot.core.job.ErrorCode;
 import dev.imaginebot.core.job.GenerationRequest;
@@ -43,7 +45,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -176,7 +177,6 @@ public final class JobEngine implements AutoCloseable {
             limits.globalRunning(),
             maxWaiting);
     int threads = Math.max(4, Math.min(64, limits.globalRunning() * 2));
-    AtomicInteger n = new AtomicInteger();
     ThreadPoolExecutor pool =
         new ThreadPoolExecutor(
             threads,
@@ -184,11 +184,7 @@ public final class JobEngine implements AutoCloseable {
             30,
             TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(),
-            r -> {
-              Thread t = new Thread(r, "imagine-job-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+            DaemonThreads.named("imagine-job"));
     pool.allowCoreThreadTimeOut(true);
     this.workers = pool;
   }
@@ -960,7 +956,7 @@ public final class JobEngine implements AutoCloseable {
     try {
       work.run();
     } catch (RuntimeException | Error x) {
-      String ref = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+      String ref = FaultRef.next();
       log.error("Job {} failed unexpectedly (ref {})", e.id, ref, x);
       try {
         fail(e, ErrorCode.INTERNAL, ref, Optional.empty(), "internal error, ref " + ref);

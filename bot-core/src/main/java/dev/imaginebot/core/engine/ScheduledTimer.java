@@ -1,5 +1,6 @@
 package dev.imaginebot.core.engine;
 
+import dev.imaginebot.core.DaemonThreads;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -10,12 +11,7 @@ import java.util.concurrent.TimeUnit;
 /** A {@link Timer} on one daemon thread. */
 final class ScheduledTimer implements Timer {
   private final ScheduledExecutorService executor =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "imagine-events");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("imagine-events"));
 
   @Override
   public Runnable schedule(Runnable task, Duration delay) {

@@ -2,6 +2,7 @@ package dev.imaginebot.core.internal;
 
 import dev.imaginebot.core.Bot;
 import dev.imaginebot.core.CoreConfig;
+import dev.imaginebot.core.FaultRef;
 import dev.imaginebot.core.command.Button;
 import dev.imaginebot.core.command.CommandContext;
 import dev.imaginebot.core.command.FrontEnd;
@@ -38,7 +39,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -198,7 +198,7 @@ public final class RealBot implements Bot {
   }
 
   private Reply internal(CommandContext ctx, String what, RuntimeException e) {
-    String ref = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+    String ref = FaultRef.next();
     log.error("Unexpected failure in {} for {} (ref {})", what, ctx.user().key(), ref, e);
     return Reply.error(messages.error(fallbackLanguage(ctx), ErrorCode.INTERNAL, ref));
   }

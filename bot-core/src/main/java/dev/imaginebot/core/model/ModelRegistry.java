@@ -2,6 +2,7 @@ package dev.imaginebot.core.model;
 
 import dev.imaginebot.core.CoreConfig.BackendConfig;
 import dev.imaginebot.core.CoreConfig.ModelConfig;
+import dev.imaginebot.core.DaemonThreads;
 import dev.imaginebot.core.store.ModelStore;
 import dev.imaginebot.gradio.ApiInfo;
 import dev.imaginebot.gradio.FailureCode;
@@ -50,13 +51,7 @@ public final class ModelRegistry implements AutoCloseable {
     this.store = store;
     this.gateway = gateway;
     this.clock = clock;
-    this.checks =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "imagine-drift-check");
-              t.setDaemon(true);
-              return t;
-            });
+    this.checks = Executors.newSingleThreadExecutor(DaemonThreads.named("imagine-drift-check"));
     reload();
   }
 
@@ -273,12 +268,7 @@ public final class ModelRegistry implements AutoCloseable {
   public synchronized void startChecks(Duration interval) {
     if (schedule != null) return;
     schedule =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "imagine-drift-schedule");
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("imagine-drift-schedule"));
     long millis = Math.max(1000, interval.toMillis());
     // The first round reads each API once at start-up; later rounds re-read what is cached.
     schedule.execute(() -> checkAllLater(false));

@@ -223,17 +223,29 @@ public final class RequestParser {
   }
 
   private static boolean isFlag(String token) {
-    return token.length() > 2 && token.startsWith("--") && Character.isLetter(token.charAt(2));
+    // Only ASCII "--" and an ASCII letter: an en or em dash, or "--" before a word in another
+    // script, is part of the user's prompt.
+    if (token.length() <= 2 || !token.startsWith("--")) return false;
+    char c = token.charAt(2);
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
   }
 
-  private static List<String> tokenize(String text) {
-    // Phones turn "--" into an em or en dash; accept those as the flag prefix.
-    String normalized = text.replace('\u2014', '\u0001').replace('\u2013', '\u0001');
-    normalized = normalized.replace("\u0001", "--");
+  /** Splits on every kind of space, ideographic (U+3000) and no-break (U+00A0) included. */
+  static List<String> tokenize(String text) {
     List<String> tokens = new ArrayList<>();
-    for (String t : normalized.strip().split("\\s+")) {
-      if (!t.isEmpty()) tokens.add(t);
+    int start = -1;
+    for (int i = 0; i < text.length(); ) {
+      int cp = text.codePointAt(i);
+      boolean space = Character.isWhitespace(cp) || Character.isSpaceChar(cp);
+      if (space && start >= 0) {
+        tokens.add(text.substring(start, i));
+        start = -1;
+      } else if (!space && start < 0) {
+        start = i;
+      }
+      i += Character.charCount(cp);
     }
+    if (start >= 0) tokens.add(text.substring(start));
     return tokens;
   }
 

@@ -1,5 +1,6 @@
 package dev.imaginebot.core.store;
 
+import dev.imaginebot.core.UserText;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -114,7 +115,7 @@ final class Sql {
 
   /** {@code s} cut to at most {@code max} characters (columns have limits; details may not). */
   static String cut(String s, int max) {
-    return s == null || s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    return UserText.cut(s, max);
   }
 
   /** True for a primary-key or unique violation. */

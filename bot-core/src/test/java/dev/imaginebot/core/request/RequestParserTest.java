@@ -60,10 +60,38 @@ class RequestParserTest {
   }
 
   @Test
-  void sizeAndPhoneDashesWork() {
-    GenerationRequest r = ok("portrait \u2014size 768x1024");
+  void sizeFlagSetsWidthAndHeight() {
+    GenerationRequest r = ok("portrait --size 768x1024");
     assertThat(r.width()).isEqualTo(768);
     assertThat(r.height()).isEqualTo(1024);
+  }
+
+  @Test
+  void ideographicSpaceSeparatesAFlag() {
+    GenerationRequest r = ok("\u4e00\u53ea\u732b\u3000--ar 16:9");
+    assertThat(r.prompt()).isEqualTo("\u4e00\u53ea\u732b");
+    assertThat(r.aspect()).isEqualTo("16:9");
+  }
+
+  @Test
+  void noBreakAndOtherUnicodeSpacesSeparateFlags() {
+    GenerationRequest r = ok("\u00a0a cat\u00a0--seed\u20027\u202f--ar\u300016:9\u3000");
+    assertThat(r.prompt()).isEqualTo("a cat");
+    assertThat(r.seed()).isEqualTo(7L);
+    assertThat(r.aspect()).isEqualTo("16:9");
+  }
+
+  @Test
+  void enAndEmDashesAreTheUsersText() {
+    GenerationRequest r = ok("Tokyo \u2014 night\u2013rain \u2014ar 16:9");
+    assertThat(r.prompt()).isEqualTo("Tokyo \u2014 night\u2013rain \u2014ar 16:9");
+    assertThat(r.aspect()).isNull();
+  }
+
+  @Test
+  void doubleDashBeforeANonAsciiWordIsText() {
+    GenerationRequest r = ok("\u732b --\u96ea");
+    assertThat(r.prompt()).isEqualTo("\u732b --\u96ea");
   }
 
   @Test

@@ -4,6 +4,7 @@ import dev.imaginebot.gradio.Failure;
 import dev.imaginebot.gradio.FailureCode;
 import dev.imaginebot.gradio.GradioException;
 import java.io.IOException;
+import java.text.BreakIterator;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
@@ -70,8 +71,18 @@ final class Failures {
         && text.charAt(text.length() - 1) == text.charAt(0)) {
       text = text.substring(1, text.length() - 1).trim();
     }
-    if (text.length() > MAX_MESSAGE) text = text.substring(0, MAX_MESSAGE - 1) + "…";
+    if (text.length() > MAX_MESSAGE)
+      text = text.substring(0, cutPoint(text, MAX_MESSAGE - 1)) + "…";
     return text;
+  }
+
+  /** The last character boundary at or before {@code index}: never half an emoji or accent. */
+  static int cutPoint(String text, int index) {
+    BreakIterator chars = BreakIterator.getCharacterInstance(Locale.ROOT);
+    chars.setText(text);
+    if (chars.isBoundary(index)) return index;
+    int before = chars.preceding(index);
+    return before == BreakIterator.DONE ? 0 : before;
   }
 
   /**

@@ -36,6 +36,17 @@ class FailuresTest {
   }
 
   @Test
+  void aLongErrorIsCutBetweenCharactersNeverInsideAnEmoji() {
+    // U+1F525 fire: two UTF-16 units; a cut by units alone would leave half of one.
+    String error = "\ud83d\udd25".repeat(2000);
+    String message = Failures.stripHtml(error);
+    assertThat(message).endsWith("\u2026");
+    String head = message.substring(0, message.length() - 1);
+    assertThat(head.length() % 2).isZero();
+    assertThat(error).startsWith(head);
+  }
+
+  @Test
   void otherRetryHints() {
     assertThat(Failures.retryHint("Try again in 5:00")).contains(Duration.ofMinutes(5));
     assertThat(Failures.retryHint("please try again in 2 minutes 30 seconds"))

@@ -9,7 +9,6 @@ import dev.imaginebot.gradio.FailureCode;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,7 +67,7 @@ final class AddModelCommand implements Command {
     ModelRegistry.Probe probe = env.s.registry().probe(backend);
     if (probe.failure() != null) {
       // The code and the client's text stay in the log: they tell what answers at that address.
-      String ref = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+      String ref = dev.imaginebot.core.FaultRef.next();
       log.info(
           "addmodel {} by {} failed (ref {}): {}: {}",
           words[1],

@@ -1,5 +1,6 @@
 package dev.imaginebot.core.command.handlers;
 
+import dev.imaginebot.core.UserText;
 import dev.imaginebot.core.command.Button;
 import dev.imaginebot.core.command.CommandContext;
 import dev.imaginebot.core.command.Reply;
@@ -56,7 +57,7 @@ final class HistoryCommand implements Command {
               ? env.text(ctx, "cmd.history.noSeed")
               : env.text(ctx, "cmd.history.seed", j.seed());
       String prompt = j.request().prompt();
-      if (prompt.length() > PREVIEW) prompt = prompt.substring(0, PREVIEW - 1) + "\u2026";
+      prompt = UserText.cut(prompt, PREVIEW);
       out.append('\n')
           .append(
               env.text(
