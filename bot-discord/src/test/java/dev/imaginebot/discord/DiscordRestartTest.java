@@ -136,7 +136,7 @@ class DiscordRestartTest {
    * A core that stores interactions but never gets to make the job: the bot dies between the defer
    * and the job, its worker stuck until the test ends.
    */
-  static final class DiesBeforeTheJob extends dev.imaginebot.core.testing.DelegatingBot {
+  static final class DiesBeforeTheJob extends dev.imaginebot.core.ForwardingBot {
     final CountDownLatch entered = new CountDownLatch(1);
     final CountDownLatch end = new CountDownLatch(1);
 

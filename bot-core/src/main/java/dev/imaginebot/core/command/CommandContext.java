@@ -37,6 +37,11 @@ public record CommandContext(
     this(user, chat, platformAdmin, replyRef, view, null);
   }
 
+  /** The same context with its job events going to {@code newView} (a decorator's). */
+  public CommandContext withView(JobView newView) {
+    return new CommandContext(user, chat, platformAdmin, replyRef, newView, commandKey);
+  }
+
   /** The same context for the platform update {@code key}. */
   public CommandContext withCommandKey(String key) {
     return new CommandContext(user, chat, platformAdmin, replyRef, view, key);

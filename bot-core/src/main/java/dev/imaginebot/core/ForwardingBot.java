@@ -1,6 +1,5 @@
-package dev.imaginebot.core.testing;
+package dev.imaginebot.core;
 
-import dev.imaginebot.core.Bot;
 import dev.imaginebot.core.command.Button;
 import dev.imaginebot.core.command.CommandContext;
 import dev.imaginebot.core.command.FrontEnd;
@@ -12,12 +11,17 @@ import dev.imaginebot.core.job.StoredImage;
 import java.time.Duration;
 import java.util.List;
 
-/** A {@link Bot} that hands every call to another; tests override what they break. */
-public class DelegatingBot implements Bot {
+/**
+ * A {@link Bot} that hands every call to another, for decorators (metrics, tests that break one
+ * call) that override what they change. Every method of {@link Bot} is forwarded, defaults
+ * included, so a decorator never silently falls back to a default.
+ */
+public class ForwardingBot implements Bot {
   private final Bot delegate;
 
-  public DelegatingBot(Bot delegate) {
-    this.delegate = delegate;
+  /** Forwards to {@code delegate}. */
+  public ForwardingBot(Bot delegate) {
+    this.delegate = java.util.Objects.requireNonNull(delegate, "delegate == null");
   }
 
   @Override
