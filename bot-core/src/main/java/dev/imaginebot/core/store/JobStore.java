@@ -408,43 +408,44 @@ public final class JobStore {
         db,
         "recoverable jobs",
         c -> {
-          Map<Long, Object[]> extra = new HashMap<>();
-          List<JobRecord> found =
-              select(
-                  c,
-                  "SELECT "
-                      + COLUMNS
-                      + " FROM jobs WHERE state IN ('QUEUED', 'SUBMITTED', 'RUNNING')"
-                      + " OR (delivered_at IS NULL AND finished_at >= ?)"
-                      + " ORDER BY created_at, id",
-                  ps -> Sql.setTs(ps, 1, deliverSince));
-          if (found.isEmpty()) return List.of();
+          // One read: the job's columns and what recovery needs beside them.
+          List<Recovery> found = new ArrayList<>();
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "SELECT id, planned_seed, restarts, result_files, delivered_at FROM jobs"
+                  "SELECT "
+                      + COLUMNS
+                      + ", planned_seed, restarts, result_files, delivered_at FROM jobs"
                       + " WHERE state IN ('QUEUED', 'SUBMITTED', 'RUNNING')"
-                      + " OR (delivered_at IS NULL AND finished_at >= ?)")) {
+                      + " OR (delivered_at IS NULL AND finished_at >= ?)"
+                      + " ORDER BY created_at, id")) {
             Sql.setTs(ps, 1, deliverSince);
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
-                extra.put(
-                    rs.getLong(1),
-                    new Object[] {
-                      Sql.getLong(rs, "planned_seed"),
-                      rs.getInt("restarts"),
-                      rs.getString("result_files"),
-                      rs.getObject("delivered_at") != null
-                    });
+                found.add(
+                    new Recovery(
+                        read(rs),
+                        Sql.getLong(rs, "planned_seed"),
+                        rs.getInt("restarts"),
+                        resultFiles(rs.getString("result_files")),
+                        rs.getObject("delivered_at") != null));
               }
             }
           }
+          if (found.isEmpty()) return List.of();
+          Map<Long, List<StoredImage>> images =
+              images(c, found.stream().map(r -> r.job().id()).toList());
           List<Recovery> out = new ArrayList<>(found.size());
-          for (JobRecord j : found) {
-            Object[] x = extra.get(j.id());
-            if (x == null) continue; // changed between the two reads; the next start sees it
+          for (Recovery r : found) {
+            List<StoredImage> list = images.get(r.job().id());
             out.add(
-                new Recovery(
-                    j, (Long) x[0], (Integer) x[1], resultFiles((String) x[2]), (Boolean) x[3]));
+                list == null
+                    ? r
+                    : new Recovery(
+                        withImages(r.job(), list),
+                        r.plannedSeed(),
+                        r.restarts(),
+                        r.resultFiles(),
+                        r.delivered()));
           }
           return out;
         });
