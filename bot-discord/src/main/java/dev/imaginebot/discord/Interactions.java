@@ -17,7 +17,7 @@ final class Interactions {
   /** Discord's upload limit per file when the interaction does not say. */
   static final long DEFAULT_SIZE_LIMIT = 10L * 1024 * 1024;
 
-  static final long ADMIN_BITS =
+  private static final long ADMIN_BITS =
       Permission.MANAGE_SERVER.getRawValue() | Permission.ADMINISTRATOR.getRawValue();
 
   private Interactions() {}
@@ -30,9 +30,19 @@ final class Interactions {
 
   /** The chat as the core knows it: the server, or the user's DMs. */
   static ChatRef chat(GenericInteractionCreateEvent e) {
-    return e.getGuild() != null
-        ? new ChatRef(PLATFORM, e.getGuild().getId(), true)
-        : new ChatRef(PLATFORM, e.getUser().getId(), false);
+    return chat(e.getGuild() == null ? null : e.getGuild().getId(), e.getUser().getId());
+  }
+
+  /** The chat of an interaction in server {@code guildId} (null for DMs) by {@code userId}. */
+  static ChatRef chat(String guildId, String userId) {
+    return guildId != null
+        ? new ChatRef(PLATFORM, guildId, true)
+        : new ChatRef(PLATFORM, userId, false);
+  }
+
+  /** Whether a member's {@code permissions} bit set (as Discord sends it) has Manage Server. */
+  static boolean admin(String permissions) {
+    return (Long.parseUnsignedLong(permissions) & ADMIN_BITS) != 0;
   }
 
   static String language(GenericInteractionCreateEvent e) {
@@ -49,7 +59,7 @@ final class Interactions {
       DataObject member = d.optObject("member").orElse(null);
       if (member == null) return false;
       String perms = member.getString("permissions", null);
-      if (perms != null) return (Long.parseUnsignedLong(perms) & ADMIN_BITS) != 0;
+      if (perms != null) return admin(perms);
     }
     Member member = e.getMember();
     return member != null && member.hasPermission(Permission.MANAGE_SERVER);

@@ -83,14 +83,11 @@ final class StoredInteraction {
     String id = user.getString("id");
     String name = user.getString("global_name", null);
     if (name == null) name = user.getString("username", id);
-    ChatRef chat =
-        guildId() != 0
-            ? new ChatRef(Interactions.PLATFORM, Long.toUnsignedString(guildId()), true)
-            : new ChatRef(Interactions.PLATFORM, id, false);
+    ChatRef chat = Interactions.chat(d.getString("guild_id", null), id);
     boolean admin =
         d.optObject("member")
             .map(m -> m.getString("permissions", null))
-            .map(p -> (Long.parseUnsignedLong(p) & Interactions.ADMIN_BITS) != 0)
+            .map(Interactions::admin)
             .orElse(false);
     return new CommandContext(
             new UserRef(Interactions.PLATFORM, id, name, language()), chat, admin, replyRef, view)

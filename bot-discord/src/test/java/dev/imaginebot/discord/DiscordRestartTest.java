@@ -179,13 +179,12 @@ class DiscordRestartTest {
     assertThat(bot.pending("discord")).isEmpty();
   }
 
-  @Test
-  void anInteractionStoredButNotHandledBeforeACrashIsFinishedInItsReplyAtTheNextStart()
-      throws InterruptedException {
+  /** Stores and defers an {@code /imagine}, then crashes before the core makes its job. */
+  private Interaction storedThenCrashBeforeTheJob(String prompt) throws InterruptedException {
     bot = Bot.start(RealCore.config(dataDir, stalledSpace.url("/flux").toString()));
     DiesBeforeTheJob dying = new DiesBeforeTheJob(bot);
     frontEnd = frontEnd(dying);
-    Interaction i = discord.slash("imagine", ALICE).option("prompt", "a heron").send();
+    Interaction i = discord.slash("imagine", ALICE).option("prompt", prompt).send();
     assertThat(discord.next(i.token()).kind()).isEqualTo("callback");
     assertThat(dying.entered.await(30, TimeUnit.SECONDS)).isTrue();
     try {
@@ -196,6 +195,13 @@ class DiscordRestartTest {
     }
     frontEnd = null;
     assertThat(discord.pending(i.token())).noneMatch(c -> c.kind().equals("edit"));
+    return i;
+  }
+
+  @Test
+  void anInteractionStoredButNotHandledBeforeACrashIsFinishedInItsReplyAtTheNextStart()
+      throws InterruptedException {
+    Interaction i = storedThenCrashBeforeTheJob("a heron");
 
     bot = Bot.start(RealCore.config(dataDir, RealCore.gradio().url("flux")));
     frontEnd = frontEnd(bot);
@@ -204,6 +210,18 @@ class DiscordRestartTest {
     assertThat(done.path()).endsWith("/messages/@original");
     assertThat(done.content()).startsWith("Done: \"a heron\"");
     assertThat(done.files()).hasSize(1);
+  }
+
+  @Test
+  void aStoredInteractionWhoseTokenDiedIsDroppedAtTheNextStart() throws InterruptedException {
+    Interaction i = storedThenCrashBeforeTheJob("a crane");
+
+    clock.advance(Duration.ofMinutes(20));
+    bot = Bot.start(RealCore.config(dataDir, RealCore.gradio().url("flux")));
+    frontEnd = frontEnd(bot);
+    // Decided while the front-end starts: nothing can answer it, so it is not run.
+    assertThat(bot.pending("discord")).isEmpty();
+    assertThat(discord.pending(i.token())).noneMatch(c -> c.kind().equals("edit"));
   }
 
   @Test
