@@ -295,7 +295,11 @@ public final class Connection implements AutoCloseable {
     if (settings.username() != null) login();
     JsonNode config = fetchConfig(deadline, wakeEvents, wakeListener);
     model = buildModel(config);
-    log.info("connected to {} (Gradio {}, protocol {})", base, model.app.version(), model.protocol);
+    log.info(
+        "connected to {} (Gradio {}, protocol {})",
+        base,
+        model.app.version(),
+        model.app.protocol());
   }
 
   /**
@@ -701,7 +705,7 @@ public final class Connection implements AutoCloseable {
     AppModel m = model;
     QueueSession session = null;
     String hash;
-    if (m.protocol.startsWith("sse_v")) {
+    if (m.protocol.sharesSession()) {
       session = ownSession ? new QueueSession(this, newHash(), true) : sharedSession();
       if (ownSession) live.add(session);
       hash = session.hash;
@@ -714,7 +718,7 @@ public final class Connection implements AutoCloseable {
     }
     active.add(job);
     job.startTimers(
-        settings.deadline(), m.protocol.equals("ws") ? null : settings.heartbeatTimeout());
+        settings.deadline(), m.protocol.heartbeat() ? settings.heartbeatTimeout() : null);
     QueueSession s = session;
     Arguments recheck = idleTooLong() ? args : null;
     worker(() -> start(job, s, mapped.data(), m, recheck));
@@ -761,7 +765,7 @@ public final class Connection implements AutoCloseable {
     if (job.isTerminal()) return;
     if (recheck != null) {
       AppModel fresh = revalidated(m);
-      if (fresh != m && fresh.protocol.equals(m.protocol)) {
+      if (fresh != m && fresh.protocol == m.protocol) {
         EndpointSpec spec =
             job.spec.apiName() != null
                 ? fresh.byName(job.spec.apiName())
@@ -790,24 +794,16 @@ public final class Connection implements AutoCloseable {
       job.fail(e);
       return;
     }
-    boolean ws = m.protocol.equals("ws");
     boolean queued =
-        ws
-            ? m.enableQueue && !Boolean.FALSE.equals(job.spec.queue())
-            : !Boolean.FALSE.equals(job.spec.queue());
+        (!m.protocol.queueOptional() || m.enableQueue) && !Boolean.FALSE.equals(job.spec.queue());
     if (!queued) {
       RunCall.run(this, job, data, m);
-    } else if (ws) {
-      new WebSocketJob(this, job, data).start();
-    } else if (m.protocol.equals("sse")) {
-      new LegacySseJob(this, job, data).start();
-    } else if (session != null) {
-      session.start(job, data, m);
     } else {
-      job.fail(
-          Failure.of(
-              FailureCode.PROTOCOL_ERROR,
-              "The app speaks a queue protocol this client does not know (" + m.protocol + ")."));
+      switch (m.protocol.stream()) {
+        case WEBSOCKET_PER_JOB -> new WebSocketJob(this, job, data).start();
+        case SSE_PER_JOB -> new LegacySseJob(this, job, data).start();
+        case SSE_SESSION -> session.start(job, data, m);
+      }
     }
   }
 
@@ -834,12 +830,12 @@ public final class Connection implements AutoCloseable {
 
   /** Turns Paths and FileRefs into what the app's protocol expects for file inputs. */
   private Object prepare(Object value, AppModel m) {
-    boolean ws = m.protocol.equals("ws");
+    boolean inline = m.protocol.filesInline();
     if (value instanceof Path p) {
-      return ws ? dataUrl(p) : fileData(upload(p));
+      return inline ? dataUrl(p) : fileData(upload(p));
     }
     if (value instanceof FileRef f) {
-      if (!ws) return fileData(f);
+      if (!inline) return fileData(f);
       if (f.url().startsWith("data:")) return f.url();
       byte[] bytes = download(f, settings.maxDownloadBytes());
       String mime = f.mimeType() != null ? f.mimeType() : "application/octet-stream";
@@ -900,7 +896,7 @@ public final class Connection implements AutoCloseable {
     String name = file.getFileName().toString();
     String mime = mimeOf(file);
     AppModel m = model;
-    if (m.protocol.equals("ws")) return new FileRef(dataUrl(file), null, name, mime, null);
+    if (m.protocol.filesInline()) return new FileRef(dataUrl(file), null, name, mime, null);
     RequestBody body =
         new MultipartBody.Builder()
             .setType(MultipartBody.FORM)

@@ -223,7 +223,7 @@ final class QueueSession implements JobImpl.Driver {
   private void route(JobImpl job, JsonNode msg) {
     boolean done;
     try {
-      done = job.handle(msg, conn.model().diffs());
+      done = job.handle(msg, conn.model().protocol.diffs());
     } catch (RuntimeException e) {
       log.debug("job {}: message not understood {}", job, msg, e);
       job.fail(
@@ -306,7 +306,7 @@ final class QueueSession implements JobImpl.Driver {
                           && o.hasStarted()
                           && !o.isTerminal());
     }
-    if (model.atLeast(4, 31) && !shared) {
+    if (model.protocol.cancelEndpoint(model.version[0], model.version[1]) && !shared) {
       ObjectNode body = Json.object();
       body.put("session_hash", hash);
       body.put("fn_index", job.spec.fnIndex());
