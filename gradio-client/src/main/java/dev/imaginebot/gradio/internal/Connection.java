@@ -794,17 +794,26 @@ public final class Connection implements AutoCloseable {
       job.fail(e);
       return;
     }
+    Driver driver = driverFor(job.spec, m, session);
+    job.driver(driver);
+    driver.start(job, data, m);
+  }
+
+  /**
+   * The one place that picks how a job travels: by the app's protocol, or as a plain call for an
+   * endpoint outside the queue.
+   *
+   * @param session the job's session on protocols that share one, else null
+   */
+  private Driver driverFor(EndpointSpec spec, AppModel m, QueueSession session) {
     boolean queued =
-        (!m.protocol.queueOptional() || m.enableQueue) && !Boolean.FALSE.equals(job.spec.queue());
-    if (!queued) {
-      RunCall.run(this, job, data, m);
-    } else {
-      switch (m.protocol.stream()) {
-        case WEBSOCKET_PER_JOB -> new WebSocketJob(this, job, data).start();
-        case SSE_PER_JOB -> new LegacySseJob(this, job, data).start();
-        case SSE_SESSION -> session.start(job, data, m);
-      }
-    }
+        (!m.protocol.queueOptional() || m.enableQueue) && !Boolean.FALSE.equals(spec.queue());
+    if (!queued) return new RunDriver(this);
+    return switch (m.protocol.stream()) {
+      case WEBSOCKET_PER_JOB -> new WebSocketDriver(this);
+      case SSE_PER_JOB -> new LegacySseDriver(this);
+      case SSE_SESSION -> Objects.requireNonNull(session, "session == null");
+    };
   }
 
   private synchronized QueueSession sharedSession() {

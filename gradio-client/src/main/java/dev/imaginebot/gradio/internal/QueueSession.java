@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * event_id}. The stream is opened after a join, never doubled, reopened after {@code close_stream}
  * or a clean end while jobs are pending, and never closed by the client while jobs are pending.
  */
-final class QueueSession implements JobImpl.Driver {
+final class QueueSession implements Driver {
   private static final Logger log = LoggerFactory.getLogger(QueueSession.class);
   private static final int MAX_EARLY = 256;
   private static final int MAX_EMPTY_REOPENS = 3;
@@ -52,8 +52,8 @@ final class QueueSession implements JobImpl.Driver {
   }
 
   /** Joins the queue (blocking, on a worker thread) and routes the job's messages from then on. */
-  void start(JobImpl job, List<Object> data, AppModel model) {
-    job.driver(this);
+  @Override
+  public void start(JobImpl job, List<Object> data, AppModel model) {
     synchronized (this) {
       joining++;
     }

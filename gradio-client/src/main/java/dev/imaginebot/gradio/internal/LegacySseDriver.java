@@ -17,22 +17,22 @@ import org.slf4j.LoggerFactory;
  * The {@code sse} protocol of Gradio 4.0–4.8: one {@code GET queue/join} stream per job, and the
  * data posted to {@code queue/data} when the server asks for it.
  */
-final class LegacySseJob extends EventSourceListener implements JobImpl.Driver {
-  private static final Logger log = LoggerFactory.getLogger(LegacySseJob.class);
+final class LegacySseDriver extends EventSourceListener implements Driver {
+  private static final Logger log = LoggerFactory.getLogger(LegacySseDriver.class);
   private final Connection conn;
-  private final JobImpl job;
-  private final QueueStream stream;
+  private volatile JobImpl job;
+  private volatile QueueStream stream;
   private volatile EventSource source;
 
-  LegacySseJob(Connection conn, JobImpl job, List<Object> data) {
+  /** A driver for one job. */
+  LegacySseDriver(Connection conn) {
     this.conn = conn;
-    this.job = job;
-    this.stream = new QueueStream(conn, job, data);
   }
 
-  void start() {
-    job.driver(this);
-    AppModel model = conn.model();
+  @Override
+  public void start(JobImpl job, List<Object> data, AppModel model) {
+    this.job = job;
+    this.stream = new QueueStream(conn, job, data);
     Request request =
         conn.get(
                 conn.base()

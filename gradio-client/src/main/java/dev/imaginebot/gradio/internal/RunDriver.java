@@ -12,15 +12,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** A non-queued call: {@code POST run/{name}}, answered with the whole result. */
-final class RunCall implements JobImpl.Driver {
-  private static final Logger log = LoggerFactory.getLogger(RunCall.class);
+final class RunDriver implements Driver {
+  private static final Logger log = LoggerFactory.getLogger(RunDriver.class);
+  private final Connection conn;
   private volatile Call call;
 
-  private RunCall() {}
+  /** A driver for one job. */
+  RunDriver(Connection conn) {
+    this.conn = conn;
+  }
 
-  static void run(Connection conn, JobImpl job, List<Object> data, AppModel model) {
-    RunCall driver = new RunCall();
-    job.driver(driver);
+  @Override
+  public void start(JobImpl job, List<Object> data, AppModel model) {
     ObjectNode body = Json.object();
     body.set("data", Json.tree(data));
     body.put("fn_index", job.spec.fnIndex());
@@ -30,7 +33,7 @@ final class RunCall implements JobImpl.Driver {
         conn.newCall(
             conn.post(conn.base() + model.prefix + "/run/" + name, body).build(),
             conn.settings().deadline());
-    driver.call = call;
+    this.call = call;
     try (Response r = call.execute()) {
       String text = r.body().string();
       job.touch();

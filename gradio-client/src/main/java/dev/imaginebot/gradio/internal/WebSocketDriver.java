@@ -9,21 +9,22 @@ import okhttp3.WebSocket;
 import okhttp3.WebSocketListener;
 
 /** The 3.x queue: one websocket to {@code /queue/join} per job. */
-final class WebSocketJob extends WebSocketListener implements JobImpl.Driver {
+final class WebSocketDriver extends WebSocketListener implements Driver {
   private final Connection conn;
-  private final JobImpl job;
-  private final QueueStream stream;
+  private volatile JobImpl job;
+  private volatile QueueStream stream;
   private volatile WebSocket socket;
 
-  WebSocketJob(Connection conn, JobImpl job, List<Object> data) {
+  /** A driver for one job. */
+  WebSocketDriver(Connection conn) {
     this.conn = conn;
-    this.job = job;
-    this.stream = new QueueStream(conn, job, data);
   }
 
-  void start() {
-    job.driver(this);
-    Request request = conn.get(conn.base() + conn.model().prefix + "/queue/join").build();
+  @Override
+  public void start(JobImpl job, List<Object> data, AppModel model) {
+    this.job = job;
+    this.stream = new QueueStream(conn, job, data);
+    Request request = conn.get(conn.base() + model.prefix + "/queue/join").build();
     socket = conn.openWebSocket(request, this);
   }
 
