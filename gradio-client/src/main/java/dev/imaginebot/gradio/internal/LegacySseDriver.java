@@ -34,7 +34,8 @@ final class LegacySseDriver extends EventSourceListener implements Driver {
     this.job = job;
     this.stream = new QueueStream(conn, job, data);
     Request request =
-        conn.get(
+        conn.http()
+            .get(
                 conn.base()
                     + model.prefix
                     + "/queue/join?fn_index="
@@ -42,7 +43,7 @@ final class LegacySseDriver extends EventSourceListener implements Driver {
                     + "&session_hash="
                     + job.sessionHash)
             .build();
-    source = conn.openSse(request, this);
+    source = conn.http().openSse(request, this);
   }
 
   @Override
@@ -68,11 +69,12 @@ final class LegacySseDriver extends EventSourceListener implements Driver {
     ObjectNode body = stream.dataBody();
     if (eventId != null) body.put("event_id", eventId);
     try (Response response =
-        conn.execute(conn.post(conn.base() + model.prefix + "/queue/data", body).build())) {
+        conn.http()
+            .execute(conn.http().post(conn.base() + model.prefix + "/queue/data", body).build())) {
       String text = response.body().string();
       if (!response.isSuccessful()) {
         log.debug("queue/data failed: HTTP {} {}", response.code(), text);
-        job.fail(conn.httpFailure(response, text, "data"));
+        job.fail(conn.http().failure(response, text, "data"));
         cancelStream();
       }
     } catch (IOException e) {

@@ -88,10 +88,11 @@ final class QueueSession implements Driver {
     body.putNull("trigger_id");
     body.put("session_hash", hash);
     Request request =
-        conn.post(conn.base() + model.prefix + "/queue/join", body)
+        conn.http()
+            .post(conn.base() + model.prefix + "/queue/join", body)
             .header("x-gradio-user", "api")
             .build();
-    try (Response response = conn.execute(request)) {
+    try (Response response = conn.http().execute(request)) {
       String text = response.body().string();
       if (response.isSuccessful()) {
         try {
@@ -124,7 +125,7 @@ final class QueueSession implements Driver {
         }
       }
       if (code == 422) conn.refreshQuietly();
-      throw conn.httpFailure(response, text, "join");
+      throw conn.http().failure(response, text, "join");
     } catch (IOException e) {
       log.debug("join failed", e);
       throw new GradioException(
@@ -136,9 +137,9 @@ final class QueueSession implements Driver {
     if (stream != null || closed || pending.isEmpty()) return;
     AppModel model = conn.model();
     Request request =
-        conn.get(conn.base() + model.prefix + "/queue/data?session_hash=" + hash).build();
+        conn.http().get(conn.base() + model.prefix + "/queue/data?session_hash=" + hash).build();
     messagesOnStream = 0;
-    stream = conn.openSse(request, new Listener());
+    stream = conn.http().openSse(request, new Listener());
     log.debug("session {}: stream opened", hash);
   }
 
@@ -311,17 +312,17 @@ final class QueueSession implements Driver {
       body.put("session_hash", hash);
       body.put("fn_index", job.spec.fnIndex());
       body.put("event_id", eventId);
-      conn.postQuietly(conn.base() + model.prefix + "/cancel", body);
+      conn.http().postQuietly(conn.base() + model.prefix + "/cancel", body);
       ObjectNode reset = Json.object();
       reset.put("event_id", eventId);
-      conn.postQuietly(conn.base() + model.prefix + "/reset", reset);
+      conn.http().postQuietly(conn.base() + model.prefix + "/reset", reset);
     } else if (!shared && model.cancellers.containsKey(job.spec.fnIndex())) {
       // Before /cancel: trigger the app's own cancel event, as Python's client does.
       ObjectNode body = Json.object();
       body.set("data", Json.array());
       body.put("fn_index", model.cancellers.get(job.spec.fnIndex()));
       body.put("session_hash", hash);
-      conn.postQuietly(conn.base() + model.prefix + "/api/predict/", body);
+      conn.http().postQuietly(conn.base() + model.prefix + "/api/predict/", body);
     } else if (ownSession) {
       // Before /cancel existed, dropping the stream cancels the session: here, only this job.
       close();

@@ -30,9 +30,10 @@ final class RunDriver implements Driver {
     body.put("session_hash", job.sessionHash);
     String name = job.spec.apiName() != null ? job.spec.apiName() : "predict";
     Call call =
-        conn.newCall(
-            conn.post(conn.base() + model.prefix + "/run/" + name, body).build(),
-            conn.settings().deadline());
+        conn.http()
+            .newCall(
+                conn.http().post(conn.base() + model.prefix + "/run/" + name, body).build(),
+                conn.settings().deadline());
     this.call = call;
     try (Response r = call.execute()) {
       String text = r.body().string();
@@ -65,7 +66,7 @@ final class RunDriver implements Driver {
         return;
       }
       log.debug("run failed: HTTP {} {}", r.code(), text);
-      job.fail(conn.httpFailure(r, text, "run"));
+      job.fail(conn.http().failure(r, text, "run"));
     } catch (IOException e) {
       if (job.isTerminal()) return;
       log.debug("run failed", e);

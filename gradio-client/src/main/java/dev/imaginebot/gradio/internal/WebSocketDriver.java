@@ -24,8 +24,8 @@ final class WebSocketDriver extends WebSocketListener implements Driver {
   public void start(JobImpl job, List<Object> data, AppModel model) {
     this.job = job;
     this.stream = new QueueStream(conn, job, data);
-    Request request = conn.get(conn.base() + model.prefix + "/queue/join").build();
-    socket = conn.openWebSocket(request, this);
+    Request request = conn.http().get(conn.base() + model.prefix + "/queue/join").build();
+    socket = conn.http().openWebSocket(request, this);
   }
 
   @Override
@@ -77,14 +77,14 @@ final class WebSocketDriver extends WebSocketListener implements Driver {
       body.set("data", Json.array());
       body.put("fn_index", canceller);
       body.put("session_hash", job.sessionHash);
-      conn.postQuietly(conn.base() + model.prefix + "/api/predict/", body);
+      conn.http().postQuietly(conn.base() + model.prefix + "/api/predict/", body);
     }
     WebSocket ws = socket;
     if (ws != null) ws.cancel();
     ObjectNode reset = Json.object();
     reset.put("session_hash", job.sessionHash);
     reset.put("fn_index", job.spec.fnIndex());
-    conn.postQuietly(conn.base() + "/reset", reset);
+    conn.http().postQuietly(conn.base() + "/reset", reset);
   }
 
   @Override
