@@ -13,11 +13,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /** An app's config and API, parsed once and cached per client. */
 final class AppModel {
   final AppInfo app;
-  final String protocol;
+  final Protocol protocol;
   final String prefix;
   final boolean enableQueue;
   final int[] version;
@@ -29,7 +30,7 @@ final class AppModel {
 
   private AppModel(
       AppInfo app,
-      String protocol,
+      Protocol protocol,
       String prefix,
       boolean enableQueue,
       int[] version,
@@ -51,10 +52,13 @@ final class AppModel {
     this.api = new ApiInfo(endpoints, unlisted);
   }
 
-  /** The protocol the config declares; a missing key means the 3.x websocket. */
-  static String protocolOf(JsonNode config) {
-    String p = Json.text(config, "protocol");
-    return p == null ? "ws" : p;
+  /**
+   * The protocol the config declares; a missing key means the 3.x websocket.
+   *
+   * @throws dev.imaginebot.gradio.GradioException for a protocol this client does not know
+   */
+  static Protocol protocolOf(JsonNode config) {
+    return Protocol.parse(Json.text(config, "protocol"));
   }
 
   static String prefixOf(JsonNode config) {
@@ -69,7 +73,7 @@ final class AppModel {
   }
 
   static boolean usesInfo(JsonNode config) {
-    return !protocolOf(config).equals("ws");
+    return protocolOf(config).hasInfo();
   }
 
   /**
@@ -78,18 +82,19 @@ final class AppModel {
    * @param info null for apps that are described from the config alone
    */
   static AppModel parse(String baseUrl, JsonNode config, JsonNode info) {
-    String protocol = protocolOf(config);
+    Protocol protocol = protocolOf(config);
     String prefix = prefixOf(config);
     String versionText = Json.text(config, "version");
     if (versionText == null) versionText = "2.0";
     int[] version = parseVersion(versionText);
     JsonNode eq = config.get("enable_queue");
-    boolean enableQueue = eq == null || eq.isNull() ? !protocol.equals("ws") : eq.asBoolean();
+    boolean enableQueue = eq == null || eq.isNull() ? !protocol.queueOptional() : eq.asBoolean();
     AppInfo app =
         new AppInfo(
             baseUrl,
             versionText,
-            protocol,
+            // As the app spells it, also when this client speaks an older version to it.
+            Objects.requireNonNullElse(Json.text(config, "protocol"), protocol.wire()),
             prefix,
             Json.text(config, "app_id"),
             Json.text(config, "space_id"));
@@ -307,14 +312,6 @@ final class AppModel {
       v[i] = digits.isEmpty() ? 0 : Integer.parseInt(digits);
     }
     return v;
-  }
-
-  /** Whether generator updates after the first arrive as diffs. */
-  boolean diffs() {
-    return protocol.equals("sse_v2")
-        || protocol.equals("sse_v2.1")
-        || protocol.startsWith("sse_v3")
-        || (protocol.startsWith("sse_v") && !protocol.equals("sse_v1"));
   }
 
   boolean atLeast(int major, int minor) {

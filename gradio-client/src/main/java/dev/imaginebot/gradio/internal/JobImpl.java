@@ -26,15 +26,6 @@ import org.slf4j.LoggerFactory;
 final class JobImpl implements Job {
   private static final Logger log = LoggerFactory.getLogger(JobImpl.class);
 
-  /** What a protocol driver does when the caller cancels, or the client gives up on a job. */
-  interface Driver {
-    /** Asks the server to stop the job; called at most once, off the caller's thread. */
-    void cancel(JobImpl job);
-
-    /** The client gave up on the job (timeout): stop routing to it. */
-    void abandon(JobImpl job);
-  }
-
   final Connection conn;
 
   /** Final but for {@link #respec}, which happens before any driver reads it. */

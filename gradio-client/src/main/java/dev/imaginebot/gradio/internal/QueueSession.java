@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * event_id}. The stream is opened after a join, never doubled, reopened after {@code close_stream}
  * or a clean end while jobs are pending, and never closed by the client while jobs are pending.
  */
-final class QueueSession implements JobImpl.Driver {
+final class QueueSession implements Driver {
   private static final Logger log = LoggerFactory.getLogger(QueueSession.class);
   private static final int MAX_EARLY = 256;
   private static final int MAX_EMPTY_REOPENS = 3;
@@ -52,8 +52,8 @@ final class QueueSession implements JobImpl.Driver {
   }
 
   /** Joins the queue (blocking, on a worker thread) and routes the job's messages from then on. */
-  void start(JobImpl job, List<Object> data, AppModel model) {
-    job.driver(this);
+  @Override
+  public void start(JobImpl job, List<Object> data, AppModel model) {
     synchronized (this) {
       joining++;
     }
@@ -88,10 +88,11 @@ final class QueueSession implements JobImpl.Driver {
     body.putNull("trigger_id");
     body.put("session_hash", hash);
     Request request =
-        conn.post(conn.base() + model.prefix + "/queue/join", body)
+        conn.http()
+            .post(conn.base() + model.prefix + "/queue/join", body)
             .header("x-gradio-user", "api")
             .build();
-    try (Response response = conn.execute(request)) {
+    try (Response response = conn.http().execute(request)) {
       String text = response.body().string();
       if (response.isSuccessful()) {
         try {
@@ -124,7 +125,7 @@ final class QueueSession implements JobImpl.Driver {
         }
       }
       if (code == 422) conn.refreshQuietly();
-      throw conn.httpFailure(response, text, "join");
+      throw conn.http().failure(response, text, "join");
     } catch (IOException e) {
       log.debug("join failed", e);
       throw new GradioException(
@@ -136,9 +137,9 @@ final class QueueSession implements JobImpl.Driver {
     if (stream != null || closed || pending.isEmpty()) return;
     AppModel model = conn.model();
     Request request =
-        conn.get(conn.base() + model.prefix + "/queue/data?session_hash=" + hash).build();
+        conn.http().get(conn.base() + model.prefix + "/queue/data?session_hash=" + hash).build();
     messagesOnStream = 0;
-    stream = conn.openSse(request, new Listener());
+    stream = conn.http().openSse(request, new Listener());
     log.debug("session {}: stream opened", hash);
   }
 
@@ -223,7 +224,7 @@ final class QueueSession implements JobImpl.Driver {
   private void route(JobImpl job, JsonNode msg) {
     boolean done;
     try {
-      done = job.handle(msg, conn.model().diffs());
+      done = job.handle(msg, conn.model().protocol.diffs());
     } catch (RuntimeException e) {
       log.debug("job {}: message not understood {}", job, msg, e);
       job.fail(
@@ -306,22 +307,22 @@ final class QueueSession implements JobImpl.Driver {
                           && o.hasStarted()
                           && !o.isTerminal());
     }
-    if (model.atLeast(4, 31) && !shared) {
+    if (model.protocol.cancelEndpoint(model.version[0], model.version[1]) && !shared) {
       ObjectNode body = Json.object();
       body.put("session_hash", hash);
       body.put("fn_index", job.spec.fnIndex());
       body.put("event_id", eventId);
-      conn.postQuietly(conn.base() + model.prefix + "/cancel", body);
+      conn.http().postQuietly(conn.base() + model.prefix + "/cancel", body);
       ObjectNode reset = Json.object();
       reset.put("event_id", eventId);
-      conn.postQuietly(conn.base() + model.prefix + "/reset", reset);
+      conn.http().postQuietly(conn.base() + model.prefix + "/reset", reset);
     } else if (!shared && model.cancellers.containsKey(job.spec.fnIndex())) {
       // Before /cancel: trigger the app's own cancel event, as Python's client does.
       ObjectNode body = Json.object();
       body.set("data", Json.array());
       body.put("fn_index", model.cancellers.get(job.spec.fnIndex()));
       body.put("session_hash", hash);
-      conn.postQuietly(conn.base() + model.prefix + "/api/predict/", body);
+      conn.http().postQuietly(conn.base() + model.prefix + "/api/predict/", body);
     } else if (ownSession) {
       // Before /cancel existed, dropping the stream cancels the session: here, only this job.
       close();

@@ -78,7 +78,7 @@ final class QueueStream {
         text = "";
       }
       log.debug("queue/join refused: HTTP {} {}", response.code(), text);
-      job.fail(conn.httpFailure(response, text, "join"));
+      job.fail(conn.http().failure(response, text, "join"));
       return;
     }
     lost(t);

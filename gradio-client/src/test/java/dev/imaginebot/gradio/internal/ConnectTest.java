@@ -51,6 +51,24 @@ class ConnectTest {
   }
 
   @Test
+  void anAppThatSpeaksAnUnknownProtocolFailsToConnectWithProtocolError() {
+    space.routes.put(
+        "/config", r -> FakeSpace.json(200, FakeSpace.CONFIG.replace("\"sse_v3\"", "\"grpc_v1\"")));
+    server.setDispatcher(space);
+
+    assertThatThrownBy(
+            () -> GradioClient.connect(server.url("/").toString(), GradioOptions.defaults()))
+        .isInstanceOfSatisfying(
+            GradioException.class,
+            e -> {
+              assertThat(e.failure().code()).isEqualTo(FailureCode.PROTOCOL_ERROR);
+              assertThat(e.failure().message()).contains("(grpc_v1)");
+            });
+    // Parsed once, from the config: nothing else was asked.
+    assertThat(space.requests).extracting(r -> r.getUrl().encodedPath()).containsExactly("/config");
+  }
+
+  @Test
   void spaceIdIsResolvedThroughTheHubAndTheTokenGoesOnlyToTheHub() throws Exception {
     FakeSpace hubSpace = new FakeSpace();
     hubServer.setDispatcher(hubSpace);

@@ -9,22 +9,23 @@ import okhttp3.WebSocket;
 import okhttp3.WebSocketListener;
 
 /** The 3.x queue: one websocket to {@code /queue/join} per job. */
-final class WebSocketJob extends WebSocketListener implements JobImpl.Driver {
+final class WebSocketDriver extends WebSocketListener implements Driver {
   private final Connection conn;
-  private final JobImpl job;
-  private final QueueStream stream;
+  private volatile JobImpl job;
+  private volatile QueueStream stream;
   private volatile WebSocket socket;
 
-  WebSocketJob(Connection conn, JobImpl job, List<Object> data) {
+  /** A driver for one job. */
+  WebSocketDriver(Connection conn) {
     this.conn = conn;
-    this.job = job;
-    this.stream = new QueueStream(conn, job, data);
   }
 
-  void start() {
-    job.driver(this);
-    Request request = conn.get(conn.base() + conn.model().prefix + "/queue/join").build();
-    socket = conn.openWebSocket(request, this);
+  @Override
+  public void start(JobImpl job, List<Object> data, AppModel model) {
+    this.job = job;
+    this.stream = new QueueStream(conn, job, data);
+    Request request = conn.http().get(conn.base() + model.prefix + "/queue/join").build();
+    socket = conn.http().openWebSocket(request, this);
   }
 
   @Override
@@ -76,14 +77,14 @@ final class WebSocketJob extends WebSocketListener implements JobImpl.Driver {
       body.set("data", Json.array());
       body.put("fn_index", canceller);
       body.put("session_hash", job.sessionHash);
-      conn.postQuietly(conn.base() + model.prefix + "/api/predict/", body);
+      conn.http().postQuietly(conn.base() + model.prefix + "/api/predict/", body);
     }
     WebSocket ws = socket;
     if (ws != null) ws.cancel();
     ObjectNode reset = Json.object();
     reset.put("session_hash", job.sessionHash);
     reset.put("fn_index", job.spec.fnIndex());
-    conn.postQuietly(conn.base() + "/reset", reset);
+    conn.http().postQuietly(conn.base() + "/reset", reset);
   }
 
   @Override

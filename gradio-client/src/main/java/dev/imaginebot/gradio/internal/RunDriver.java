@@ -12,25 +12,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** A non-queued call: {@code POST run/{name}}, answered with the whole result. */
-final class RunCall implements JobImpl.Driver {
-  private static final Logger log = LoggerFactory.getLogger(RunCall.class);
+final class RunDriver implements Driver {
+  private static final Logger log = LoggerFactory.getLogger(RunDriver.class);
+  private final Connection conn;
   private volatile Call call;
 
-  private RunCall() {}
+  /** A driver for one job. */
+  RunDriver(Connection conn) {
+    this.conn = conn;
+  }
 
-  static void run(Connection conn, JobImpl job, List<Object> data, AppModel model) {
-    RunCall driver = new RunCall();
-    job.driver(driver);
+  @Override
+  public void start(JobImpl job, List<Object> data, AppModel model) {
     ObjectNode body = Json.object();
     body.set("data", Json.tree(data));
     body.put("fn_index", job.spec.fnIndex());
     body.put("session_hash", job.sessionHash);
     String name = job.spec.apiName() != null ? job.spec.apiName() : "predict";
     Call call =
-        conn.newCall(
-            conn.post(conn.base() + model.prefix + "/run/" + name, body).build(),
-            conn.settings().deadline());
-    driver.call = call;
+        conn.http()
+            .newCall(
+                conn.http().post(conn.base() + model.prefix + "/run/" + name, body).build(),
+                conn.settings().deadline());
+    this.call = call;
     try (Response r = call.execute()) {
       String text = r.body().string();
       job.touch();
@@ -62,7 +66,7 @@ final class RunCall implements JobImpl.Driver {
         return;
       }
       log.debug("run failed: HTTP {} {}", r.code(), text);
-      job.fail(conn.httpFailure(r, text, "run"));
+      job.fail(conn.http().failure(r, text, "run"));
     } catch (IOException e) {
       if (job.isTerminal()) return;
       log.debug("run failed", e);

@@ -17,24 +17,25 @@ import org.slf4j.LoggerFactory;
  * The {@code sse} protocol of Gradio 4.0–4.8: one {@code GET queue/join} stream per job, and the
  * data posted to {@code queue/data} when the server asks for it.
  */
-final class LegacySseJob extends EventSourceListener implements JobImpl.Driver {
-  private static final Logger log = LoggerFactory.getLogger(LegacySseJob.class);
+final class LegacySseDriver extends EventSourceListener implements Driver {
+  private static final Logger log = LoggerFactory.getLogger(LegacySseDriver.class);
   private final Connection conn;
-  private final JobImpl job;
-  private final QueueStream stream;
+  private volatile JobImpl job;
+  private volatile QueueStream stream;
   private volatile EventSource source;
 
-  LegacySseJob(Connection conn, JobImpl job, List<Object> data) {
+  /** A driver for one job. */
+  LegacySseDriver(Connection conn) {
     this.conn = conn;
-    this.job = job;
-    this.stream = new QueueStream(conn, job, data);
   }
 
-  void start() {
-    job.driver(this);
-    AppModel model = conn.model();
+  @Override
+  public void start(JobImpl job, List<Object> data, AppModel model) {
+    this.job = job;
+    this.stream = new QueueStream(conn, job, data);
     Request request =
-        conn.get(
+        conn.http()
+            .get(
                 conn.base()
                     + model.prefix
                     + "/queue/join?fn_index="
@@ -42,7 +43,7 @@ final class LegacySseJob extends EventSourceListener implements JobImpl.Driver {
                     + "&session_hash="
                     + job.sessionHash)
             .build();
-    source = conn.openSse(request, this);
+    source = conn.http().openSse(request, this);
   }
 
   @Override
@@ -68,11 +69,12 @@ final class LegacySseJob extends EventSourceListener implements JobImpl.Driver {
     ObjectNode body = stream.dataBody();
     if (eventId != null) body.put("event_id", eventId);
     try (Response response =
-        conn.execute(conn.post(conn.base() + model.prefix + "/queue/data", body).build())) {
+        conn.http()
+            .execute(conn.http().post(conn.base() + model.prefix + "/queue/data", body).build())) {
       String text = response.body().string();
       if (!response.isSuccessful()) {
         log.debug("queue/data failed: HTTP {} {}", response.code(), text);
-        job.fail(conn.httpFailure(response, text, "data"));
+        job.fail(conn.http().failure(response, text, "data"));
         cancelStream();
       }
     } catch (IOException e) {
