@@ -12,21 +12,16 @@ import dev.imaginebot.core.command.CommandOptions;
 import dev.imaginebot.core.command.Reply;
 import dev.imaginebot.core.job.ChatRef;
 import dev.imaginebot.core.job.UserRef;
-import dev.imaginebot.core.model.SpaceGateway;
 import dev.imaginebot.core.testing.FakeSpaceGateway;
+import dev.imaginebot.core.testing.HeldApis;
 import dev.imaginebot.core.testing.RecordingView;
 import dev.imaginebot.core.testing.Replies;
-import dev.imaginebot.gradio.ApiInfo;
-import dev.imaginebot.gradio.FileRef;
-import dev.imaginebot.gradio.JobListener;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,8 +34,7 @@ class SlowCommandsTest {
   private static final ChatRef ROOM = new ChatRef("console", "room", true);
 
   @TempDir Path dir;
-  private final CountDownLatch release = new CountDownLatch(1);
-  private final CountDownLatch reading = new CountDownLatch(4);
+  private final HeldApis gateway = new HeldApis(new FakeSpaceGateway().completeAtOnce(true));
   private RealBot bot;
 
   @BeforeEach
@@ -57,12 +51,12 @@ class SlowCommandsTest {
                 Duration.ZERO,
                 "en",
                 GradioSettings.defaults()),
-            new HeldGateway(new FakeSpaceGateway().completeAtOnce(true)));
+            gateway);
   }
 
   @AfterEach
   void stop() {
-    release.countDown();
+    gateway.release();
     bot.close();
   }
 
@@ -71,7 +65,7 @@ class SlowCommandsTest {
   }
 
   @Test
-  void addModelAnswersAtOnceAndLaterWhileOthersAreServed() throws InterruptedException {
+  void addModelAnswersAtOnceAndLaterWhileOthersAreServed() {
     List<Reply> pending = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       Reply r = bot.handle(ctx(ROOT), "addmodel", "held" + i + " held/space" + i);
@@ -80,12 +74,12 @@ class SlowCommandsTest {
       pending.add(r);
     }
     // All four wait on their Space at once, none answered yet.
-    assertThat(reading.await(10, TimeUnit.SECONDS)).isTrue();
+    gateway.awaitReading(4);
     assertThat(pending).noneMatch(r -> r.later().toCompletableFuture().isDone());
 
     assertThat(bot.handle(ctx(ALICE), "help", "").text()).contains("I turn text into images");
 
-    release.countDown();
+    gateway.release();
     for (int i = 0; i < 4; i++) {
       Reply done = Replies.settled(pending.get(i));
       assertThat(done.kind()).as(done.text()).isEqualTo(Reply.Kind.MESSAGE);
@@ -100,48 +94,10 @@ class SlowCommandsTest {
     // flux's Space may have been read at start already; then the answer is at once.
     if (r.kind() == Reply.Kind.PENDING) {
       assertThat(r.personal()).isTrue();
-      release.countDown();
+      gateway.release();
     }
     Reply done = Replies.settled(r);
     assertThat(done.personal()).isTrue();
     assertThat(done.text()).startsWith("Model flux (FLUX)");
-  }
-
-  /** Reading the API of a Space named {@code held/...} waits until the test releases it. */
-  private final class HeldGateway implements SpaceGateway {
-    private final SpaceGateway delegate;
-
-    HeldGateway(SpaceGateway delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public ApiInfo api(String space) {
-      if (space.startsWith("held/")) {
-        reading.countDown();
-        try {
-          if (!release.await(20, TimeUnit.SECONDS)) throw new AssertionError("never released");
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new AssertionError(e);
-        }
-      }
-      return delegate.api(space);
-    }
-
-    @Override
-    public Call submit(String space, String endpoint, List<Object> args, JobListener listener) {
-      return delegate.submit(space, endpoint, args, listener);
-    }
-
-    @Override
-    public byte[] download(String space, FileRef file, long maxBytes) {
-      return delegate.download(space, file, maxBytes);
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
-    }
   }
 }
