@@ -3,7 +3,6 @@ package dev.imaginebot.discord;
 import dev.imaginebot.core.command.CommandCatalogue;
 import dev.imaginebot.core.command.CommandSpec;
 import dev.imaginebot.core.command.OptionSpec;
-import dev.imaginebot.core.i18n.Messages;
 import java.util.ArrayList;
 import java.util.List;
 import net.dv8tion.jda.api.interactions.DiscordLocale;
@@ -20,8 +19,6 @@ import net.dv8tion.jda.api.interactions.commands.build.SubcommandData;
  * DMs, described in English with Chinese localizations from the core's bundles.
  */
 final class SlashDefinitions {
-  private static final Messages TEXTS = new Messages("en");
-
   private SlashDefinitions() {}
 
   /** What to register, sorted by name. */
@@ -79,10 +76,10 @@ final class SlashDefinitions {
   }
 
   private static String english(String key) {
-    return TEXTS.text("en", key);
+    return CommandCatalogue.describe(key, "en");
   }
 
   private static String chinese(String key) {
-    return TEXTS.text("zh-CN", key);
+    return CommandCatalogue.describe(key, "zh-CN");
   }
 }

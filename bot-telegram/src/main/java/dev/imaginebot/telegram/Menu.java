@@ -2,7 +2,6 @@ package dev.imaginebot.telegram;
 
 import dev.imaginebot.core.command.CommandCatalogue;
 import dev.imaginebot.core.command.CommandSpec;
-import dev.imaginebot.core.i18n.Messages;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,8 +17,6 @@ import org.telegram.telegrambots.meta.api.objects.commands.scope.BotCommandScope
  * every language) and in Chinese for clients set to {@code zh}, described from the core's bundles.
  */
 final class Menu {
-  private static final Messages TEXTS = new Messages("en");
-
   /** The Telegram language codes we publish a menu for; null is every other language. */
   private static final List<String> LANGUAGES = Arrays.asList(null, "zh");
 
@@ -45,7 +42,7 @@ final class Menu {
     String texts = "zh".equals(language) ? "zh-CN" : "en";
     List<BotCommand> menu = new ArrayList<>();
     for (CommandSpec c : commands) {
-      menu.add(new BotCommand(c.name(), TEXTS.text(texts, c.descriptionKey())));
+      menu.add(new BotCommand(c.name(), CommandCatalogue.describe(c.descriptionKey(), texts)));
     }
     return SetMyCommands.builder().commands(menu).scope(scope).languageCode(language).build();
   }

@@ -3,6 +3,7 @@ package dev.imaginebot.core.command;
 import dev.imaginebot.core.command.CommandSpec.Access;
 import dev.imaginebot.core.command.OptionSpec.Choice;
 import dev.imaginebot.core.command.OptionSpec.Type;
+import dev.imaginebot.core.i18n.Messages;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,6 +25,8 @@ public final class CommandCatalogue {
       List.of("1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3", "21:9");
 
   private static final List<CommandSpec> ALL = build();
+
+  private static final Messages TEXTS = new Messages("en");
 
   private CommandCatalogue() {}
 
@@ -55,6 +58,15 @@ public final class CommandCatalogue {
   /** The message key of a group's description. */
   public static String groupDescriptionKey(String group) {
     return "command.group." + group;
+  }
+
+  /**
+   * The text of one of the catalogue's description keys in {@code language} ({@code "en"}, {@code
+   * "zh-CN"}; anything else is English), for menus made at start-up. Static: a menu is the same for
+   * every user, whatever their {@code /settings language}.
+   */
+  public static String describe(String key, String language) {
+    return TEXTS.text(language, key);
   }
 
   /**
