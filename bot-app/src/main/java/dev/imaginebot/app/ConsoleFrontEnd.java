@@ -115,6 +115,11 @@ final class ConsoleFrontEnd implements FrontEnd {
       case DELETE_MESSAGE:
         terminal.println("(deleted)");
         break;
+      case PENDING:
+        // "Working on it" now; the answer is printed when the core has it, as job events are.
+        terminal.println(reply.text());
+        reply.later().thenAccept(answer -> show(answer, view));
+        break;
       case ERROR:
       case MESSAGE:
       default:

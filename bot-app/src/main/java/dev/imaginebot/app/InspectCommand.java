@@ -117,6 +117,8 @@ final class InspectCommand implements Callable<Integer> {
           new CommandContext(
               user, new ChatRef(ConsoleFrontEnd.PLATFORM, "inspect", false), true, null, e -> {});
       Reply reply = bot.handle(ctx, "inspect", alias);
+      // A CLI run has nothing else to do: wait for the Space to be read.
+      if (reply.kind() == Reply.Kind.PENDING) reply = reply.later().toCompletableFuture().join();
       if (reply.kind() == Reply.Kind.ERROR) {
         return messages.text("cli.mappingUnavailable", reply.text());
       }

@@ -3,8 +3,10 @@ package dev.imaginebot.app;
 import dev.imaginebot.core.Bot;
 import dev.imaginebot.core.ForwardingBot;
 import dev.imaginebot.core.command.CommandContext;
+import dev.imaginebot.core.command.CommandOptions;
 import dev.imaginebot.core.command.FrontEnd;
 import dev.imaginebot.core.command.Reply;
+import dev.imaginebot.core.job.GenerationRequest;
 import dev.imaginebot.core.job.JobView;
 import java.util.Objects;
 
@@ -27,6 +29,16 @@ final class MeteredBot extends ForwardingBot {
   @Override
   public Reply handle(CommandContext ctx, String command, String args) {
     return super.handle(metered(ctx), command, args);
+  }
+
+  @Override
+  public Reply run(CommandContext ctx, String command, CommandOptions options) {
+    return super.run(metered(ctx), command, options);
+  }
+
+  @Override
+  public Reply imagine(CommandContext ctx, GenerationRequest request) {
+    return super.imagine(metered(ctx), request);
   }
 
   @Override

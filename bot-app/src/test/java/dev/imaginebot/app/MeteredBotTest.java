@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imaginebot.core.Bot;
 import dev.imaginebot.core.command.CommandContext;
+import dev.imaginebot.core.command.CommandOptions;
 import dev.imaginebot.core.command.FrontEnd;
 import dev.imaginebot.core.command.Reply;
 import dev.imaginebot.core.job.ChatRef;
+import dev.imaginebot.core.job.GenerationRequest;
 import dev.imaginebot.core.job.JobEvent;
 import dev.imaginebot.core.job.StoredImage;
 import dev.imaginebot.core.job.UserRef;
@@ -24,6 +26,18 @@ class MeteredBotTest {
     public Reply handle(CommandContext ctx, String command, String args) {
       got.set(ctx);
       return Reply.jobStarted(7);
+    }
+
+    @Override
+    public Reply run(CommandContext ctx, String command, CommandOptions options) {
+      got.set(ctx);
+      return Reply.message("ran");
+    }
+
+    @Override
+    public Reply imagine(CommandContext ctx, GenerationRequest request) {
+      got.set(ctx);
+      return Reply.jobStarted(9);
     }
 
     @Override
@@ -80,5 +94,13 @@ class MeteredBotTest {
 
     metered.press(ctx, "reroll:1:sig");
     assertThat(core.got.get().commandKey()).isEqualTo("update:41");
+
+    // The typed ways in are metered too, and keep the rest of the context.
+    metered.imagine(ctx, GenerationRequest.of("a fox"));
+    assertThat(core.got.get().commandKey()).isEqualTo("update:41");
+    assertThat(core.got.get().view()).isNotSameAs(ctx.view());
+    metered.run(ctx, "models", CommandOptions.none());
+    assertThat(core.got.get().replyRef()).isEqualTo("1:reply:5");
+    assertThat(core.got.get().view()).isNotSameAs(ctx.view());
   }
 }

@@ -2,10 +2,12 @@ package dev.imaginebot.core;
 
 import dev.imaginebot.core.command.Button;
 import dev.imaginebot.core.command.CommandContext;
+import dev.imaginebot.core.command.CommandOptions;
 import dev.imaginebot.core.command.FrontEnd;
 import dev.imaginebot.core.command.PendingUpdate;
 import dev.imaginebot.core.command.Reply;
 import dev.imaginebot.core.job.ChatRef;
+import dev.imaginebot.core.job.GenerationRequest;
 import dev.imaginebot.core.job.JobEvent;
 import dev.imaginebot.core.job.StoredImage;
 import java.time.Duration;
@@ -16,9 +18,9 @@ import java.util.List;
  * and never throws for bad user input: that becomes an error {@link Reply} or a {@code Failed}
  * event with a stable code.
  *
- * <p>Commands, by name: {@code imagine}, {@code models}, {@code history}, {@code cancel}, {@code
- * settings}, {@code help}, and the admin commands {@code setdefault}, {@code addmodel}, {@code
- * removemodel}, {@code inspect}, {@code audit}.
+ * <p>The commands, their options and who may run them are listed, as data, by {@link
+ * dev.imaginebot.core.command.CommandCatalogue}: front-ends build their menus from it. A command
+ * that waits on a Space answers {@link Reply.Kind#PENDING} at once and its answer later.
  */
 public interface Bot extends AutoCloseable {
 
@@ -35,6 +37,20 @@ public interface Bot extends AutoCloseable {
    * --ar 16:9 flux"} for {@code imagine}.
    */
   Reply handle(CommandContext ctx, String command, String args);
+
+  /**
+   * Runs a command with typed options (for platforms that have them, such as Discord's slash
+   * options), named and typed as the catalogue says. Option values are never read as the text
+   * grammar.
+   */
+  Reply run(CommandContext ctx, String command, CommandOptions options);
+
+  /**
+   * Starts a job for a typed request, as {@code imagine} does for parsed text: checks the request
+   * (prompt length, model, aspect ratio, seed range; a null model is the sender's default) and
+   * answers {@link Reply.Kind#JOB_STARTED} or an error. The prompt is taken literally.
+   */
+  Reply imagine(CommandContext ctx, GenerationRequest request);
 
   /** Handles a button press (see {@code Button#id()} for the ids). */
   Reply press(CommandContext ctx, String buttonId);

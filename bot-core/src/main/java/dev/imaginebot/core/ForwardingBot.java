@@ -2,10 +2,12 @@ package dev.imaginebot.core;
 
 import dev.imaginebot.core.command.Button;
 import dev.imaginebot.core.command.CommandContext;
+import dev.imaginebot.core.command.CommandOptions;
 import dev.imaginebot.core.command.FrontEnd;
 import dev.imaginebot.core.command.PendingUpdate;
 import dev.imaginebot.core.command.Reply;
 import dev.imaginebot.core.job.ChatRef;
+import dev.imaginebot.core.job.GenerationRequest;
 import dev.imaginebot.core.job.JobEvent;
 import dev.imaginebot.core.job.StoredImage;
 import java.time.Duration;
@@ -27,6 +29,16 @@ public class ForwardingBot implements Bot {
   @Override
   public Reply handle(CommandContext ctx, String command, String args) {
     return delegate.handle(ctx, command, args);
+  }
+
+  @Override
+  public Reply run(CommandContext ctx, String command, CommandOptions options) {
+    return delegate.run(ctx, command, options);
+  }
+
+  @Override
+  public Reply imagine(CommandContext ctx, GenerationRequest request) {
+    return delegate.imagine(ctx, request);
   }
 
   @Override

@@ -13,9 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Discord front-end: connects with JDA, registers the slash commands ({@code /imagine}, {@code
- * /models}, {@code /history}, {@code /cancel}, {@code /settings}, {@code /help}, {@code /admin})
- * globally or in the configured server, and shows jobs by editing their replies.
+ * The Discord front-end: connects with JDA, registers the slash commands made from the core's
+ * catalogue ({@code /imagine}, {@code /models}, ..., the admin commands as {@code /admin
+ * <command>}) globally or in the configured server, and shows jobs by editing their replies.
  *
  * <p>Interactions are acknowledged on JDA's event thread and handled on the front-end's own worker
  * threads. The caller closes it (before closing the {@link Bot}).

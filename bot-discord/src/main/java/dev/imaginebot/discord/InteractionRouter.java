@@ -1,13 +1,15 @@
 package dev.imaginebot.discord;
 
+import dev.imaginebot.core.command.CommandCatalogue;
+import dev.imaginebot.core.command.CommandSpec;
+import dev.imaginebot.core.command.OptionSpec;
 import dev.imaginebot.core.job.JobEvent;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import net.dv8tion.jda.api.events.interaction.GenericInteractionCreateEvent;
 import net.dv8tion.jda.api.events.interaction.command.CommandAutoCompleteInteractionEvent;
 import net.dv8tion.jda.api.events.interaction.command.SlashCommandInteractionEvent;
@@ -20,8 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Takes interactions off JDA's event thread: acknowledges at once (well inside Discord's three
- * seconds), then runs the handler on a worker. The boundary where faults are logged once and the
- * user gets "something went wrong (ref …)".
+ * seconds), then runs the handler on a worker. The commands are the core's catalogue ({@link
+ * SlashDefinitions}); a grouped one arrives as its group's subcommand. The boundary where faults
+ * are logged once and the user gets "something went wrong (ref …)".
  */
 final class InteractionRouter extends ListenerAdapter {
   private static final Logger log = LoggerFactory.getLogger(InteractionRouter.class);
@@ -33,30 +36,35 @@ final class InteractionRouter extends ListenerAdapter {
 
   InteractionRouter(Services services) {
     this.services = services;
-    this.commands =
-        List.of(
-                new ImagineCommand(services),
-                new ModelsCommand(services),
-                new HistoryCommand(services),
-                new CancelCommand(services),
-                new SettingsCommand(services),
-                new HelpCommand(services),
-                new AdminCommand(services))
-            .stream()
-            .collect(Collectors.toUnmodifiableMap(SlashCommand::name, Function.identity()));
+    Map<String, SlashCommand> byName = new HashMap<>();
+    for (CommandSpec spec : CommandCatalogue.all()) {
+      byName.put(
+          spec.name(),
+          spec.name().equals(ImagineCommand.NAME)
+              ? new ImagineCommand(services)
+              : new SlashCommand(services, spec));
+    }
+    this.commands = Map.copyOf(byName);
     this.buttons = new ButtonHandler(services);
   }
 
   List<SlashCommandData> commandData() {
-    return commands.values().stream()
-        .map(SlashCommand::data)
-        .sorted((a, b) -> a.getName().compareTo(b.getName()))
-        .collect(Collectors.toList());
+    return SlashDefinitions.all();
+  }
+
+  /** The catalogue command an interaction names: {@code /name}, or {@code /group name}. */
+  private SlashCommand command(String name, String subcommand) {
+    if (CommandCatalogue.groups().contains(name)) {
+      SlashCommand c = subcommand == null ? null : commands.get(subcommand);
+      return c != null && name.equals(c.spec.group()) ? c : null;
+    }
+    SlashCommand c = commands.get(name);
+    return c != null && c.spec.group() == null ? c : null;
   }
 
   @Override
   public void onSlashCommandInteraction(SlashCommandInteractionEvent e) {
-    SlashCommand command = commands.get(e.getName());
+    SlashCommand command = command(e.getName(), e.getSubcommandName());
     if (command == null) {
       // A command left registered by another version of the bot: the core words the refusal.
       log.warn("unknown slash command /{}", e.getName());
@@ -67,11 +75,11 @@ final class InteractionRouter extends ListenerAdapter {
           "/" + e.getName(),
           () ->
               SlashCommand.show(
-                  e, services.bot().handle(SlashCommand.context(e), e.getName(), "")));
+                  e, services.bot().handle(SlashCommand.context(e), e.getName(), ""), services));
       return;
     }
     if (command instanceof ImagineCommand && !store(e)) return;
-    e.deferReply(command.ephemeral(e))
+    e.deferReply(command.ephemeral())
         .queue(null, err -> log.warn("/{}: could not defer the reply: {}", e.getName(), err));
     submit(e, e.getHook(), "/" + e.getName(), () -> command.run(e));
   }
@@ -107,7 +115,16 @@ final class InteractionRouter extends ListenerAdapter {
 
   @Override
   public void onCommandAutoCompleteInteraction(CommandAutoCompleteInteractionEvent e) {
-    if (!e.getFocusedOption().getName().equals("model")) return;
+    SlashCommand command = command(e.getName(), e.getSubcommandName());
+    OptionSpec.Type type =
+        command == null
+            ? null
+            : command
+                .spec
+                .option(e.getFocusedOption().getName())
+                .map(OptionSpec::type)
+                .orElse(null);
+    if (type != OptionSpec.Type.MODEL) return;
     String prefix = e.getFocusedOption().getValue().strip().toLowerCase(Locale.ROOT);
     run(
         "autocomplete",

@@ -1,110 +1,73 @@
 package dev.imaginebot.discord;
 
+import dev.imaginebot.core.command.CommandOptions;
+import dev.imaginebot.core.command.CommandSpec;
+import dev.imaginebot.core.command.OptionSpec;
 import dev.imaginebot.core.command.Reply;
 import dev.imaginebot.core.job.JobView;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.ResourceBundle;
+import java.util.Map;
 import net.dv8tion.jda.api.components.buttons.Button;
 import net.dv8tion.jda.api.events.interaction.command.SlashCommandInteractionEvent;
-import net.dv8tion.jda.api.interactions.DiscordLocale;
-import net.dv8tion.jda.api.interactions.InteractionContextType;
 import net.dv8tion.jda.api.interactions.InteractionHook;
-import net.dv8tion.jda.api.interactions.commands.OptionType;
-import net.dv8tion.jda.api.interactions.commands.build.Commands;
-import net.dv8tion.jda.api.interactions.commands.build.OptionData;
-import net.dv8tion.jda.api.interactions.commands.build.SlashCommandData;
-import net.dv8tion.jda.api.interactions.commands.build.SubcommandData;
-import net.dv8tion.jda.api.interactions.commands.localization.LocalizationFunction;
-import net.dv8tion.jda.api.interactions.commands.localization.ResourceBundleLocalizationFunction;
+import net.dv8tion.jda.api.interactions.commands.OptionMapping;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One slash command: parse the options, call the core, show its reply. The reply is already
- * deferred when {@link #run} is called (on a worker thread, never JDA's event thread).
+ * One catalogue command on Discord: its typed options go to the core as they are ({@code Bot#run}),
+ * its reply is shown in the deferred original reply. The reply is already deferred when {@link
+ * #run} is called (on a worker thread, never JDA's event thread). Subclassed only where Discord
+ * really differs ({@link ImagineCommand}).
  */
-abstract class SlashCommand {
+class SlashCommand {
+  private static final Logger log = LoggerFactory.getLogger(SlashCommand.class);
+
   /** For commands that never start a job. */
   static final JobView NO_VIEW = event -> {};
 
-  /**
-   * Descriptions, keyed as {@link ResourceBundleLocalizationFunction} expects ({@code
-   * imagine.options.prompt.description}): English in the base bundle, Chinese in zh_CN.
-   */
-  static final String BUNDLE = "dev/imaginebot/discord/commands";
-
-  private static final ResourceBundle ENGLISH = ResourceBundle.getBundle(BUNDLE, Locale.ROOT);
-
-  private static final LocalizationFunction LOCALIZATION =
-      ResourceBundleLocalizationFunction.fromBundle(
-              ResourceBundle.getBundle(BUNDLE, Locale.SIMPLIFIED_CHINESE),
-              DiscordLocale.CHINESE_CHINA)
-          .build();
-
   final Services services;
-  private final String name;
-  private final boolean ephemeral;
+  final CommandSpec spec;
 
-  /**
-   * @param name the command's name, as registered
-   * @param ephemeral true when only the user should see the reply
-   */
-  SlashCommand(Services services, String name, boolean ephemeral) {
+  SlashCommand(Services services, CommandSpec spec) {
     this.services = services;
-    this.name = name;
-    this.ephemeral = ephemeral;
+    this.spec = spec;
   }
 
-  /** The command's name, as registered. */
+  /** The command's name, as in the catalogue (a subcommand's name when it is in a group). */
   final String name() {
-    return name;
-  }
-
-  /**
-   * The command's definition, registered at start-up: usable in servers and DMs, described in
-   * English with Chinese localizations.
-   */
-  final SlashCommandData data() {
-    return options(
-        Commands.slash(name, english(name + ".description"))
-            .setContexts(InteractionContextType.GUILD, InteractionContextType.BOT_DM)
-            .setLocalizationFunction(LOCALIZATION));
-  }
-
-  /** Adds the command's options or subcommands; none by default. */
-  SlashCommandData options(SlashCommandData command) {
-    return command;
-  }
-
-  /** An option of this command, described from the bundle. */
-  final OptionData option(OptionType type, String option) {
-    return new OptionData(type, option, english(name + ".options." + option + ".description"));
-  }
-
-  /** A subcommand of this command, described from the bundle. */
-  final SubcommandData subcommand(String sub) {
-    return new SubcommandData(sub, english(name + "." + sub + ".description"));
-  }
-
-  /** An option of one of this command's subcommands, described from the bundle. */
-  final OptionData option(OptionType type, String sub, String option) {
-    return new OptionData(
-        type, option, english(name + "." + sub + ".options." + option + ".description"));
-  }
-
-  private static String english(String key) {
-    return ENGLISH.getString(key);
+    return spec.name();
   }
 
   /** True when only the user should see the reply. */
-  final boolean ephemeral(SlashCommandInteractionEvent e) {
-    return ephemeral;
+  final boolean ephemeral() {
+    return spec.personal();
   }
 
-  abstract void run(SlashCommandInteractionEvent e);
+  /** Runs the command with the interaction's typed options and shows the core's reply. */
+  void run(SlashCommandInteractionEvent e) {
+    show(e, services.bot().run(context(e), name(), options(e, spec)), !ephemeral(), services);
+  }
 
-  /** Runs a core command with no job view and shows its reply. */
-  final void handleAndShow(SlashCommandInteractionEvent e, String command, String args) {
-    show(e, services.bot().handle(context(e), command, args.strip()), !ephemeral);
+  /** The interaction's options, typed as the catalogue says; options not given are absent. */
+  static CommandOptions options(SlashCommandInteractionEvent e, CommandSpec spec) {
+    Map<String, Object> values = new HashMap<>();
+    for (OptionSpec o : spec.options()) {
+      OptionMapping m = e.getOption(o.name());
+      if (m == null) continue;
+      switch (o.type()) {
+        case INTEGER:
+          values.put(o.name(), m.getAsLong());
+          break;
+        case BOOLEAN:
+          values.put(o.name(), m.getAsBoolean());
+          break;
+        default:
+          values.put(o.name(), m.getAsString());
+      }
+    }
+    return new CommandOptions(values);
   }
 
   static dev.imaginebot.core.command.CommandContext context(SlashCommandInteractionEvent e) {
@@ -112,16 +75,22 @@ abstract class SlashCommand {
   }
 
   /** Shows a reply in the deferred original reply, which only the user sees. */
-  static void show(SlashCommandInteractionEvent e, Reply reply) {
-    show(e, reply, false);
+  static void show(SlashCommandInteractionEvent e, Reply reply, Services services) {
+    show(e, reply, false, services);
   }
 
   /**
    * Shows a reply in the deferred original reply. A {@link Reply#personal() personal} reply never
    * goes into an original everyone sees ({@code shownToAll}): that one is deleted and the reply
-   * becomes an ephemeral followup.
+   * becomes an ephemeral followup. A {@link Reply.Kind#PENDING} reply shows its "working" text now
+   * and its answer, when the core has it, in its place (on a worker, not the core's thread).
    */
-  static void show(SlashCommandInteractionEvent e, Reply reply, boolean shownToAll) {
+  static void show(
+      SlashCommandInteractionEvent e, Reply reply, boolean shownToAll, Services services) {
+    if (reply.kind() == Reply.Kind.PENDING) {
+      showPending(e, reply, shownToAll, services);
+      return;
+    }
     if (reply.personal() && shownToAll) {
       e.getHook().deleteOriginal().complete();
       if (reply.kind() == Reply.Kind.MESSAGE || reply.kind() == Reply.Kind.ERROR) {
@@ -145,6 +114,32 @@ abstract class SlashCommand {
     }
   }
 
+  private static void showPending(
+      SlashCommandInteractionEvent e, Reply pending, boolean shownToAll, Services services) {
+    // A personal answer can't wait in an original everyone sees; it comes as an ephemeral
+    // followup when ready.
+    if (!(pending.personal() && shownToAll)) {
+      e.getHook()
+          .editOriginal(Payload.text(Text.safe(pending.text(), Text.CONTENT_MAX)).toEdit())
+          .complete();
+    }
+    pending
+        .later()
+        .whenCompleteAsync(
+            (answer, failure) -> {
+              if (failure != null) {
+                log.error("/{}: the core gave no answer", e.getName(), failure);
+                return;
+              }
+              try {
+                show(e, answer, shownToAll, services);
+              } catch (RuntimeException ex) {
+                log.warn("/{}: could not show the answer: {}", e.getName(), ex.toString());
+              }
+            },
+            services.worker());
+  }
+
   /**
    * Sends {@code parts} as followups, in order, with the reply's buttons under the last: the rest
    * of a reply too long for one message.
@@ -156,10 +151,5 @@ abstract class SlashCommand {
           .setEphemeral(ephemeral)
           .complete();
     }
-  }
-
-  static String option(SlashCommandInteractionEvent e, String name) {
-    var o = e.getOption(name);
-    return o == null ? null : o.getAsString().strip();
   }
 }

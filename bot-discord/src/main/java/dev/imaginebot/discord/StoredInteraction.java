@@ -1,6 +1,9 @@
 package dev.imaginebot.discord;
 
 import dev.imaginebot.core.command.CommandContext;
+import dev.imaginebot.core.command.CommandOptions;
+import dev.imaginebot.core.command.CommandSpec;
+import dev.imaginebot.core.command.OptionSpec;
 import dev.imaginebot.core.job.ChatRef;
 import dev.imaginebot.core.job.JobView;
 import dev.imaginebot.core.job.UserRef;
@@ -109,15 +112,29 @@ final class StoredInteraction {
         limit > 0 ? limit : Interactions.DEFAULT_SIZE_LIMIT);
   }
 
-  /** The command's options by name, as strings. */
-  Map<String, String> options() {
-    Map<String, String> out = new HashMap<>();
+  /**
+   * The command's options, typed as {@code spec} says (the stored JSON keeps Discord's own typed
+   * values), as the live interaction gives them.
+   */
+  CommandOptions options(CommandSpec spec) {
+    Map<String, Object> out = new HashMap<>();
     DataArray opts =
         d.optObject("data").flatMap(data -> data.optArray("options")).orElse(DataArray.empty());
     for (int i = 0; i < opts.length(); i++) {
       DataObject o = opts.getObject(i);
-      if (o.hasKey("value")) out.put(o.getString("name"), o.get("value").toString().strip());
+      OptionSpec option = spec.option(o.getString("name", "")).orElse(null);
+      if (option == null || !o.hasKey("value") || o.isNull("value")) continue;
+      switch (option.type()) {
+        case INTEGER:
+          out.put(option.name(), o.getLong("value"));
+          break;
+        case BOOLEAN:
+          out.put(option.name(), o.getBoolean("value"));
+          break;
+        default:
+          out.put(option.name(), o.getString("value"));
+      }
     }
-    return out;
+    return new CommandOptions(out);
   }
 }

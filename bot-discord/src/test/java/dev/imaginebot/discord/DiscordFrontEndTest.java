@@ -93,7 +93,7 @@ class DiscordFrontEndTest {
     List<String> subNames = new ArrayList<>();
     for (int i = 0; i < subs.length(); i++) subNames.add(subs.getObject(i).getString("name"));
     assertThat(subNames)
-        .containsExactly("setdefault", "setglobal", "addmodel", "removemodel", "inspect", "audit");
+        .containsExactly("setdefault", "addmodel", "removemodel", "inspect", "audit");
 
     // Every command, subcommand and option is described in Chinese too.
     assertThat(imagine.getString("description")).isEqualTo("Make images from a text prompt");
@@ -177,7 +177,11 @@ class DiscordFrontEndTest {
     assertThat(defer.json().getInt("type")).isEqualTo(5);
     FakeBot.Call call = bot.next();
     assertThat(call.command()).isEqualTo("imagine");
-    assertThat(call.args()).isEqualTo("a cat --ar 16:9 --seed 5 --model flux --no dogs, rain");
+    assertThat(call.args()).isNull();
+    assertThat(call.request())
+        .isEqualTo(
+            new dev.imaginebot.core.job.GenerationRequest(
+                "a cat", "flux", "dogs, rain", 5L, "16:9", null, null, null, null, 1));
     assertThat(call.ctx().user().id()).isEqualTo(Long.toString(ALICE.id()));
     assertThat(call.ctx().chat().id()).isEqualTo(Long.toString(FakeDiscord.GUILD_ID));
     assertThat(call.ctx().chat().group()).isTrue();
@@ -381,14 +385,20 @@ class DiscordFrontEndTest {
     assertThat(defer.json().getObject("data").getInt("flags") & 64).isEqualTo(64);
     FakeBot.Call call = bot.next();
     assertThat(call.command()).isEqualTo("setdefault");
-    assertThat(call.args()).isEqualTo("mj");
+    assertThat(call.options().text("model")).isEqualTo("mj");
+    assertThat(call.options().flag("global")).isFalse();
     assertThat(call.ctx().platformAdmin()).isTrue();
-    assertThat(discord.next(i.token(), "edit").content()).isEqualTo("ok setdefault mj");
+    assertThat(discord.next(i.token(), "edit").content()).isEqualTo("ok setdefault model=mj");
 
     Interaction global =
-        discord.slash("admin", ALICE).subcommand("setglobal").option("model", "flux").send();
+        discord
+            .slash("admin", ALICE)
+            .subcommand("setdefault")
+            .option("model", "flux")
+            .option("global", true)
+            .send();
     FakeBot.Call g = bot.next();
-    assertThat(g.args()).isEqualTo("flux global");
+    assertThat(g.options().values()).containsEntry("model", "flux").containsEntry("global", true);
     assertThat(g.ctx().platformAdmin()).isFalse();
     discord.next(global.token(), "edit");
   }
@@ -399,14 +409,14 @@ class DiscordFrontEndTest {
     assertThat(bot.next().command()).isEqualTo("models");
     assertThat(discord.next(models.token(), "edit").content()).isEqualTo("ok models");
     Interaction history = discord.slash("history", ALICE).option("page", 2).send();
-    assertThat(bot.next().args()).isEqualTo("2");
+    assertThat(bot.next().options().integer("page")).isEqualTo(2L);
     discord.next(history.token(), "edit");
     Interaction settings =
         discord.slash("settings", ALICE).option("model", "mj").option("language", "zh-CN").send();
-    assertThat(bot.next().args()).isEqualTo("model mj");
-    assertThat(bot.next().args()).isEqualTo("language zh-CN");
+    // Both options in one typed call: the core applies them together.
+    assertThat(bot.next().args()).isEqualTo("language=zh-CN model=mj");
     assertThat(discord.next(settings.token(), "edit").content())
-        .isEqualTo("ok settings model mj\nok settings language zh-CN");
+        .isEqualTo("ok settings language=zh-CN model=mj");
   }
 
   @Test

@@ -145,9 +145,9 @@ class DiscordRestartTest {
     }
 
     @Override
-    public dev.imaginebot.core.command.Reply handle(
-        dev.imaginebot.core.command.CommandContext ctx, String command, String args) {
-      if (!command.equals("imagine")) return super.handle(ctx, command, args);
+    public dev.imaginebot.core.command.Reply imagine(
+        dev.imaginebot.core.command.CommandContext ctx,
+        dev.imaginebot.core.job.GenerationRequest request) {
       entered.countDown();
       while (true) {
         try {
@@ -201,14 +201,15 @@ class DiscordRestartTest {
   @Test
   void anInteractionStoredButNotHandledBeforeACrashIsFinishedInItsReplyAtTheNextStart()
       throws InterruptedException {
-    Interaction i = storedThenCrashBeforeTheJob("a heron");
+    // The stored interaction keeps the typed options: its prompt is resumed as typed.
+    Interaction i = storedThenCrashBeforeTheJob("a heron --ar 16:9 mj");
 
     bot = Bot.start(RealCore.config(dataDir, RealCore.gradio().url("flux")));
     frontEnd = frontEnd(bot);
     List<Call> edits = discord.editsUntilDone(i.token(), "edit");
     Call done = edits.get(edits.size() - 1);
     assertThat(done.path()).endsWith("/messages/@original");
-    assertThat(done.content()).startsWith("Done: \"a heron\"");
+    assertThat(done.content()).startsWith("Done: \"a heron --ar 16:9 mj\" · flux");
     assertThat(done.files()).hasSize(1);
   }
 

@@ -106,6 +106,8 @@ class DiscordSpaceBoundariesTest {
               .option("alias", "evil")
               .option("space", url)
               .send();
+      assertThat(discord.next(i.token(), "edit").content())
+          .isEqualTo(bot.text("en", "cmd.addmodel.working"));
       String content = discord.next(i.token(), "edit").content();
       assertThat(content).as(url).contains("The bot may not reach ").contains("(ref ");
       assertThat(content).as(url).doesNotContain("HOST_REFUSED").doesNotContain("CONNECTION_LOST");

@@ -63,7 +63,11 @@ class DiscordTrustBoundaryTest {
             .option("alias", alias)
             .option("space", RealCore.gradio().url("flux"));
     if (dm) slash.dm();
-    return discord.next(slash.send().token(), "edit").content();
+    String token = slash.send().token();
+    // The Space is read off Discord's threads: "working on it" first, then the answer.
+    assertThat(discord.next(token, "edit").content())
+        .isEqualTo(bot.text("en", "cmd.addmodel.working"));
+    return discord.next(token, "edit").content();
   }
 
   private String models(User user, boolean dm) {
@@ -108,7 +112,16 @@ class DiscordTrustBoundaryTest {
 
   @Test
   void aManagersAuditShowsTheirServerOnly() {
-    admin(ROOT, true, "setglobal", "model", "mj");
+    discord.next(
+        discord
+            .slash("admin", ROOT)
+            .subcommand("setdefault")
+            .option("model", "mj")
+            .option("global", true)
+            .dm()
+            .send()
+            .token(),
+        "edit");
     admin(MANAGER, false, "setdefault", "model", "flux");
 
     String audit = admin(MANAGER, false, "audit", null, null);

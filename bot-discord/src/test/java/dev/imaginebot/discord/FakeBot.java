@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imaginebot.core.Bot;
 import dev.imaginebot.core.command.CommandContext;
+import dev.imaginebot.core.command.CommandOptions;
 import dev.imaginebot.core.command.FrontEnd;
 import dev.imaginebot.core.command.Reply;
+import dev.imaginebot.core.job.GenerationRequest;
 import dev.imaginebot.core.job.JobEvent;
 import dev.imaginebot.core.job.StoredImage;
 import java.awt.image.BufferedImage;
@@ -14,6 +16,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -27,8 +30,22 @@ import javax.imageio.ImageIO;
  * push events to the view), answers with a replaceable responder, words events plainly.
  */
 final class FakeBot implements Bot {
-  /** One handle or press. {@code command} is {@code "press"} for buttons. */
-  record Call(CommandContext ctx, String command, String args) {}
+  /**
+   * One handle, run, imagine or press. {@code command} is {@code "press"} for buttons. {@code args}
+   * is the text of a handle, the button id of a press, and for a typed run its options as {@code
+   * name=value} words in name order (for reading, never parsed); null for a typed imagine, whose
+   * request is in {@code request}.
+   */
+  record Call(
+      CommandContext ctx,
+      String command,
+      String args,
+      CommandOptions options,
+      GenerationRequest request) {
+    Call(CommandContext ctx, String command, String args) {
+      this(ctx, command, args, null, null);
+    }
+  }
 
   final LinkedBlockingQueue<Call> calls = new LinkedBlockingQueue<>();
   final List<Long> fitLimits = new CopyOnWriteArrayList<>();
@@ -60,6 +77,23 @@ final class FakeBot implements Bot {
   @Override
   public Reply handle(CommandContext ctx, String command, String args) {
     Call call = new Call(ctx, command, args);
+    calls.add(call);
+    return responder.apply(call);
+  }
+
+  @Override
+  public Reply run(CommandContext ctx, String command, CommandOptions options) {
+    StringBuilder args = new StringBuilder();
+    new TreeMap<>(options.values())
+        .forEach((k, v) -> args.append(args.length() == 0 ? "" : " ").append(k + "=" + v));
+    Call call = new Call(ctx, command, args.toString(), options, null);
+    calls.add(call);
+    return responder.apply(call);
+  }
+
+  @Override
+  public Reply imagine(CommandContext ctx, GenerationRequest request) {
+    Call call = new Call(ctx, "imagine", null, null, request);
     calls.add(call);
     return responder.apply(call);
   }

@@ -368,6 +368,11 @@ final class FakeDiscord implements AutoCloseable {
       return this;
     }
 
+    Slash option(String option, boolean value) {
+      options.add(DataObject.empty().put("name", option).put("type", 5).put("value", value));
+      return this;
+    }
+
     /** Makes this an autocomplete request with {@code option} focused. */
     Slash focus(String option, String value) {
       options.add(

@@ -122,6 +122,10 @@ final class Env {
    * blocked it: 403), the group gets a short pointer and nothing of the reply.
    */
   void render(long chatId, Integer replyTo, Reply reply, User from) {
+    if (reply.kind() == Reply.Kind.PENDING) {
+      renderPending(chatId, replyTo, reply, from);
+      return;
+    }
     if (reply.personal() && chatId < 0 && from != null) {
       if (reply.kind() != Reply.Kind.MESSAGE && reply.kind() != Reply.Kind.ERROR) return;
       sendPrivately(from, reply, chatId, replyTo);
@@ -149,8 +153,48 @@ final class Env {
         });
   }
 
+  /**
+   * A reply whose answer comes later ({@link Reply.Kind#PENDING}): its "working" text is sent now
+   * (to the sender privately when the answer is personal and asked for in a group), and the answer
+   * replaces it when the core has it. Nothing waits: the answer's completion only queues the edit.
+   */
+  private void renderPending(long chatId, Integer replyTo, Reply reply, User from) {
+    boolean privately = reply.personal() && chatId < 0 && from != null;
+    long target = privately ? from.getId() : chatId;
+    CompletableFuture<Integer> working = sendParts(target, privately ? null : replyTo, reply);
+    reply
+        .later()
+        .whenComplete(
+            (answer, failure) ->
+                working.whenComplete(
+                    (messageId, notSent) -> {
+                      if (failure != null || notSent != null) {
+                        log.info(
+                            "Chat {}: no later answer shown: {}",
+                            target,
+                            failure != null ? failure.toString() : notSent.getMessage());
+                        if (privately && notSent != null) {
+                          outbox.submit(
+                              chatId,
+                              Steps.sendMessage(
+                                  chatId,
+                                  replyTo,
+                                  bot.text(from.getLanguageCode(), "cmd.private.blocked"),
+                                  null,
+                                  new CompletableFuture<>()));
+                        }
+                        return;
+                      }
+                      renderInto(target, messageId, answer);
+                    }));
+  }
+
   /** Shows a reply as a new message in a chat; a started job shows itself through its view. */
   void render(long chatId, Integer replyTo, Reply reply) {
+    if (reply.kind() == Reply.Kind.PENDING) {
+      renderPending(chatId, replyTo, reply, null);
+      return;
+    }
     if (reply.kind() == Reply.Kind.MESSAGE || reply.kind() == Reply.Kind.ERROR) {
       sendParts(chatId, replyTo, reply);
     }
@@ -206,6 +250,7 @@ final class Env {
         outbox.submit(chatId, Steps.deleteMessage(chatId, messageId));
         break;
       case JOB_STARTED:
+      case PENDING:
         break;
     }
   }

@@ -10,7 +10,7 @@ import dev.imaginebot.core.command.Reply;
  */
 final class ImagineCommand extends CommandHandler {
   ImagineCommand() {
-    super("imagine");
+    super("imagine", false);
   }
 
   @Override

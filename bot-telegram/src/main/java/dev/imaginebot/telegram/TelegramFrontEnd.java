@@ -3,6 +3,8 @@ package dev.imaginebot.telegram;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imaginebot.core.Bot;
 import dev.imaginebot.core.DaemonThreads;
+import dev.imaginebot.core.command.CommandCatalogue;
+import dev.imaginebot.core.command.CommandSpec;
 import dev.imaginebot.core.command.FrontEnd;
 import dev.imaginebot.core.job.JobView;
 import java.time.Duration;
@@ -141,23 +143,16 @@ public final class TelegramFrontEnd implements FrontEnd, AutoCloseable {
   }
 
   private void begin() {
+    // The core's catalogue is the list; only /imagine differs (stored first, its own status).
     Map<String, CommandHandler> commands = new LinkedHashMap<>();
-    for (CommandHandler c :
-        List.of(
-            new ImagineCommand(),
-            new ModelsCommand(),
-            new HistoryCommand(),
-            new CancelCommand(),
-            new SettingsCommand(),
-            new HelpCommand(),
-            new SetDefaultCommand(),
-            new AddModelCommand(),
-            new RemoveModelCommand(),
-            new InspectCommand(),
-            new AuditCommand())) {
-      commands.put(c.name(), c);
+    for (CommandSpec spec : CommandCatalogue.all()) {
+      commands.put(
+          spec.name(),
+          spec.name().equals("imagine")
+              ? new ImagineCommand()
+              : new CommandHandler(spec.name(), spec.adminOnly()));
     }
-    publishMenu(commands.values());
+    publishMenu();
     bot.register(this);
     router = new UpdateRouter(env, commands, botUsername, botId);
     // Updates stored by the previous run but not handled (a crash, a full worker queue) first.
@@ -212,8 +207,8 @@ public final class TelegramFrontEnd implements FrontEnd, AutoCloseable {
         webhook.port());
   }
 
-  private void publishMenu(Iterable<CommandHandler> commands) {
-    for (SetMyCommands call : Menu.calls(commands)) {
+  private void publishMenu() {
+    for (SetMyCommands call : Menu.calls()) {
       try {
         env.api.call(call);
       } catch (ApiFailure f) {

@@ -166,7 +166,7 @@ final class UpdateRouter implements LongPollingUpdateConsumer {
         return handler instanceof ImagineCommand;
       } else if (!group || target != null) {
         // Let the core word "unknown command"; in groups a bare /foo may be another bot's.
-        new UnknownCommand(name).handle(env, in);
+        new CommandHandler(name, false).handle(env, in);
       }
     } else if (m.getReplyToMessage() != null
         && m.getReplyToMessage().getFrom() != null

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.imaginebot.core.Bot;
 import dev.imaginebot.core.command.Button;
 import dev.imaginebot.core.command.CommandContext;
+import dev.imaginebot.core.command.CommandOptions;
 import dev.imaginebot.core.command.FrontEnd;
 import dev.imaginebot.core.command.Reply;
+import dev.imaginebot.core.job.GenerationRequest;
 import dev.imaginebot.core.job.JobEvent;
 import dev.imaginebot.core.job.JobView;
 import dev.imaginebot.core.job.StoredImage;
@@ -100,6 +102,18 @@ final class FakeBot implements Bot {
     if (job != 0) jobs.put(job, call);
     calls.add(call);
     return reply;
+  }
+
+  /** Telegram is a text platform: its front-end hands the core text, never typed options. */
+  @Override
+  public Reply run(CommandContext ctx, String command, CommandOptions options) {
+    throw new UnsupportedOperationException("typed options from the Telegram front-end");
+  }
+
+  /** As {@link #run}: Telegram's prompts are parsed by the core from their text. */
+  @Override
+  public Reply imagine(CommandContext ctx, GenerationRequest request) {
+    throw new UnsupportedOperationException("a typed request from the Telegram front-end");
   }
 
   @Override

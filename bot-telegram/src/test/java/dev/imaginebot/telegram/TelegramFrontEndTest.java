@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import dev.imaginebot.core.command.Button;
+import dev.imaginebot.core.command.CommandCatalogue;
+import dev.imaginebot.core.command.CommandSpec;
 import dev.imaginebot.core.command.Reply;
 import dev.imaginebot.core.job.JobEvent;
 import dev.imaginebot.core.job.JobView;
@@ -19,7 +21,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -88,6 +92,19 @@ class TelegramFrontEndTest {
         .containsEntry("audit", "管理员：最近的管理操作");
     assertThat(menu("default", "zh").commands()).containsEntry("help", "我能做什么");
     assertThat(menu("default", null).commands()).containsEntry("help", "What I can do");
+    // Exactly the core's catalogue: everyone's commands for everyone, all of them for admins.
+    List<String> catalogue =
+        CommandCatalogue.all().stream().map(CommandSpec::name).collect(Collectors.toList());
+    List<String> everyones =
+        CommandCatalogue.all().stream()
+            .filter(c -> !c.adminOnly())
+            .map(CommandSpec::name)
+            .collect(Collectors.toList());
+    assertThat(api.commandMenus())
+        .allSatisfy(
+            m ->
+                assertThat(m.names())
+                    .isEqualTo(m.scope().equals("default") ? everyones : catalogue));
     assertThat(bot.frontEnds).containsExactly(telegram);
     assertThat(telegram.botUsername()).isEqualTo("ImagineBot");
     assertThat(telegram.platform()).isEqualTo("telegram");
@@ -313,6 +330,35 @@ class TelegramFrontEndTest {
 
     assertThat(api.awaitAnswer(press).showAlert()).isFalse();
     await().atMost(WAIT).until(() -> api.botMessages(GROUP).isEmpty());
+  }
+
+  @Test
+  void aPendingReplySaysWorkingThenBecomesTheAnswer() throws Exception {
+    CompletableFuture<Reply> answer = new CompletableFuture<>();
+    bot.nextReply = Reply.pending("Reading the Space...", answer);
+    int command = api.send(USER, USER, "/addmodel sdxl owner/sdxl");
+    bot.awaitCall();
+    ChatMessage working = awaitBotMessage(USER, m -> m.replyTo != null && m.replyTo == command);
+    assertThat(working.text()).isEqualTo("Reading the Space...");
+
+    answer.complete(Reply.error("Could not read a Gradio app at owner/sdxl."));
+    await().atMost(WAIT).until(() -> working.text().startsWith("Could not read"));
+    assertThat(api.botMessages(USER)).hasSize(1);
+  }
+
+  @Test
+  void aPendingPersonalReplyInAGroupWaitsAndAnswersPrivately() throws Exception {
+    api.start(USER);
+    api.setMember(GROUP, USER, "administrator");
+    CompletableFuture<Reply> answer = new CompletableFuture<>();
+    bot.nextReply = Reply.pending("Checking...", answer).asPersonal();
+    api.send(GROUP, USER, "/inspect flux");
+    bot.awaitCall();
+    ChatMessage working = awaitBotMessage(USER, m -> m.text().equals("Checking..."));
+
+    answer.complete(Reply.message("Model flux (FLUX), status: ok").asPersonal());
+    await().atMost(WAIT).until(() -> working.text().startsWith("Model flux"));
+    assertThat(api.botMessages(GROUP)).isEmpty();
   }
 
   @Test

@@ -117,7 +117,11 @@ class TelegramSpaceBoundariesTest {
             "http://127.0.0.1:" + gradio.port() + "@127.0.0.9:" + port + "/",
             redirector.url("/").toString())) {
       int command = api.send(ADMIN, ADMIN, "/addmodel evil " + url);
-      String text = awaitReply(ADMIN, command).text();
+      // The Space is read off the update threads: "working on it" first, then the answer.
+      ChatMessage answer = awaitReply(ADMIN, command);
+      String working = bot.text("en", "cmd.addmodel.working");
+      await().atMost(WAIT).until(() -> !answer.text().equals(working));
+      String text = answer.text();
       assertThat(text).as(url).contains("The bot may not reach ").contains("(ref ");
       assertThat(text).as(url).doesNotContain("HOST_REFUSED").doesNotContain("CONNECTION_LOST");
     }

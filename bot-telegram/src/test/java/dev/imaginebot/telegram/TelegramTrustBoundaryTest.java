@@ -95,16 +95,24 @@ class TelegramTrustBoundaryTest {
     return awaitBotMessage(chat, m -> m.replyTo != null && m.replyTo == id);
   }
 
+  /** The answer to an {@code /addmodel}: its "working" message, once the answer replaced it. */
+  private ChatMessage added(long chat, long user, String text) {
+    ChatMessage working = ask(chat, user, text);
+    String wait = bot.text("en", "cmd.addmodel.working");
+    await().atMost(WAIT).until(() -> !working.text().equals(wait));
+    return working;
+  }
+
   @Test
   void aGroupAdminsModelStaysInTheirGroupAndAGlobalOneIsNotTheirsToRemove() {
-    assertThat(ask(G1, G1_ADMIN, "/addmodel evil " + gradio.url("flux")).text())
+    assertThat(added(G1, G1_ADMIN, "/addmodel evil " + gradio.url("flux")).text())
         .contains("Added model evil for this chat only.");
     assertThat(ask(G1, G1_ADMIN, "/models").text()).contains("evil");
     assertThat(ask(G2, G2_USER, "/models").text()).doesNotContain("evil");
     assertThat(ask(USER, USER, "/imagine a cat --model evil").text())
         .contains("There is no model called \"evil\"");
 
-    assertThat(ask(ROOT, ROOT, "/addmodel shared " + gradio.url("flux")).text())
+    assertThat(added(ROOT, ROOT, "/addmodel shared " + gradio.url("flux")).text())
         .contains("Added model shared.");
     assertThat(ask(G1, G1_ADMIN, "/removemodel shared").text())
         .isEqualTo(bot.text("en", "cmd.removemodel.global", "shared"));

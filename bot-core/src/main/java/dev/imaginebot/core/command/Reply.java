@@ -2,6 +2,8 @@ package dev.imaginebot.core.command;
 
 import dev.imaginebot.core.UserText;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
 
 /**
  * What a command answers.
@@ -16,12 +18,34 @@ import java.util.List;
  *     inspect or audit): never shown to a group. Where the platform has no ephemeral messages
  *     (Telegram), front-ends send it to the sender privately, and the group gets at most a short
  *     pointer. Implies {@code ephemeral}.
+ * @param later for a {@link Kind#PENDING} reply, the answer that replaces it when the work is done
+ *     (completed on a core thread, never exceptionally); null for every other kind
  */
 public record Reply(
-    Kind kind, String text, List<Button> buttons, boolean ephemeral, long jobId, boolean personal) {
+    Kind kind,
+    String text,
+    List<Button> buttons,
+    boolean ephemeral,
+    long jobId,
+    boolean personal,
+    CompletionStage<Reply> later) {
   public Reply {
     buttons = List.copyOf(buttons);
     if (personal) ephemeral = true;
+    if ((kind == Kind.PENDING) != (later != null)) {
+      throw new IllegalArgumentException("a PENDING reply, and only one, has a later answer");
+    }
+  }
+
+  /** A reply that is not {@link Kind#PENDING}. */
+  public Reply(
+      Kind kind,
+      String text,
+      List<Button> buttons,
+      boolean ephemeral,
+      long jobId,
+      boolean personal) {
+    this(kind, text, buttons, ephemeral, jobId, personal, null);
   }
 
   /** A reply that is not {@link #personal()}. */
@@ -38,7 +62,13 @@ public record Reply(
     /** The message the button was on was deleted by the core's decision: delete it. */
     DELETE_MESSAGE,
     /** Show {@code text} as an error (ephemeral where possible). */
-    ERROR
+    ERROR,
+    /**
+     * The command waits on something slow (a Space being read): show {@code text} ("working on it")
+     * now, and when {@link #later()} completes show that reply in its place (edit the message, or
+     * the interaction's reply). The platform's thread need not wait: it returns at once.
+     */
+    PENDING
   }
 
   public static Reply message(String text) {
@@ -57,12 +87,27 @@ public record Reply(
     return new Reply(Kind.JOB_STARTED, "", List.of(), false, jobId);
   }
 
+  /**
+   * A reply that says {@code working} now; {@code later} completes with the answer (see {@link
+   * Kind#PENDING}).
+   */
+  public static Reply pending(String working, CompletionStage<Reply> later) {
+    return new Reply(
+        Kind.PENDING,
+        working,
+        List.of(),
+        false,
+        0,
+        false,
+        Objects.requireNonNull(later, "later == null"));
+  }
+
   public static Reply deleteMessage() {
     return new Reply(Kind.DELETE_MESSAGE, "", List.of(), true, 0);
   }
 
   public Reply asEphemeral() {
-    return new Reply(kind, text, buttons, true, jobId, personal);
+    return new Reply(kind, text, buttons, true, jobId, personal, later);
   }
 
   /**
@@ -77,6 +122,6 @@ public record Reply(
 
   /** This reply, for the sender's eyes only (see {@link #personal()}). */
   public Reply asPersonal() {
-    return new Reply(kind, text, buttons, true, jobId, true);
+    return new Reply(kind, text, buttons, true, jobId, true, later);
   }
 }

@@ -5,6 +5,7 @@ import dev.imaginebot.core.CoreConfig;
 import dev.imaginebot.core.FaultRef;
 import dev.imaginebot.core.command.Button;
 import dev.imaginebot.core.command.CommandContext;
+import dev.imaginebot.core.command.CommandOptions;
 import dev.imaginebot.core.command.FrontEnd;
 import dev.imaginebot.core.command.PendingUpdate;
 import dev.imaginebot.core.command.Reply;
@@ -14,6 +15,7 @@ import dev.imaginebot.core.engine.JobEngine;
 import dev.imaginebot.core.i18n.Messages;
 import dev.imaginebot.core.job.ChatRef;
 import dev.imaginebot.core.job.ErrorCode;
+import dev.imaginebot.core.job.GenerationRequest;
 import dev.imaginebot.core.job.JobEvent;
 import dev.imaginebot.core.job.StoredImage;
 import dev.imaginebot.core.model.BackendStatus;
@@ -184,6 +186,26 @@ public final class RealBot implements Bot {
   }
 
   @Override
+  public Reply run(CommandContext ctx, String command, CommandOptions options) {
+    if (closed) return shuttingDown(ctx);
+    try {
+      return commands.run(ctx, command, options);
+    } catch (RuntimeException e) {
+      return internal(ctx, "command " + command, e);
+    }
+  }
+
+  @Override
+  public Reply imagine(CommandContext ctx, GenerationRequest request) {
+    if (closed) return shuttingDown(ctx);
+    try {
+      return commands.imagine(ctx, request);
+    } catch (RuntimeException e) {
+      return internal(ctx, "command imagine", e);
+    }
+  }
+
+  @Override
   public Reply press(CommandContext ctx, String buttonId) {
     if (closed) return shuttingDown(ctx);
     try {
@@ -301,6 +323,7 @@ public final class RealBot implements Bot {
     closed = true;
     if (drained) engine.close();
     else engine.shutdown(deadline);
+    commands.close();
     registry.close();
     gateway.close();
     db.close();

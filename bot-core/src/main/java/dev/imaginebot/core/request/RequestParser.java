@@ -175,6 +175,78 @@ public final class RequestParser {
             prompt, model, negativePrompt, seed, aspect, width, height, steps, guidance, count));
   }
 
+  /**
+   * Checks a request a front-end built from typed options, as {@link #parse} checks flags: the
+   * prompt (taken literally, never read for flags or a trailing model), the model
+   * (case-insensitive, returned as its alias), and each value's range. Returns the request, cleaned
+   * up, or an error.
+   */
+  public ParseResult check(GenerationRequest request, Collection<String> models) {
+    Objects.requireNonNull(request, "request == null");
+    Objects.requireNonNull(models, "models == null");
+    String prompt = request.prompt().strip();
+    if (prompt.isEmpty()) return ParseResult.error(ErrorCode.EMPTY_PROMPT, "error.EMPTY_PROMPT");
+    int length = prompt.codePointCount(0, prompt.length());
+    if (length > maxPromptLength) {
+      return ParseResult.error(
+          ErrorCode.PROMPT_TOO_LONG, "error.PROMPT_TOO_LONG", maxPromptLength, length);
+    }
+    String model = null;
+    if (request.model() != null && !request.model().isBlank()) {
+      model = findModel(request.model().strip(), models);
+      if (model == null) return unknownModel(request.model().strip(), models);
+    }
+    String aspect = request.aspect();
+    if (aspect != null) {
+      Matcher m = ASPECT.matcher(aspect.strip());
+      if (!m.matches()) return badValue("--ar", aspect, "16:9");
+      int a = Integer.parseInt(m.group(1));
+      int b = Integer.parseInt(m.group(2));
+      if (a == 0 || b == 0 || a > 4 * b || b > 4 * a) return badValue("--ar", aspect, "16:9");
+      aspect = a + ":" + b;
+    }
+    Long seed = request.seed();
+    if (seed != null && (seed < 0 || seed > 0xFFFF_FFFFL)) {
+      return badValue("--seed", seed.toString(), "42");
+    }
+    Integer steps = request.steps();
+    if (steps != null && (steps < 1 || steps > 150)) {
+      return badRange("--steps", steps.toString(), 1, 150);
+    }
+    if (request.count() > MAX_COUNT) {
+      return badRange("--n", Integer.toString(request.count()), 1, MAX_COUNT);
+    }
+    Double guidance = request.guidance();
+    if (guidance != null && !(guidance >= 0 && guidance <= 30)) {
+      return badRange("--guidance", guidance.toString(), 0, 30);
+    }
+    Integer width = request.width();
+    Integer height = request.height();
+    if ((width == null) != (height == null)) {
+      return badValue("--size", width + "x" + height, "768x1024");
+    }
+    if (width != null && (width < 64 || height < 64 || width > 4096 || height > 4096)) {
+      return badRange("--size", width + "x" + height, 64, 4096);
+    }
+    if (aspect != null && width != null) {
+      return ParseResult.error(ErrorCode.BAD_FLAG, "parse.flag.conflict", "--ar", "--size");
+    }
+    String negative = request.negativePrompt();
+    if (negative != null && negative.isBlank()) negative = null;
+    return ParseResult.ok(
+        new GenerationRequest(
+            prompt,
+            model,
+            negative == null ? null : negative.strip(),
+            seed,
+            aspect,
+            width,
+            height,
+            steps,
+            guidance,
+            request.count()));
+  }
+
   /** The known aliases closest to {@code typed} (edit distance at most 2, or a prefix). */
   public static List<String> suggestions(String typed, Collection<String> models) {
     String t = typed.toLowerCase(Locale.ROOT);

@@ -9,16 +9,20 @@ import dev.imaginebot.core.CoreConfig.Limits;
 import dev.imaginebot.core.CoreConfig.ModelConfig;
 import dev.imaginebot.core.command.Button;
 import dev.imaginebot.core.command.CommandContext;
+import dev.imaginebot.core.command.CommandOptions;
 import dev.imaginebot.core.command.Reply;
 import dev.imaginebot.core.job.ChatRef;
+import dev.imaginebot.core.job.GenerationRequest;
 import dev.imaginebot.core.job.JobEvent;
 import dev.imaginebot.core.job.UserRef;
 import dev.imaginebot.core.store.JobState;
 import dev.imaginebot.core.testing.FakeSpaceGateway;
 import dev.imaginebot.core.testing.RecordingView;
+import dev.imaginebot.core.testing.Replies;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -65,7 +69,8 @@ class CommandsTest {
   }
 
   private Reply run(UserRef user, boolean platformAdmin, String command, String args) {
-    return bot.handle(ctx(user, platformAdmin, new RecordingView()), command, args);
+    return Replies.settled(
+        bot.handle(ctx(user, platformAdmin, new RecordingView()), command, args));
   }
 
   private JobEvent lastImagine;
@@ -190,6 +195,57 @@ class CommandsTest {
     assertThat(run(ROOT, false, "removemodel", "flux").kind()).isEqualTo(Reply.Kind.ERROR);
     assertThat(run(ROOT, false, "removemodel", "sdxl").kind()).isEqualTo(Reply.Kind.MESSAGE);
     assertThat(bot.modelAliases("")).containsExactly("flux", "mj");
+  }
+
+  @Test
+  void aTypedRequestTakesItsPromptLiterally() {
+    gateway.completeAtOnce(false);
+    Reply r =
+        bot.imagine(
+            ctx(ALICE, false, new RecordingView()), GenerationRequest.of("a cat --seed 7 mj"));
+    assertThat(r.kind()).as(r.text()).isEqualTo(Reply.Kind.JOB_STARTED);
+    var job = bot.jobs().find(r.jobId()).orElseThrow();
+    assertThat(job.request().prompt()).isEqualTo("a cat --seed 7 mj");
+    assertThat(job.request().seed()).isNull();
+    assertThat(job.model()).isEqualTo("flux");
+    assertThat(gateway.nextCall().args.get(0)).isEqualTo("a cat --seed 7 mj");
+  }
+
+  @Test
+  void aTypedRequestIsCheckedAsFlagsAre() {
+    CommandContext ctx = ctx(ALICE, false, new RecordingView());
+    Reply bad = bot.imagine(ctx, GenerationRequest.of("a cat").withModel("flx").withSeed(-1L));
+    assertThat(bad.kind()).isEqualTo(Reply.Kind.ERROR);
+    assertThat(bad.text()).contains("Did you mean: flux");
+    assertThat(bot.imagine(ctx, GenerationRequest.of("   ")).text()).contains("describe");
+    Reply typedModel =
+        bot.run(ctx, "imagine", new CommandOptions(Map.of("prompt", "a cat", "model", "MJ")));
+    assertThat(typedModel.kind()).as(typedModel.text()).isEqualTo(Reply.Kind.JOB_STARTED);
+    assertThat(bot.jobs().find(typedModel.jobId()).orElseThrow().model()).isEqualTo("mj");
+  }
+
+  @Test
+  void typedOptionsRunTheSameCommandsAsText() {
+    Reply both =
+        bot.run(
+            ctx(ALICE, false, new RecordingView()),
+            "settings",
+            new CommandOptions(Map.of("model", "mj", "language", "zh-CN")));
+    assertThat(both.personal()).isTrue();
+    assertThat(both.text()).contains("mj").contains("\n");
+    assertThat(run(ALICE, false, "settings", "").text()).contains("mj").contains("zh-CN");
+    Reply global =
+        bot.run(
+            ctx(ROOT, false, new RecordingView()),
+            "setdefault",
+            new CommandOptions(Map.of("model", "mj", "global", true)));
+    assertThat(global.text()).isEqualTo("The global default model is now mj.");
+    Reply refused =
+        bot.run(
+            ctx(ALICE, true, new RecordingView()),
+            "setdefault",
+            new CommandOptions(Map.of("model", "mj", "global", true)));
+    assertThat(refused.kind()).isEqualTo(Reply.Kind.ERROR);
   }
 
   @Test

@@ -16,6 +16,7 @@ import dev.imaginebot.core.job.UserRef;
 import dev.imaginebot.core.store.JobState;
 import dev.imaginebot.core.testing.FakeSpaceGateway;
 import dev.imaginebot.core.testing.RecordingView;
+import dev.imaginebot.core.testing.Replies;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,8 +73,9 @@ class ScopedAuthorityTest {
   }
 
   private Reply run(UserRef user, ChatRef chat, boolean chatAdmin, String command, String args) {
-    return bot.handle(
-        new CommandContext(user, chat, chatAdmin, null, new RecordingView()), command, args);
+    return Replies.settled(
+        bot.handle(
+            new CommandContext(user, chat, chatAdmin, null, new RecordingView()), command, args));
   }
 
   private Reply press(UserRef user, ChatRef chat, boolean chatAdmin, String id) {

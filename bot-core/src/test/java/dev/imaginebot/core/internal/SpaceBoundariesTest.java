@@ -17,6 +17,7 @@ import dev.imaginebot.core.job.JobEvent;
 import dev.imaginebot.core.job.UserRef;
 import dev.imaginebot.core.testing.FakeSpaceGateway;
 import dev.imaginebot.core.testing.RecordingView;
+import dev.imaginebot.core.testing.Replies;
 import dev.imaginebot.gradio.FailureCode;
 import dev.imaginebot.gradio.testing.GradioTestServer;
 import java.io.IOException;
@@ -94,7 +95,8 @@ class SpaceBoundariesTest {
   }
 
   private Reply run(UserRef user, String command, String args, RecordingView view) {
-    return bot.handle(new CommandContext(user, ROOM, false, null, view), command, args);
+    return Replies.settled(
+        bot.handle(new CommandContext(user, ROOM, false, null, view), command, args));
   }
 
   private Reply run(UserRef user, String command, String args) {

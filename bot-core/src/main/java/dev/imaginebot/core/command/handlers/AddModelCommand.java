@@ -3,6 +3,7 @@ package dev.imaginebot.core.command.handlers;
 import dev.imaginebot.core.CoreConfig.BackendConfig;
 import dev.imaginebot.core.CoreConfig.ModelConfig;
 import dev.imaginebot.core.command.CommandContext;
+import dev.imaginebot.core.command.CommandOptions;
 import dev.imaginebot.core.command.Reply;
 import dev.imaginebot.core.model.ModelRegistry;
 import dev.imaginebot.gradio.FailureCode;
@@ -14,9 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code /addmodel <alias> <space> [endpoint]}: reads the Space's API (blocking while it is
- * reached) and keeps the model only if a mapping can be made. A bot admin's model is global; a chat
- * admin's is seen in their chat only and can't take the alias of a global model.
+ * {@code /addmodel <alias> <space> [endpoint]}: reads the Space's API on the core's slow-work
+ * threads (answering {@link Reply.Kind#PENDING} at once) and keeps the model only if a mapping can
+ * be made. A bot admin's model is global; a chat admin's is seen in their chat only and can't take
+ * the alias of a global model.
  */
 final class AddModelCommand implements Command {
   private static final Logger log = LoggerFactory.getLogger(AddModelCommand.class);
@@ -37,17 +39,25 @@ final class AddModelCommand implements Command {
   }
 
   @Override
-  public boolean adminOnly() {
-    return true;
-  }
-
-  @Override
   public Reply run(CommandContext ctx, String args) {
     String[] words = args == null || args.isBlank() ? new String[0] : args.strip().split("\\s+");
     if (words.length < 2 || words.length > 3) return env.errorText(ctx, "cmd.addmodel.usage");
-    String alias = words[0].toLowerCase(Locale.ROOT);
+    return add(ctx, words[0], words[1], words.length == 3 ? words[2] : null);
+  }
+
+  @Override
+  public Reply run(CommandContext ctx, CommandOptions options) {
+    String alias = options.text("alias");
+    String space = options.text("space");
+    if (alias == null || space == null) return env.errorText(ctx, "cmd.addmodel.usage");
+    return add(ctx, alias, space, options.text("endpoint"));
+  }
+
+  /** Checks what can be checked at once; the Space is read later, off the caller's thread. */
+  private Reply add(CommandContext ctx, String typedAlias, String space, String endpoint) {
+    String alias = typedAlias.toLowerCase(Locale.ROOT);
     if (!ALIAS.matcher(alias).matches())
-      return env.errorText(ctx, "cmd.addmodel.badAlias", words[0]);
+      return env.errorText(ctx, "cmd.addmodel.badAlias", typedAlias);
     boolean global = env.botAdmin(ctx);
     var existing = env.s.registry().find(alias);
     if (existing.isPresent() && existing.get().configured()) {
@@ -62,22 +72,26 @@ final class AddModelCommand implements Command {
             >= MAX_PER_CHAT) {
       return env.errorText(ctx, "cmd.addmodel.chatLimit", MAX_PER_CHAT);
     }
-    String endpoint = words.length == 3 ? words[2] : null;
-    BackendConfig backend = new BackendConfig(words[1], endpoint, Map.of(), Map.of(), 2);
+    return env.later(ctx, "cmd.addmodel.working", () -> probe(ctx, alias, space, endpoint, global));
+  }
+
+  private Reply probe(
+      CommandContext ctx, String alias, String space, String endpoint, boolean global) {
+    BackendConfig backend = new BackendConfig(space, endpoint, Map.of(), Map.of(), 2);
     ModelRegistry.Probe probe = env.s.registry().probe(backend);
     if (probe.failure() != null) {
       // The code and the client's text stay in the log: they tell what answers at that address.
       String ref = dev.imaginebot.core.FaultRef.next();
       log.info(
           "addmodel {} by {} failed (ref {}): {}: {}",
-          words[1],
+          space,
           ctx.user().key(),
           ref,
           probe.failure(),
           probe.detail());
       return probe.failure() == FailureCode.HOST_REFUSED
-          ? env.errorText(ctx, "cmd.addmodel.refused", words[1], ref)
-          : env.errorText(ctx, "cmd.addmodel.unreachable", words[1], ref);
+          ? env.errorText(ctx, "cmd.addmodel.refused", space, ref)
+          : env.errorText(ctx, "cmd.addmodel.unreachable", space, ref);
     }
     if (!probe.ok()) return env.errorText(ctx, "cmd.addmodel.failed", probe.result().problem());
     ModelConfig model = new ModelConfig(alias, alias, List.of(backend));
@@ -94,7 +108,7 @@ final class AddModelCommand implements Command {
     env.audit(
         ctx,
         global ? "addmodel" : "addmodel chat",
-        alias + " " + words[1] + (endpoint == null ? "" : " " + endpoint));
+        alias + " " + space + (endpoint == null ? "" : " " + endpoint));
     return Reply.message(
         env.text(
             ctx,

@@ -1,6 +1,7 @@
 package dev.imaginebot.core.command.handlers;
 
 import dev.imaginebot.core.command.CommandContext;
+import dev.imaginebot.core.command.CommandOptions;
 import dev.imaginebot.core.command.Reply;
 import dev.imaginebot.core.store.AuditEntry;
 import java.util.List;
@@ -22,11 +23,6 @@ final class AuditCommand implements Command {
   }
 
   @Override
-  public boolean adminOnly() {
-    return true;
-  }
-
-  @Override
   public Reply run(CommandContext ctx, String args) {
     int n = 20;
     try {
@@ -35,6 +31,16 @@ final class AuditCommand implements Command {
     } catch (NumberFormatException e) {
       n = 20;
     }
+    return audit(ctx, n);
+  }
+
+  @Override
+  public Reply run(CommandContext ctx, CommandOptions options) {
+    Long count = options.integer("count");
+    return audit(ctx, count == null ? 20 : (int) Math.max(1, Math.min(50, count)));
+  }
+
+  private Reply audit(CommandContext ctx, int n) {
     List<AuditEntry> entries =
         env.botAdmin(ctx) ? env.s.audit().recent(n) : env.s.audit().recent(ctx.chat().key(), n);
     if (entries.isEmpty()) return Reply.message(env.text(ctx, "cmd.audit.empty")).asPersonal();

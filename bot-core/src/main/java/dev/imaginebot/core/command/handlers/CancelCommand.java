@@ -1,6 +1,7 @@
 package dev.imaginebot.core.command.handlers;
 
 import dev.imaginebot.core.command.CommandContext;
+import dev.imaginebot.core.command.CommandOptions;
 import dev.imaginebot.core.command.Reply;
 import dev.imaginebot.core.engine.JobEngine;
 import dev.imaginebot.core.job.ErrorCode;
@@ -25,17 +26,28 @@ final class CancelCommand implements Command {
   @Override
   public Reply run(CommandContext ctx, String args) {
     String a = args == null ? "" : args.strip().replace("#", "");
+    if (a.isEmpty()) return cancel(ctx, null);
+    try {
+      return cancel(ctx, Long.parseLong(a));
+    } catch (NumberFormatException e) {
+      return env.errorText(ctx, "cmd.cancel.usage");
+    }
+  }
+
+  @Override
+  public Reply run(CommandContext ctx, CommandOptions options) {
+    return cancel(ctx, options.integer("job"));
+  }
+
+  /** Cancels job {@code job}, or the sender's newest when null. */
+  private Reply cancel(CommandContext ctx, Long job) {
     long id;
-    if (a.isEmpty()) {
+    if (job == null) {
       List<Long> mine = env.s.engine().active(ctx.user().key());
       if (mine.isEmpty()) return env.errorText(ctx, "cmd.cancel.nothing");
       id = mine.get(mine.size() - 1);
     } else {
-      try {
-        id = Long.parseLong(a);
-      } catch (NumberFormatException e) {
-        return env.errorText(ctx, "cmd.cancel.usage");
-      }
+      id = job;
     }
     String chat = env.s.jobs().find(id).map(j -> j.chatKey()).orElse(null);
     return cancel(ctx, id, env.adminOf(ctx, chat));

@@ -14,9 +14,16 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Helpers every command shares: language, admin checks, default models, replies. */
 final class Env {
+  private static final Logger log = LoggerFactory.getLogger(Env.class);
   static final String MODEL = "model";
   static final String LANGUAGE = "language";
   static final String GLOBAL = "global";
@@ -25,10 +32,40 @@ final class Env {
 
   final Services s;
   final ButtonIds ids;
+  private final Executor slow;
 
-  Env(Services s) {
+  /**
+   * @param slow the bounded executor for work that waits on a Space ({@link #later})
+   */
+  Env(Services s, Executor slow) {
     this.s = s;
     this.ids = ButtonIds.load(s.settings());
+    this.slow = slow;
+  }
+
+  /**
+   * Runs {@code work} (which waits on a Space) on the slow-work threads and answers at once with a
+   * {@link Reply.Kind#PENDING} reply saying {@code workingKey}; its later answer is what {@code
+   * work} returns, or "something went wrong (ref …)" when it throws. When the slow-work queue is
+   * full the answer is "busy, try again" now.
+   */
+  Reply later(CommandContext ctx, String workingKey, Supplier<Reply> work) {
+    CompletableFuture<Reply> answer = new CompletableFuture<>();
+    try {
+      slow.execute(
+          () -> {
+            try {
+              answer.complete(work.get());
+            } catch (RuntimeException e) {
+              String ref = dev.imaginebot.core.FaultRef.next();
+              log.error("Slow command work for {} failed (ref {})", ctx.user().key(), ref, e);
+              answer.complete(error(ctx, ErrorCode.INTERNAL, ref));
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      return error(ctx, ErrorCode.BOT_BUSY);
+    }
+    return Reply.pending(text(ctx, workingKey), answer);
   }
 
   static String userScope(UserRef user) {

@@ -1,6 +1,7 @@
 package dev.imaginebot.core.command.handlers;
 
 import dev.imaginebot.core.command.CommandContext;
+import dev.imaginebot.core.command.CommandOptions;
 import dev.imaginebot.core.command.Reply;
 
 /** {@code /help}. */
@@ -14,6 +15,11 @@ final class HelpCommand implements Command {
   @Override
   public String name() {
     return "help";
+  }
+
+  @Override
+  public Reply run(CommandContext ctx, CommandOptions options) {
+    return run(ctx, "");
   }
 
   @Override

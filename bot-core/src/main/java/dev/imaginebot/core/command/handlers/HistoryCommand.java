@@ -3,6 +3,7 @@ package dev.imaginebot.core.command.handlers;
 import dev.imaginebot.core.UserText;
 import dev.imaginebot.core.command.Button;
 import dev.imaginebot.core.command.CommandContext;
+import dev.imaginebot.core.command.CommandOptions;
 import dev.imaginebot.core.command.Reply;
 import dev.imaginebot.core.store.JobRecord;
 import dev.imaginebot.core.store.Page;
@@ -41,6 +42,12 @@ final class HistoryCommand implements Command {
       }
     }
     return page(ctx, page);
+  }
+
+  @Override
+  public Reply run(CommandContext ctx, CommandOptions options) {
+    Long page = options.integer("page");
+    return page(ctx, page == null ? 1 : (int) Math.max(1, Math.min(Integer.MAX_VALUE, page)));
   }
 
   /** Page {@code page} (1-based). */

@@ -1,11 +1,16 @@
 package dev.imaginebot.core.command.handlers;
 
 import dev.imaginebot.core.command.CommandContext;
+import dev.imaginebot.core.command.CommandOptions;
 import dev.imaginebot.core.command.Reply;
+import dev.imaginebot.core.job.GenerationRequest;
 import dev.imaginebot.core.request.ParseResult;
 import dev.imaginebot.core.request.RequestParser;
 
-/** {@code /imagine <prompt> [model] [--flags]}. */
+/**
+ * {@code /imagine <prompt> [model] [--flags]} as text; typed, {@code prompt}, {@code model}, {@code
+ * aspect}, {@code seed}, {@code negative}, or a whole {@link GenerationRequest}.
+ */
 final class ImagineCommand implements Command {
   private final Env env;
   private final RequestParser parser;
@@ -23,6 +28,31 @@ final class ImagineCommand implements Command {
   @Override
   public Reply run(CommandContext ctx, String args) {
     ParseResult r = parser.parse(args, env.s.registry().aliases(ctx.chat().key()));
+    if (!r.ok()) return env.parseError(ctx, r);
+    return env.start(ctx, r.request());
+  }
+
+  @Override
+  public Reply run(CommandContext ctx, CommandOptions o) {
+    String prompt = o.text("prompt");
+    return request(
+        ctx,
+        new GenerationRequest(
+            prompt == null ? "" : prompt,
+            o.text("model"),
+            o.text("negative"),
+            o.integer("seed"),
+            o.text("aspect"),
+            null,
+            null,
+            null,
+            null,
+            1));
+  }
+
+  /** Starts a typed request: checked as flags are, the prompt taken literally. */
+  Reply request(CommandContext ctx, GenerationRequest request) {
+    ParseResult r = parser.check(request, env.s.registry().aliases(ctx.chat().key()));
     if (!r.ok()) return env.parseError(ctx, r);
     return env.start(ctx, r.request());
   }

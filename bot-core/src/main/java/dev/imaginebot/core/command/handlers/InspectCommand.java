@@ -1,6 +1,7 @@
 package dev.imaginebot.core.command.handlers;
 
 import dev.imaginebot.core.command.CommandContext;
+import dev.imaginebot.core.command.CommandOptions;
 import dev.imaginebot.core.command.Reply;
 import dev.imaginebot.core.model.Backend;
 import dev.imaginebot.core.model.BackendStatus;
@@ -10,8 +11,8 @@ import java.time.Instant;
 
 /**
  * {@code /inspect <model>}: each backend's status, endpoint and parameter mapping, of a model seen
- * in the chat (answered to the admin privately). Reads the API of backends not checked yet
- * (blocking while the Space is reached).
+ * in the chat (answered to the admin privately). The API of backends not checked yet is read on the
+ * core's slow-work threads first ({@link Reply.Kind#PENDING}).
  */
 final class InspectCommand implements Command {
   private final Env env;
@@ -26,21 +27,43 @@ final class InspectCommand implements Command {
   }
 
   @Override
-  public boolean adminOnly() {
-    return true;
-  }
-
-  @Override
   public Reply run(CommandContext ctx, String args) {
     String alias = args == null ? "" : args.strip();
     if (alias.isEmpty()) return env.errorText(ctx, "cmd.inspect.usage");
+    return inspect(ctx, alias);
+  }
+
+  @Override
+  public Reply run(CommandContext ctx, CommandOptions options) {
+    String alias = options.text("model");
+    if (alias == null) return env.errorText(ctx, "cmd.inspect.usage");
+    return inspect(ctx, alias);
+  }
+
+  private Reply inspect(CommandContext ctx, String alias) {
     var found = env.s.registry().find(alias, ctx.chat().key());
     if (found.isEmpty()) return SettingsCommand.unknownModel(env, ctx, alias);
     Model m = found.get();
+    boolean unchecked =
+        m.backends().stream()
+            .anyMatch(b -> b.status(Instant.now()).kind() == BackendStatus.Kind.UNKNOWN);
+    if (!unchecked) return describe(ctx, m);
+    return env.later(
+            ctx,
+            "cmd.inspect.working",
+            () -> {
+              for (Backend b : m.backends()) {
+                if (b.status(Instant.now()).kind() == BackendStatus.Kind.UNKNOWN) {
+                  env.s.registry().check(b);
+                }
+              }
+              return describe(ctx, m);
+            })
+        .asPersonal();
+  }
+
+  private Reply describe(CommandContext ctx, Model m) {
     String lang = env.lang(ctx);
-    for (Backend b : m.backends()) {
-      if (b.status(Instant.now()).kind() == BackendStatus.Kind.UNKNOWN) env.s.registry().check(b);
-    }
     StringBuilder out =
         new StringBuilder(
             env.text(

@@ -1,6 +1,7 @@
 package dev.imaginebot.core.command.handlers;
 
 import dev.imaginebot.core.command.CommandContext;
+import dev.imaginebot.core.command.CommandOptions;
 import dev.imaginebot.core.command.Reply;
 import dev.imaginebot.core.model.Model;
 
@@ -15,6 +16,11 @@ final class ModelsCommand implements Command {
   @Override
   public String name() {
     return "models";
+  }
+
+  @Override
+  public Reply run(CommandContext ctx, CommandOptions options) {
+    return run(ctx, "");
   }
 
   @Override

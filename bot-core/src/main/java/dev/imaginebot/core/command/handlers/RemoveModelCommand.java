@@ -1,6 +1,7 @@
 package dev.imaginebot.core.command.handlers;
 
 import dev.imaginebot.core.command.CommandContext;
+import dev.imaginebot.core.command.CommandOptions;
 import dev.imaginebot.core.command.Reply;
 import dev.imaginebot.core.model.Model;
 import java.util.Optional;
@@ -23,14 +24,20 @@ final class RemoveModelCommand implements Command {
   }
 
   @Override
-  public boolean adminOnly() {
-    return true;
-  }
-
-  @Override
   public Reply run(CommandContext ctx, String args) {
     String alias = args == null ? "" : args.strip();
     if (alias.isEmpty() || alias.contains(" ")) return env.errorText(ctx, "cmd.removemodel.usage");
+    return remove(ctx, alias);
+  }
+
+  @Override
+  public Reply run(CommandContext ctx, CommandOptions options) {
+    String alias = options.text("model");
+    if (alias == null) return env.errorText(ctx, "cmd.removemodel.usage");
+    return remove(ctx, alias);
+  }
+
+  private Reply remove(CommandContext ctx, String alias) {
     String chat = ctx.chat().key();
     Optional<Model> global = env.s.registry().find(alias);
     if (global.isPresent() && global.get().configured()) {

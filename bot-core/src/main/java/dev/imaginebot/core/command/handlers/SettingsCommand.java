@@ -1,6 +1,7 @@
 package dev.imaginebot.core.command.handlers;
 
 import dev.imaginebot.core.command.CommandContext;
+import dev.imaginebot.core.command.CommandOptions;
 import dev.imaginebot.core.command.Reply;
 import dev.imaginebot.core.i18n.Messages;
 import dev.imaginebot.core.job.ErrorCode;
@@ -24,38 +25,57 @@ final class SettingsCommand implements Command {
   @Override
   public Reply run(CommandContext ctx, String args) {
     String[] words = args == null || args.isBlank() ? new String[0] : args.strip().split("\\s+");
-    String scope = Env.userScope(ctx.user());
-    if (words.length == 0) {
-      Optional<String> own = env.s.settings().get(scope, Env.MODEL);
-      return Reply.message(
-              env.text(
-                  ctx,
-                  "cmd.settings.show",
-                  own.orElse(env.text(ctx, "cmd.settings.none")),
-                  env.lang(ctx)))
-          .asPersonal();
-    }
+    if (words.length == 0) return show(ctx);
     if (words.length != 2) return env.errorText(ctx, "cmd.settings.usage");
     String key = words[0].toLowerCase(Locale.ROOT);
     String value = words[1];
-    if (key.equals("model")) {
-      if (value.equalsIgnoreCase("none") || value.equalsIgnoreCase("default")) {
-        env.s.settings().remove(scope, Env.MODEL);
-        return Reply.message(env.text(ctx, "cmd.settings.model.cleared")).asPersonal();
-      }
-      var model = env.s.registry().find(value, ctx.chat().key());
-      if (model.isEmpty()) return unknownModel(ctx, value);
-      env.s.settings().put(scope, Env.MODEL, model.get().alias());
-      return Reply.message(env.text(ctx, "cmd.settings.model.set", model.get().alias()))
-          .asPersonal();
-    }
-    if (key.equals("language") || key.equals("lang")) {
-      String lang = Messages.normalize(value);
-      if (lang == null) return env.errorText(ctx, "cmd.settings.language.unknown", value);
-      env.s.settings().put(scope, Env.LANGUAGE, lang);
-      return Reply.message(env.text(ctx, "cmd.settings.language.set")).asPersonal();
-    }
+    if (key.equals("model")) return model(ctx, value);
+    if (key.equals("language") || key.equals("lang")) return language(ctx, value);
     return env.errorText(ctx, "cmd.settings.usage");
+  }
+
+  /** Both options at once: the model first, then the language; one reply says what changed. */
+  @Override
+  public Reply run(CommandContext ctx, CommandOptions options) {
+    String model = options.text("model");
+    String language = options.text("language");
+    if (model == null && language == null) return show(ctx);
+    Reply first = model == null ? null : model(ctx, model);
+    if (first != null && first.kind() == Reply.Kind.ERROR) return first;
+    if (language == null) return first;
+    Reply second = language(ctx, language);
+    if (first == null || second.kind() == Reply.Kind.ERROR) return second;
+    return Reply.message(first.text() + "\n" + second.text()).asPersonal();
+  }
+
+  private Reply show(CommandContext ctx) {
+    Optional<String> own = env.s.settings().get(Env.userScope(ctx.user()), Env.MODEL);
+    return Reply.message(
+            env.text(
+                ctx,
+                "cmd.settings.show",
+                own.orElse(env.text(ctx, "cmd.settings.none")),
+                env.lang(ctx)))
+        .asPersonal();
+  }
+
+  private Reply model(CommandContext ctx, String value) {
+    String scope = Env.userScope(ctx.user());
+    if (value.equalsIgnoreCase("none") || value.equalsIgnoreCase("default")) {
+      env.s.settings().remove(scope, Env.MODEL);
+      return Reply.message(env.text(ctx, "cmd.settings.model.cleared")).asPersonal();
+    }
+    var model = env.s.registry().find(value, ctx.chat().key());
+    if (model.isEmpty()) return unknownModel(ctx, value);
+    env.s.settings().put(scope, Env.MODEL, model.get().alias());
+    return Reply.message(env.text(ctx, "cmd.settings.model.set", model.get().alias())).asPersonal();
+  }
+
+  private Reply language(CommandContext ctx, String value) {
+    String lang = Messages.normalize(value);
+    if (lang == null) return env.errorText(ctx, "cmd.settings.language.unknown", value);
+    env.s.settings().put(Env.userScope(ctx.user()), Env.LANGUAGE, lang);
+    return Reply.message(env.text(ctx, "cmd.settings.language.set")).asPersonal();
   }
 
   static Reply unknownModel(Env env, CommandContext ctx, String value) {

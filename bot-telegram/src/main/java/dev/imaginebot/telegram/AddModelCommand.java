@@ -1,8 +1,0 @@
-package dev.imaginebot.telegram;
-
-/** {@code /addmodel} (admins only). */
-final class AddModelCommand extends AdminCommand {
-  AddModelCommand() {
-    super("addmodel");
-  }
-}

@@ -1,8 +1,0 @@
-package dev.imaginebot.telegram;
-
-/** {@code /settings}: passed to the core as is. */
-final class SettingsCommand extends CommandHandler {
-  SettingsCommand() {
-    super("settings");
-  }
-}
