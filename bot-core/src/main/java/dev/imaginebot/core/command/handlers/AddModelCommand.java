@@ -5,6 +5,7 @@ import dev.imaginebot.core.CoreConfig.ModelConfig;
 import dev.imaginebot.core.command.CommandContext;
 import dev.imaginebot.core.command.Reply;
 import dev.imaginebot.core.model.ModelRegistry;
+import dev.imaginebot.core.model.Onboarding;
 import dev.imaginebot.gradio.FailureCode;
 import java.util.List;
 import java.util.Locale;
@@ -79,7 +80,14 @@ final class AddModelCommand implements Command {
           ? env.errorText(ctx, "cmd.addmodel.refused", words[1], ref)
           : env.errorText(ctx, "cmd.addmodel.unreachable", words[1], ref);
     }
-    if (!probe.ok()) return env.errorText(ctx, "cmd.addmodel.failed", probe.result().problem());
+    if (!probe.ok()) {
+      Onboarding.Problem problem = probe.result().problem();
+      log.info("addmodel {} by {}: no mapping: {}", words[1], ctx.user().key(), problem.text());
+      return env.errorText(
+          ctx,
+          "cmd.addmodel.failed",
+          env.text(ctx, problem.messageKey(), problem.args().toArray()));
+    }
     ModelConfig model = new ModelConfig(alias, alias, List.of(backend));
     if (global) {
       env.s.modelStore().put(model);
