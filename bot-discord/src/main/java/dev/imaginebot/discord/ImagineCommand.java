@@ -83,9 +83,14 @@ final class ImagineCommand extends SlashCommand {
                     o.get("negative")));
     services.bot().handled(Interactions.PLATFORM, stored.key());
     if (reply.kind() == Reply.Kind.MESSAGE || reply.kind() == Reply.Kind.ERROR) {
-      net.dv8tion.jda.api.interactions.InteractionHook.from(jda, ref.token())
-          .editOriginal(Payload.text(reply.text()).toEdit())
-          .complete();
+      var hook = net.dv8tion.jda.api.interactions.InteractionHook.from(jda, ref.token());
+      if (reply.personal()) {
+        // A refusal is the sender's: the reply everyone sees goes, an ephemeral followup says it.
+        hook.deleteOriginal().complete();
+        hook.sendMessage(Payload.text(reply.text()).toCreate()).setEphemeral(true).complete();
+      } else {
+        hook.editOriginal(Payload.text(reply.text()).toEdit()).complete();
+      }
     }
   }
 
