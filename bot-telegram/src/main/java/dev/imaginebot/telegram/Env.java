@@ -142,8 +142,9 @@ final class Env {
     sent.whenComplete(
         (id, failure) -> {
           if (failure == null) {
-            if (pointer)
+            if (pointer) {
               sendText(groupId, replyTo, bot.text(from.getLanguageCode(), "cmd.private.sent"));
+            }
             return;
           }
           log.info("Could not answer user {} privately: {}", from.getId(), failure.getMessage());
