@@ -68,9 +68,14 @@ final class ImagineCommand extends SlashCommand {
                 request(stored.options(CommandCatalogue.find(NAME).orElseThrow())));
     services.bot().handled(Interactions.PLATFORM, stored.key());
     if (reply.kind() == Reply.Kind.MESSAGE || reply.kind() == Reply.Kind.ERROR) {
-      InteractionHook.from(jda, ref.token())
-          .editOriginal(Payload.text(reply.text()).toEdit())
-          .complete();
+      var hook = InteractionHook.from(jda, ref.token());
+      if (reply.personal()) {
+        // A refusal is the sender's: the reply everyone sees goes, an ephemeral followup says it.
+        hook.deleteOriginal().complete();
+        hook.sendMessage(Payload.text(reply.text()).toCreate()).setEphemeral(true).complete();
+      } else {
+        hook.editOriginal(Payload.text(reply.text()).toEdit()).complete();
+      }
     }
   }
 

@@ -168,11 +168,14 @@ class DiscordEndToEndTest {
   }
 
   @Test
-  void anUnknownModelIsExplainedInTheReply() {
+  void anUnknownModelIsExplainedToTheSenderOnly() {
     Interaction i =
         discord.slash("imagine", ALICE).option("prompt", "a cat").option("model", "flx").send();
-    Call reply = discord.next(i.token(), "edit");
+    // The public reply goes; the refusal is an ephemeral followup.
+    discord.next(i.token(), "delete");
+    Call reply = discord.next(i.token(), "followup");
     assertThat(reply.content()).contains("flx", "flux");
+    assertThat(reply.flags() & 64).isEqualTo(64);
     assertThat(reply.files()).isEmpty();
   }
 

@@ -452,12 +452,17 @@ class DiscordFrontEndTest {
   }
 
   @Test
-  void anErrorReplyIsShownInTheReply() {
+  void anErrorReplyToAPublicCommandIsShownOnlyToTheSender() {
     bot.responder = call -> Reply.error("There is no model called \"nope\".");
     Interaction i =
         discord.slash("imagine", ALICE).option("prompt", "x").option("model", "nope").send();
-    assertThat(discord.next(i.token(), "edit").content())
-        .isEqualTo("There is no model called \"nope\".");
+    Call defer = discord.next(i.token());
+    assertThat(defer.json().optObject("data").map(d -> d.getInt("flags", 0)).orElse(0) & 64)
+        .isZero();
+    discord.next(i.token(), "delete");
+    Call refusal = discord.next(i.token(), "followup");
+    assertThat(refusal.content()).isEqualTo("There is no model called \"nope\".");
+    assertThat(refusal.flags() & 64).isEqualTo(64);
   }
 
   @Test

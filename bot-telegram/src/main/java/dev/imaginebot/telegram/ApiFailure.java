@@ -16,21 +16,33 @@ final class ApiFailure extends RuntimeException {
   private final int errorCode;
   private final String description;
   private final Integer retryAfterSeconds;
+  private final Long migrateToChatId;
 
   ApiFailure(String method, int errorCode, String description, Integer retryAfterSeconds) {
+    this(method, errorCode, description, retryAfterSeconds, null);
+  }
+
+  ApiFailure(
+      String method,
+      int errorCode,
+      String description,
+      Integer retryAfterSeconds,
+      Long migrateToChatId) {
     super(method + " failed: " + (errorCode == 0 ? "" : errorCode + " ") + description);
     this.method = method;
     this.errorCode = errorCode;
     this.description = description;
     this.retryAfterSeconds = retryAfterSeconds;
+    this.migrateToChatId = migrateToChatId;
   }
 
   /** Classifies a TelegramBots exception; {@code token} is scrubbed from every text kept. */
   static ApiFailure of(String method, TelegramApiException e, String token) {
     if (e instanceof TelegramApiRequestException r && r.getErrorCode() != null) {
       Integer retryAfter = r.getParameters() == null ? null : r.getParameters().getRetryAfter();
+      Long migrateTo = r.getParameters() == null ? null : r.getParameters().getMigrateToChatId();
       return new ApiFailure(
-          method, r.getErrorCode(), redact(r.getApiResponse(), token), retryAfter);
+          method, r.getErrorCode(), redact(r.getApiResponse(), token), retryAfter, migrateTo);
     }
     // Transport trouble: describe it by type and message only, never with the request URL.
     Throwable cause = e.getCause() != null ? e.getCause() : e;
@@ -64,6 +76,14 @@ final class ApiFailure extends RuntimeException {
   Optional<Duration> retryAfter() {
     if (errorCode != 429) return Optional.empty();
     return Optional.of(Duration.ofSeconds(retryAfterSeconds == null ? 1 : retryAfterSeconds));
+  }
+
+  /**
+   * The chat a group became when it was upgraded to a supergroup ({@code
+   * parameters.migrate_to_chat_id}): the call is to be made again there.
+   */
+  Optional<Long> migratedTo() {
+    return Optional.ofNullable(migrateToChatId);
   }
 
   /** Telegram's answer to an edit that changes nothing: for us, a success. */

@@ -83,7 +83,8 @@ final class ButtonPress {
       case MESSAGE:
         if (reply.personal() && group) {
           // A page of someone's history, pressed under a message in a group, is theirs alone.
-          if (!fitsAnswer(reply)) env.sendPrivately(query.getFrom(), reply, chatId, messageId);
+          if (!fitsAnswer(reply))
+            env.sendPrivately(query.getFrom(), reply, chatId, messageId, false);
         } else if (data.startsWith("history:")) {
           env.renderInto(chatId, messageId, reply);
         } else if (!fitsAnswer(reply)) {

@@ -117,9 +117,9 @@ final class Env {
 
   /**
    * Shows a command's reply to {@code from} as a new message; a started job shows itself through
-   * its view. A {@link Reply#personal() personal} reply asked for in a group goes to the sender's
-   * private chat instead; when Telegram won't let us write there (they never started the bot, or
-   * blocked it: 403), the group gets a short pointer and nothing of the reply.
+   * its view. A {@link Reply#personal() personal} reply asked for in a group (history, settings, a
+   * refusal of the sender's command) goes to the sender's private chat instead, and the group gets
+   * a short pointer to it (see {@link #sendPrivately}).
    */
   void render(long chatId, Integer replyTo, Reply reply, User from) {
     if (reply.kind() == Reply.Kind.PENDING) {
@@ -128,28 +128,35 @@ final class Env {
     }
     if (reply.personal() && chatId < 0 && from != null) {
       if (reply.kind() != Reply.Kind.MESSAGE && reply.kind() != Reply.Kind.ERROR) return;
-      sendPrivately(from, reply, chatId, replyTo);
+      sendPrivately(from, reply, chatId, replyTo, true);
       return;
     }
     render(chatId, replyTo, reply);
   }
 
-  /** Sends a personal reply to the user's private chat; the group hears only if that failed. */
-  void sendPrivately(User from, Reply reply, long groupId, Integer replyTo) {
+  /**
+   * Sends a personal reply to the user's private chat; with {@code pointer}, the group is then told
+   * (in a reply to {@code replyTo}) that the answer went there. When Telegram won't let us write to
+   * the user (they never started the bot, or blocked it: 403), the group gets a refusal's own
+   * sentence, which says nothing private, or for anything else only a note to start the bot.
+   */
+  void sendPrivately(User from, Reply reply, long groupId, Integer replyTo, boolean pointer) {
     long userChat = from.getId();
     CompletableFuture<Integer> sent = sendParts(userChat, null, reply);
     sent.whenComplete(
         (id, failure) -> {
-          if (failure == null) return;
+          if (failure == null) {
+            if (pointer) {
+              sendText(groupId, replyTo, bot.text(from.getLanguageCode(), "cmd.private.sent"));
+            }
+            return;
+          }
           log.info("Could not answer user {} privately: {}", from.getId(), failure.getMessage());
-          outbox.submit(
-              groupId,
-              Steps.sendMessage(
-                  groupId,
-                  replyTo,
-                  bot.text(from.getLanguageCode(), "cmd.private.blocked"),
-                  null,
-                  new CompletableFuture<>()));
+          if (reply.kind() == Reply.Kind.ERROR) {
+            sendParts(groupId, replyTo, reply);
+          } else {
+            sendText(groupId, replyTo, bot.text(from.getLanguageCode(), "cmd.private.blocked"));
+          }
         });
   }
 
@@ -174,19 +181,20 @@ final class Env {
                             target,
                             failure != null ? failure.toString() : notSent.getMessage());
                         if (privately && notSent != null) {
-                          outbox.submit(
+                          sendText(
                               chatId,
-                              Steps.sendMessage(
-                                  chatId,
-                                  replyTo,
-                                  bot.text(from.getLanguageCode(), "cmd.private.blocked"),
-                                  null,
-                                  new CompletableFuture<>()));
+                              replyTo,
+                              bot.text(from.getLanguageCode(), "cmd.private.blocked"));
                         }
                         return;
                       }
                       renderInto(target, messageId, answer);
                     }));
+  }
+
+  private void sendText(long chatId, Integer replyTo, String text) {
+    outbox.submit(
+        chatId, Steps.sendMessage(chatId, replyTo, text, null, new CompletableFuture<>()));
   }
 
   /** Shows a reply as a new message in a chat; a started job shows itself through its view. */

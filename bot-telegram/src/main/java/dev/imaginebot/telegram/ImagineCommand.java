@@ -30,7 +30,10 @@ final class ImagineCommand extends CommandHandler {
             in.args());
     // The job (or the refusal) is stored or shown: the update need not come again.
     env.handled(in.updateKey());
-    // DELETE_MESSAGE: the update was handled before a crash; its job shows itself where it is.
-    if (reply.kind() != Reply.Kind.DELETE_MESSAGE) env.render(in.chatId(), in.messageId(), reply);
+    // DELETE_MESSAGE: the update was handled before a crash; its job shows itself where it is. A
+    // refusal is the sender's: in a group it goes to them privately.
+    if (reply.kind() != Reply.Kind.DELETE_MESSAGE) {
+      env.render(in.chatId(), in.messageId(), reply, in.from());
+    }
   }
 }

@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
  * Per-chat FIFO queues of Bot API calls, run on a shared scheduler. Flood control lives here: edits
  * in one chat are spaced by an interval (longer in groups), a 429 holds the chat's queue for {@code
  * retry_after} and then retries the same call, and pending progress edits of one message collapse
- * into the newest. Nothing here sleeps: waiting is scheduling. A chat's queue is dropped once it is
- * empty and its waits are over, so the map holds only chats with something pending (or about to be
- * paced).
+ * into the newest. A call to a group that became a supergroup is made again at once (once): the
+ * {@link TelegramApi} sends it to the new chat. Nothing here sleeps: waiting is scheduling. A
+ * chat's queue is dropped once it is empty and its waits are over, so the map holds only chats with
+ * something pending (or about to be paced).
  */
 final class Outbox {
   private static final Logger log = LoggerFactory.getLogger(Outbox.class);
@@ -193,6 +194,9 @@ final class Outbox {
           synchronized (this) {
             blockedUntil = clock.instant().plus(wait);
           }
+          retry = true;
+        } else if (f.migratedTo().isPresent() && step.followMigration()) {
+          // The group became a supergroup: the api now sends this chat's calls there.
           retry = true;
         } else if (f.notModified()) {
           next = step.unchanged();

@@ -7,12 +7,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -43,9 +47,15 @@ import okio.Buffer;
  * <p>As strict as Telegram where the bot could go wrong: text over 4096 characters (or empty),
  * captions over 1024, {@code callback_data} over 64 bytes or a button without text, more than 100
  * buttons, a press answered twice, and messages to a user who never started the bot or blocked it,
- * or to a group the bot was removed from (403), are refused with Telegram's errors. A test presses
- * only buttons the bot really sent ({@link #press}); a crafted callback, as a modified client can
- * send, goes through {@link #pressCrafted}, which the security tests alone use.
+ * or to a group the bot was removed from (403), are refused with Telegram's errors. It applies
+ * Telegram's flood limits itself ({@link FloodLimits}: new messages beyond about one a second in a
+ * private chat, twenty a minute in a group or thirty a second overall get 429 with {@code
+ * retry_after}), measured on a clock a test can set ({@link #clock}); it answers 409 to a {@code
+ * getUpdates} that a newer one replaces (two pollers) or that comes while a webhook is set; and a
+ * group upgraded to a supergroup ({@link #migrate}) refuses every call for its old id with 400 and
+ * {@code migrate_to_chat_id}. A test presses only buttons the bot really sent ({@link #press}); a
+ * crafted callback, as a modified client can send, goes through {@link #pressCrafted}, which the
+ * security tests alone use.
  */
 final class FakeTelegramBotApi implements AutoCloseable {
   static final String TOKEN = "4242:AAFakeSecretTokenForTests";
@@ -84,6 +94,55 @@ final class FakeTelegramBotApi implements AutoCloseable {
   private final Set<Long> blockedUsers = ConcurrentHashMap.newKeySet();
   private final Set<Long> kickedFrom = ConcurrentHashMap.newKeySet();
   private final Set<String> openCallbacks = ConcurrentHashMap.newKeySet();
+  private final Map<Long, Long> migratedTo = new ConcurrentHashMap<>();
+  private volatile Clock clock = Clock.systemUTC();
+  private volatile FloodLimits floodLimits = FloodLimits.TELEGRAM;
+  private final Object floodLock = new Object();
+  private final Map<Long, Deque<Instant>> sentPerChat = new HashMap<>();
+  private final Deque<Instant> sentOverall = new ArrayDeque<>();
+  private long pollGeneration;
+
+  /**
+   * Telegram's flood limits on new messages (sendMessage, sendPhoto, sendMediaGroup, sendDocument;
+   * edits are not counted): at most {@code perPrivateChat} per second in one private chat, {@code
+   * perGroupPerMinute} per minute in one group, {@code overallPerSecond} per second in all.
+   */
+  record FloodLimits(int perPrivateChat, int perGroupPerMinute, int overallPerSecond) {
+    /** The limits Telegram's FAQ gives. */
+    static final FloodLimits TELEGRAM = new FloodLimits(1, 20, 30);
+
+    /** No limits, for tests about something else that send faster than Telegram allows. */
+    static final FloodLimits NONE =
+        new FloodLimits(Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE);
+  }
+
+  /** A clock the test moves by hand. Thread-safe. */
+  static final class ManualClock extends Clock {
+    private volatile Instant now;
+
+    ManualClock(Instant start) {
+      this.now = start;
+    }
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+  }
 
   /** One Bot API call the bot made. */
   record ApiCall(String method, Instant at, int status, String description) {}
@@ -150,6 +209,25 @@ final class FakeTelegramBotApi implements AutoCloseable {
   }
 
   // ---- switches ----
+
+  /** Flood limits from now on ({@link FloodLimits#TELEGRAM} unless a test sets others). */
+  void floodLimits(FloodLimits limits) {
+    floodLimits = limits;
+  }
+
+  /** The clock flood limits are measured on (the system clock unless a test sets one). */
+  void clock(Clock clock) {
+    this.clock = clock;
+  }
+
+  /**
+   * The group {@code oldChatId} is upgraded to the supergroup {@code newChatId}: from now on every
+   * call for the old id fails with 400 and {@code parameters.migrate_to_chat_id}, as Telegram's do.
+   * The new chat starts empty (its messages have new ids).
+   */
+  void migrate(long oldChatId, long newChatId) {
+    migratedTo.put(oldChatId, newChatId);
+  }
 
   /** The next call of {@code method} fails with this Telegram error. */
   void failNext(String method, int code, String description, Integer retryAfter) {
@@ -378,6 +456,7 @@ final class FakeTelegramBotApi implements AutoCloseable {
         return ok(method, botJson().put("can_join_groups", true));
       case "deletewebhook":
       case "setmycommands":
+        if (method.equals("deletewebhook")) webhook = null;
         if (method.equals("setmycommands")) {
           Map<String, String> commands = new LinkedHashMap<>();
           for (JsonNode c : params.path("commands")) {
@@ -437,6 +516,14 @@ final class FakeTelegramBotApi implements AutoCloseable {
 
   /** What Telegram refuses before doing anything, with its own error texts. */
   private MockResponse refuse(String method, JsonNode p) {
+    if (p.hasNonNull("chat_id") && migratedTo.containsKey(p.path("chat_id").asLong())) {
+      return error(
+          method,
+          400,
+          "Bad Request: group chat was upgraded to a supergroup chat",
+          null,
+          migratedTo.get(p.path("chat_id").asLong()));
+    }
     if (p.hasNonNull("chat_id") && !method.equals("getchatmember")) {
       long chatId = p.path("chat_id").asLong();
       if (chatId < 0 && kickedFrom.contains(chatId)) {
@@ -492,11 +579,58 @@ final class FakeTelegramBotApi implements AutoCloseable {
     return null;
   }
 
+  /**
+   * Telegram's flood control for a new message that is otherwise fine (called last, so a refused
+   * one does not count): counts it, or answers 429 with the seconds until the oldest message in the
+   * full window leaves it.
+   */
+  private MockResponse flood(String method, JsonNode p) {
+    long chatId = p.path("chat_id").asLong();
+    FloodLimits limits = floodLimits;
+    Instant now = clock.instant();
+    synchronized (floodLock) {
+      Deque<Instant> chat = sentPerChat.computeIfAbsent(chatId, k -> new ArrayDeque<>());
+      Duration chatWindow = chatId < 0 ? Duration.ofMinutes(1) : Duration.ofSeconds(1);
+      int chatMax = chatId < 0 ? limits.perGroupPerMinute() : limits.perPrivateChat();
+      Duration wait = waitFor(chat, now, chatWindow, chatMax);
+      Duration overall =
+          waitFor(sentOverall, now, Duration.ofSeconds(1), limits.overallPerSecond());
+      if (overall.compareTo(wait) > 0) wait = overall;
+      if (!wait.isZero()) {
+        int seconds = (int) Math.max(1, (wait.toMillis() + 999) / 1000);
+        return error(method, 429, "Too Many Requests: retry after " + seconds, seconds);
+      }
+      chat.addLast(now);
+      sentOverall.addLast(now);
+    }
+    return null;
+  }
+
+  /** How long until one more fits in {@code sent} (dropping what left the window); zero: now. */
+  private static Duration waitFor(Deque<Instant> sent, Instant now, Duration window, int max) {
+    while (!sent.isEmpty() && !sent.peekFirst().plus(window).isAfter(now)) sent.pollFirst();
+    if (sent.size() < max) return Duration.ZERO;
+    // The (size - max + 1)-th oldest has to leave before one more fits.
+    Instant[] times = sent.toArray(new Instant[0]);
+    return Duration.between(now, times[sent.size() - max].plus(window));
+  }
+
   private MockResponse getUpdates(JsonNode params) throws InterruptedException {
     int offset = params.path("offset").asInt(0);
     int timeout = params.path("timeout").asInt(0);
     ArrayNode result = json.createArrayNode();
+    if (webhook != null) {
+      return error(
+          "getupdates",
+          409,
+          "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to"
+              + " delete the webhook first",
+          null);
+    }
     synchronized (updatesLock) {
+      // A newer getUpdates ends the one being held, as Telegram ends it for two pollers.
+      long mine = ++pollGeneration;
+      updatesLock.notifyAll();
       for (int id = confirmedUpdateId + 1; id < offset; id++) {
         for (ObjectNode u : pendingUpdates) {
           if (u.path("update_id").asInt() == id) onConfirm.accept(id);
@@ -506,6 +640,14 @@ final class FakeTelegramBotApi implements AutoCloseable {
       pendingUpdates.removeIf(u -> u.path("update_id").asInt() <= confirmedUpdateId);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeout);
       while (pendingUpdates.isEmpty() && !closed) {
+        if (pollGeneration != mine) {
+          return error(
+              "getupdates",
+              409,
+              "Conflict: terminated by other getUpdates request; make sure that only one bot"
+                  + " instance is running",
+              null);
+        }
         long left = deadline - System.nanoTime();
         if (left <= 0) break;
         TimeUnit.NANOSECONDS.timedWait(updatesLock, left);
@@ -516,6 +658,8 @@ final class FakeTelegramBotApi implements AutoCloseable {
   }
 
   private MockResponse sendMessage(JsonNode p) {
+    MockResponse flooded = flood("sendmessage", p);
+    if (flooded != null) return flooded;
     long chatId = p.path("chat_id").asLong();
     ChatMessage m = new ChatMessage(nextMessageId.incrementAndGet(), chatId, BOT_ID, true);
     m.texts.add(p.path("text").asText());
@@ -553,6 +697,8 @@ final class FakeTelegramBotApi implements AutoCloseable {
       return error("sendphoto", 400, "Bad Request: there is no photo in the request", null);
     MockResponse refused = checkPhoto("sendphoto", file.bytes());
     if (refused != null) return refused;
+    MockResponse flooded = flood("sendphoto", p);
+    if (flooded != null) return flooded;
     long chatId = p.path("chat_id").asLong();
     ChatMessage m = new ChatMessage(nextMessageId.incrementAndGet(), chatId, BOT_ID, true);
     m.photo = file.bytes();
@@ -587,6 +733,8 @@ final class FakeTelegramBotApi implements AutoCloseable {
       photos.add(file.bytes());
       captions.add(item.hasNonNull("caption") ? item.path("caption").asText() : null);
     }
+    MockResponse flooded = flood("sendmediagroup", p);
+    if (flooded != null) return flooded;
     long chatId = p.path("chat_id").asLong();
     String group = "mg" + nextMediaGroup.incrementAndGet();
     ArrayNode result = json.createArrayNode();
@@ -610,6 +758,8 @@ final class FakeTelegramBotApi implements AutoCloseable {
     if (file.bytes().length > 50L * 1000 * 1000) {
       return error("senddocument", 413, "Request Entity Too Large", null);
     }
+    MockResponse flooded = flood("senddocument", p);
+    if (flooded != null) return flooded;
     long chatId = p.path("chat_id").asLong();
     ChatMessage m = new ChatMessage(nextMessageId.incrementAndGet(), chatId, BOT_ID, true);
     m.document = file.bytes();
@@ -777,12 +927,18 @@ final class FakeTelegramBotApi implements AutoCloseable {
   }
 
   private MockResponse error(String method, int code, String description, Integer retryAfter) {
+    return error(method, code, description, retryAfter, null);
+  }
+
+  private MockResponse error(
+      String method, int code, String description, Integer retryAfter, Long migrateTo) {
     calls.add(new ApiCall(method, Instant.now(), code, description));
     ObjectNode body = json.createObjectNode();
     body.put("ok", false);
     body.put("error_code", code);
     body.put("description", description);
     if (retryAfter != null) body.putObject("parameters").put("retry_after", retryAfter);
+    if (migrateTo != null) body.putObject("parameters").put("migrate_to_chat_id", migrateTo);
     return new MockResponse.Builder()
         .code(code)
         .addHeader("Content-Type", "application/json")

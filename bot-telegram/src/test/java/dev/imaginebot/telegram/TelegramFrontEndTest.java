@@ -563,6 +563,38 @@ class TelegramFrontEndTest {
     assertThat(bot.pollCall(300)).isNull();
   }
 
+  @Test
+  void aGroupUpgradedToASupergroupIsFollowedAndTheJobsLaterCallsGoThere() throws Exception {
+    long supergroup = -1_001_005_001L;
+    api.migrate(GROUP, supergroup);
+    // Sent in the old group just before the upgrade, delivered after it.
+    api.send(GROUP, USER, "/imagine a cat");
+    FakeBot.Call call = bot.awaitCall();
+
+    ChatMessage status = onlyBotMessage(supergroup);
+    assertThat(status.text()).isEqualTo("queued 0");
+    JobView view = call.ctx().view();
+    step(view, new JobEvent.Progress(1, 3, 10, 0.3), status, "progress 3/10");
+    view.onEvent(
+        new JobEvent.Completed(
+            1,
+            "a cat",
+            "mj",
+            42L,
+            Duration.ofSeconds(5),
+            List.of(
+                TestImages.png(dir, "m1.png", 16, 16, Color.RED),
+                TestImages.png(dir, "m2.png", 16, 16, Color.BLUE))));
+    await().atMost(WAIT).until(() -> status.buttonData().size() == 3);
+    await().atMost(WAIT).until(() -> photos(supergroup).size() == 2);
+
+    assertThat(api.botMessages(GROUP)).isEmpty();
+    // Told once; every later call of the job went to the new chat at once.
+    assertThat(api.calls())
+        .filteredOn(c -> c.status() == 400 && c.description().contains("upgraded"))
+        .hasSize(1);
+  }
+
   // ---- helpers ----
 
   /** Runs a job to completion with two images; returns its status message. */

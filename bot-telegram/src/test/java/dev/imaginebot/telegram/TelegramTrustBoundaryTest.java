@@ -131,7 +131,8 @@ class TelegramTrustBoundaryTest {
     ChatMessage inPrivate = awaitBotMessage(G1_ADMIN, m -> m.text().startsWith("Recent admin"));
     assertThat(inPrivate.text()).contains("telegram:" + G1_ADMIN).doesNotContain("global flux");
     assertThat(api.botMessages(G1)).noneMatch(m -> m.text().startsWith("Recent admin"));
-    assertThat(api.botMessages(G1)).noneMatch(m -> m.replyTo != null && m.replyTo == audit);
+    await().atMost(WAIT).until(() -> answers(G1, audit).size() == 1);
+    assertThat(answers(G1, audit)).containsExactly(bot.text("en", "cmd.private.sent"));
 
     ChatMessage full = ask(ROOT, ROOT, "/audit");
     assertThat(full.text()).contains("global flux").contains("telegram:" + G1_ADMIN);
@@ -174,7 +175,8 @@ class TelegramTrustBoundaryTest {
     int asked = api.send(G1, USER, "/history");
     ChatMessage history = awaitBotMessage(USER, m -> m.text().startsWith("Your images"));
     assertThat(history.text()).contains("group prompt").doesNotContain("secret-prompt-xyz");
-    assertThat(api.botMessages(G1)).noneMatch(m -> m.replyTo != null && m.replyTo == asked);
+    await().atMost(WAIT).until(() -> answers(G1, asked).size() == 1);
+    assertThat(answers(G1, asked)).containsExactly(bot.text("en", "cmd.private.sent"));
     assertThat(api.chatLog(G1)).noneMatch(m -> m.text() != null && m.text().contains("secret"));
 
     // Someone who never started the bot can't get a private answer: the group gets a pointer.
@@ -199,6 +201,50 @@ class TelegramTrustBoundaryTest {
         .atMost(WAIT)
         .until(() -> api.botMessages(G1).stream().noneMatch(m -> m.text().equals("⏳")));
     assertThat(api.chatLog(G1)).noneMatch(m -> m.text() != null && m.text().contains("secret"));
+  }
+
+  @Test
+  void aRefusedCommandInAGroupGoesToTheSenderAndTheGroupSeesOnlyAPointer() {
+    api.start(USER);
+    String pointer = bot.text("en", "cmd.private.sent");
+    int unknown = api.send(G1, USER, "/imagine a cat --model nosuch");
+    ChatMessage refusal =
+        awaitBotMessage(USER, m -> m.text().startsWith("There is no model called \"nosuch\""));
+    await().atMost(WAIT).until(() -> answers(G1, unknown).size() == 1);
+    assertThat(answers(G1, unknown)).containsExactly(pointer);
+
+    int badFlag = api.send(G1, USER, "/imagine a cat --ar banana");
+    await().atMost(WAIT).until(() -> answers(G1, badFlag).size() == 1);
+    assertThat(answers(G1, badFlag)).containsExactly(pointer);
+    assertThat(api.botMessages(USER)).hasSize(2);
+    assertThat(api.botMessages(USER).get(1).text()).isNotBlank().isNotEqualTo(refusal.text());
+
+    int notAdmin = api.send(G1, USER, "/addmodel evil " + gradio.url("flux"));
+    await().atMost(WAIT).until(() -> answers(G1, notAdmin).size() == 1);
+    assertThat(answers(G1, notAdmin)).containsExactly(pointer);
+    assertThat(api.botMessages(USER).get(2).text())
+        .isEqualTo(bot.text("en", "error.NOT_ALLOWED") + "\n" + bot.text("en", "hint.NOT_ALLOWED"));
+    assertThat(api.chatLog(G1))
+        .noneMatch(m -> m.fromBot && m.text() != null && m.text().contains("nosuch"));
+  }
+
+  @Test
+  void aRefusalForSomeoneWhoNeverStartedTheBotIsSaidInTheGroupWithoutInternals() {
+    ChatMessage refusal = ask(G1, STRANGER, "/imagine a cat --model nosuch");
+    assertThat(refusal.text())
+        .startsWith("There is no model called \"nosuch\"")
+        .doesNotContain("UNKNOWN_MODEL", "Exception", "ref ");
+    assertThat(api.chatLog(STRANGER)).isEmpty();
+    assertThat(api.calls("sendMessage"))
+        .anyMatch(c -> c.status() == 403 && c.description().contains("initiate conversation"));
+  }
+
+  /** The texts of the bot's messages in a chat that reply to message {@code id}. */
+  private List<String> answers(long chatId, int id) {
+    return api.botMessages(chatId).stream()
+        .filter(m -> m.replyTo != null && m.replyTo == id)
+        .map(ChatMessage::text)
+        .toList();
   }
 
   private ChatMessage awaitBotMessage(long chatId, Predicate<ChatMessage> which) {

@@ -61,7 +61,10 @@ public record Reply(
     JOB_STARTED,
     /** The message the button was on was deleted by the core's decision: delete it. */
     DELETE_MESSAGE,
-    /** Show {@code text} as an error (ephemeral where possible). */
+    /**
+     * Show {@code text} as an error: the sender's own business, so {@link #error} makes it {@link
+     * #personal()}.
+     */
     ERROR,
     /**
      * The command waits on something slow (a Space being read): show {@code text} ("working on it")
@@ -79,8 +82,13 @@ public record Reply(
     return new Reply(Kind.MESSAGE, text, buttons, false, 0);
   }
 
+  /**
+   * A refusal of the sender's command or press (unknown model, bad flag, not an admin, a limit):
+   * {@link #personal()}, so a group never sees it on a platform without ephemeral messages. A job's
+   * own failure is not a reply: it shows in the job's message, where the job is.
+   */
   public static Reply error(String text) {
-    return new Reply(Kind.ERROR, text, List.of(), true, 0);
+    return new Reply(Kind.ERROR, text, List.of(), true, 0, true);
   }
 
   public static Reply jobStarted(long jobId) {

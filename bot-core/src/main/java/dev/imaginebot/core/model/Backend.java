@@ -92,7 +92,8 @@ public final class Backend {
       mapping = result.mapping();
       problem = null;
     } else {
-      problem = result.problem();
+      // The status keeps English: it is the log's and the admin's (/inspect) view of the backend.
+      problem = result.problem().text();
     }
   }
 

@@ -92,10 +92,60 @@ public final class Onboarding {
 
   private Onboarding() {}
 
-  /** A mapping, or why none could be made. */
-  public record Result(SpaceMapping mapping, String problem) {
+  /**
+   * A mapping, or why none could be made.
+   *
+   * @param mapping the mapping, or null when there is none
+   * @param problem why there is none, or null when there is one
+   */
+  public record Result(SpaceMapping mapping, Problem problem) {
     public boolean ok() {
       return mapping != null;
+    }
+  }
+
+  /**
+   * Why a Space's API can't be mapped, as a message key with its arguments, so that each user reads
+   * it in their language; {@link #text()} is the English for the log.
+   *
+   * @param kind what is wrong
+   * @param args the message's arguments (an endpoint's name, the Space's endpoints), in order
+   */
+  public record Problem(Kind kind, List<String> args) {
+    /** The kinds of problem, each with a message {@code onboarding.<KIND>} in every bundle. */
+    public enum Kind {
+      /** The configured endpoint is not there any more; args: that endpoint, the Space's. */
+      ENDPOINT_GONE,
+      /** No endpoint takes a text prompt and returns images; args: the Space's endpoints. */
+      NO_IMAGE_ENDPOINT
+    }
+
+    public Problem {
+      java.util.Objects.requireNonNull(kind, "kind == null");
+      args = List.copyOf(args);
+    }
+
+    /** The bundle key that words it, with {@link #args()}. */
+    public String messageKey() {
+      return "onboarding." + kind.name();
+    }
+
+    /** English, for logs and the backend's status. */
+    public String text() {
+      switch (kind) {
+        case ENDPOINT_GONE:
+          return "endpoint " + args.get(0) + " is gone; the Space has " + args.get(1);
+        case NO_IMAGE_ENDPOINT:
+        default:
+          return "no endpoint takes a text prompt and returns images (endpoints: "
+              + args.get(0)
+              + ")";
+      }
+    }
+
+    @Override
+    public String toString() {
+      return text();
     }
   }
 
@@ -109,7 +159,7 @@ public final class Onboarding {
           fnIndex.isPresent() ? api.endpoint(fnIndex.getAsInt()) : api.endpoint(backend.endpoint());
       if (named.isEmpty()) {
         return new Result(
-            null, "endpoint " + backend.endpoint() + " is gone; the Space has " + names(api));
+            null, new Problem(Problem.Kind.ENDPOINT_GONE, List.of(backend.endpoint(), names(api))));
       }
       candidates.add(named.get());
     } else {
@@ -141,9 +191,7 @@ public final class Onboarding {
       }
     }
     if (best == null) {
-      return new Result(
-          null,
-          "no endpoint takes a text prompt and returns images (endpoints: " + names(api) + ")");
+      return new Result(null, new Problem(Problem.Kind.NO_IMAGE_ENDPOINT, List.of(names(api))));
     }
     List<SpaceMapping.Binding> bindings = new ArrayList<>();
     for (Parameter p : best.parameters()) {
@@ -160,7 +208,8 @@ public final class Onboarding {
     for (Endpoint e : api.endpoints()) {
       names.add(e.name() != null ? e.name() : SpaceMapping.unnamed(e.fnIndex()));
     }
-    return names.isEmpty() ? "none" : String.join(", ", names);
+    // "-" rather than a word: the list is shown inside a sentence in any language.
+    return names.isEmpty() ? "-" : String.join(", ", names);
   }
 
   static int imageOutputs(Endpoint e) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imaginebot.core.job.ErrorCode;
 import dev.imaginebot.core.job.JobEvent;
+import dev.imaginebot.core.model.Onboarding;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -24,6 +25,19 @@ class MessagesTest {
       for (ErrorCode code : ErrorCode.values()) {
         assertThat(messages.keys(lang)).contains("error." + code.name(), "hint." + code.name());
         assertThat(messages.error(lang, code, "x", "y")).isNotBlank();
+      }
+    }
+  }
+
+  @Test
+  void everyOnboardingProblemHasTextInEveryLanguage() {
+    for (String lang : Messages.LANGUAGES) {
+      for (Onboarding.Problem.Kind kind : Onboarding.Problem.Kind.values()) {
+        Onboarding.Problem problem = new Onboarding.Problem(kind, List.of("/a", "/b"));
+        assertThat(messages.keys(lang)).contains(problem.messageKey());
+        assertThat(messages.text(lang, problem.messageKey(), problem.args().toArray()))
+            .contains("/a")
+            .doesNotContain("{0}", "{1}");
       }
     }
   }

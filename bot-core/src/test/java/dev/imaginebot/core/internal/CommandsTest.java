@@ -249,6 +249,37 @@ class CommandsTest {
   }
 
   @Test
+  void everyOnboardingProblemAndRefusalReachesAChineseAdminInChinese() {
+    UserRef root = new UserRef("console", "root", "Root", "zh-CN");
+    gateway.api("owner/nothing", new dev.imaginebot.gradio.ApiInfo(List.of()));
+    java.util.Map<String, String> asked = new java.util.LinkedHashMap<>();
+    asked.put("ENDPOINT_GONE", "gone owner/sdxl /nope");
+    asked.put("NO_IMAGE_ENDPOINT", "nothing owner/nothing");
+    asked.put("refused", "inside internal-host");
+    asked.put("unreachable", "lost missing-space");
+    assertThat(asked.keySet())
+        .containsAll(
+            java.util.Arrays.stream(dev.imaginebot.core.model.Onboarding.Problem.Kind.values())
+                .map(Enum::name)
+                .toList());
+    for (var e : asked.entrySet()) {
+      Reply r =
+          Replies.settled(
+              bot.handle(ctx(root, false, new RecordingView()), "addmodel", e.getValue()));
+      assertThat(r.kind()).as(e.getKey()).isEqualTo(Reply.Kind.ERROR);
+      assertThat(r.personal()).as(e.getKey()).isTrue();
+      assertThat(r.text())
+          .as(e.getKey())
+          .containsPattern("\\p{IsHan}")
+          .doesNotContain("Could not", "is gone", "no endpoint", "takes a text prompt", "none")
+          .doesNotContain("SPACE_NOT_FOUND", "HOST_REFUSED", "no such Space", "loopback");
+    }
+    assertThat(run(ROOT, false, "addmodel", "gone owner/sdxl /nope").text())
+        .isEqualTo(
+            "Could not use that Space: its endpoint /nope is gone (the Space now has: /infer)");
+  }
+
+  @Test
   void badRequestsGetSpecificErrorsInTheUsersLanguage() {
     Reply unknown = run(ALICE, false, "imagine", "a cat --model flx");
     assertThat(unknown.kind()).isEqualTo(Reply.Kind.ERROR);

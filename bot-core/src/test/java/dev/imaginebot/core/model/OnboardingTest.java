@@ -129,11 +129,13 @@ class OnboardingTest {
                     "Textbox")));
     Onboarding.Result r = Onboarding.map(api, BackendConfig.discover("x"));
     assertThat(r.ok()).isFalse();
-    assertThat(r.problem()).contains("no endpoint").contains("/count");
+    assertThat(r.problem().kind()).isEqualTo(Onboarding.Problem.Kind.NO_IMAGE_ENDPOINT);
+    assertThat(r.problem().text()).contains("no endpoint").contains("/count");
     Onboarding.Result gone =
         Onboarding.map(
             FakeSpaceGateway.fluxApi(), new BackendConfig("x", "/generate", Map.of(), Map.of(), 1));
-    assertThat(gone.problem()).contains("/generate is gone").contains("/infer");
+    assertThat(gone.problem().kind()).isEqualTo(Onboarding.Problem.Kind.ENDPOINT_GONE);
+    assertThat(gone.problem().text()).contains("/generate is gone").contains("/infer");
   }
 
   private static Parameter slider(

@@ -100,6 +100,14 @@ public final class FakeSpaceGateway implements SpaceGateway {
     return this;
   }
 
+  /** Spaces whose id starts with "internal" are refused by the host policy, before any call. */
+  @Override
+  public java.util.Optional<String> refusal(String space) {
+    return space.startsWith("internal")
+        ? java.util.Optional.of(space + " resolves to a loopback address")
+        : java.util.Optional.empty();
+  }
+
   @Override
   public ApiInfo api(String space) {
     if (space.startsWith("missing")) {

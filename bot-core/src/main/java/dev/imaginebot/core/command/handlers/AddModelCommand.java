@@ -6,6 +6,7 @@ import dev.imaginebot.core.command.CommandContext;
 import dev.imaginebot.core.command.CommandOptions;
 import dev.imaginebot.core.command.Reply;
 import dev.imaginebot.core.model.ModelRegistry;
+import dev.imaginebot.core.model.Onboarding;
 import dev.imaginebot.gradio.FailureCode;
 import java.util.List;
 import java.util.Locale;
@@ -93,7 +94,14 @@ final class AddModelCommand implements Command {
           ? env.errorText(ctx, "cmd.addmodel.refused", space, ref)
           : env.errorText(ctx, "cmd.addmodel.unreachable", space, ref);
     }
-    if (!probe.ok()) return env.errorText(ctx, "cmd.addmodel.failed", probe.result().problem());
+    if (!probe.ok()) {
+      Onboarding.Problem problem = probe.result().problem();
+      log.info("addmodel {} by {}: no mapping: {}", space, ctx.user().key(), problem.text());
+      return env.errorText(
+          ctx,
+          "cmd.addmodel.failed",
+          env.text(ctx, problem.messageKey(), problem.args().toArray()));
+    }
     ModelConfig model = new ModelConfig(alias, alias, List.of(backend));
     if (global) {
       env.s.modelStore().put(model);
