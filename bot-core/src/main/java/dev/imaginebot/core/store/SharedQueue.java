@@ -63,9 +63,13 @@ public final class SharedQueue {
 
   private static final String UNFINISHED = "state IN ('QUEUED', 'SUBMITTED', 'RUNNING')";
 
-  /** A job waiting for a start: queued, holding no slot, leased by no live instance. */
+  /**
+   * A job waiting for a start: queued, holding no slot, leased by no instance. (A waiting job's
+   * lease that ran out is cleared at the start of the next claim: comparing timestamps on every
+   * waiting row here made H2's claims many times slower.)
+   */
   private static final String WAITING =
-      "state = 'QUEUED' AND slot_backend IS NULL AND (lease_until IS NULL OR lease_until <= ?)";
+      "state = 'QUEUED' AND slot_backend IS NULL AND lease_until IS NULL";
 
   private final Database db;
 
@@ -321,8 +325,17 @@ public final class SharedQueue {
     /** Waiting jobs read for this claim, head first (retries first, then oldest). */
     final ArrayDeque<Waiting> jobs = new ArrayDeque<>();
 
+    /** Whether {@link #jobs} was read (only users the walk reaches are). */
+    boolean loaded;
+
     /** Waiting jobs in the database, read or not. */
     long remaining;
+
+    /** The id of the user's oldest waiting job. */
+    long oldest;
+
+    /** The id of the user's oldest retried job waiting, or 0 when none. */
+    long retry;
 
     User(String key) {
       this.key = key;
@@ -349,6 +362,9 @@ public final class SharedQueue {
     private long nextPlace;
     private long started;
 
+    /** Whether rows of users out of the rotation may have become removable. */
+    private boolean forget;
+
     Drain(
         Connection c,
         String owner,
@@ -368,6 +384,7 @@ public final class SharedQueue {
 
     Claimed run() throws SQLException {
       lockQueue();
+      expireWaitingLeases();
       readSlots();
       if (running >= limits.globalRunning()) return new Claimed(List.of(), List.of());
       readWaiting();
@@ -392,6 +409,17 @@ public final class SharedQueue {
       }
     }
 
+    /** Frees waiting jobs whose lease ran out (their instance died before failing them). */
+    private void expireWaitingLeases() throws SQLException {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "UPDATE jobs SET lease_owner = NULL, lease_until = NULL WHERE lease_until <= ?"
+                  + " AND state = 'QUEUED' AND slot_backend IS NULL")) {
+        Sql.setTs(ps, 1, now);
+        ps.executeUpdate();
+      }
+    }
+
     private void readSlots() throws SQLException {
       try (PreparedStatement ps =
               c.prepareStatement(
@@ -410,35 +438,50 @@ public final class SharedQueue {
     }
 
     /**
-     * Reads each user's first few waiting jobs: one claim starts at most {@code max} jobs, so no
-     * user needs more read than that.
+     * Counts each user's waiting jobs. Their jobs themselves are read only for users the walk
+     * reaches ({@link #load}): usually a few at the front of the rotation.
      */
     private void readWaiting() throws SQLException {
       try (PreparedStatement ps =
           c.prepareStatement(
-              "SELECT id, user_key, model, backend, attempts, queue_retry, n FROM ("
-                  + "SELECT id, user_key, model, backend, attempts, queue_retry,"
-                  + " ROW_NUMBER() OVER (PARTITION BY user_key"
-                  + " ORDER BY CASE WHEN queue_retry THEN 0 ELSE 1 END, id) AS rn,"
-                  + " COUNT(*) OVER (PARTITION BY user_key) AS n"
+              "SELECT user_key, COUNT(*), MIN(id), MIN(CASE WHEN queue_retry THEN id END)"
                   + " FROM jobs WHERE "
                   + WAITING
-                  + ") w WHERE rn <= ? ORDER BY user_key, rn")) {
-        Sql.setTs(ps, 1, now);
+                  + " GROUP BY user_key")) {
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            User u = user(rs.getString(1));
+            u.remaining = rs.getLong(2);
+            u.oldest = rs.getLong(3);
+            long retry = rs.getLong(4);
+            u.retry = rs.wasNull() ? 0 : retry;
+          }
+        }
+      }
+    }
+
+    /** Reads {@code u}'s first waiting jobs: one claim starts at most {@code max} of them. */
+    private void load(User u) throws SQLException {
+      u.loaded = true;
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT id, user_key, model, backend, attempts, queue_retry FROM jobs"
+                  + " WHERE user_key = ? AND "
+                  + WAITING
+                  + " ORDER BY CASE WHEN queue_retry THEN 0 ELSE 1 END, id"
+                  + " FETCH FIRST ? ROWS ONLY")) {
+        ps.setString(1, u.key);
         ps.setInt(2, max);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            Waiting w =
+            u.jobs.addLast(
                 new Waiting(
                     rs.getLong(1),
                     rs.getString(2),
                     rs.getString(3),
                     rs.getString(4),
                     rs.getInt(5),
-                    rs.getBoolean(6));
-            User u = user(w.userKey());
-            u.jobs.addLast(w);
-            u.remaining = rs.getLong(7);
+                    rs.getBoolean(6)));
           }
         }
       }
@@ -471,6 +514,7 @@ public final class SharedQueue {
       for (User u : users.values()) {
         if (u.remaining == 0 && u.stored != null) {
           u.stored = null;
+          forget = true;
           u.dirty = true;
         }
         if (u.stored != null) anyPlace = true;
@@ -479,9 +523,10 @@ public final class SharedQueue {
       }
       if (!anyPlace && running == 0) {
         // Nothing waits or runs: past turns no longer order anyone.
+        forget |= latestTurn > round;
         round = latestTurn;
       }
-      joining.sort((a, b) -> Long.compare(oldest(a), oldest(b)));
+      joining.sort((a, b) -> Long.compare(a.oldest, b.oldest));
       for (User u : joining) {
         u.stored = new Place(Math.max(u.nextRound, round), nextPlace++);
         u.dirty = true;
@@ -489,12 +534,6 @@ public final class SharedQueue {
       for (User u : users.values()) {
         if (u.stored != null) rejoin(u);
       }
-    }
-
-    private static long oldest(User u) {
-      long min = Long.MAX_VALUE;
-      for (Waiting w : u.jobs) min = Math.min(min, w.id());
-      return min;
     }
 
     /** Starts, in rotation order, what the caps allow (as the engine's FairQueue#drain). */
@@ -508,7 +547,13 @@ public final class SharedQueue {
         // Found before `u` may move: `u` goes behind this place, so the walk meets it again.
         at = rotation.higherEntry(place);
         if (u.running >= limits.perUserRunning()) continue;
+        if (!u.loaded) load(u);
         Waiting job = u.jobs.peekFirst();
+        if (job == null) {
+          // Its jobs changed since they were counted (cancelled, say): done with it this time.
+          rotation.remove(place);
+          continue;
+        }
         Backend backend = picker.pick(job);
         if (backend != null
             && backendRunning.getOrDefault(backend.name(), 0) >= backend.concurrency()) {
@@ -543,6 +588,7 @@ public final class SharedQueue {
         }
         if (u.remaining <= 0) {
           u.stored = null;
+          forget = true;
           u.dirty = true;
           continue;
         }
@@ -555,19 +601,26 @@ public final class SharedQueue {
       }
     }
 
-    /** Puts {@code u} back into this walk at their next job's place, if this claim read one. */
+    /** Puts {@code u} back into this walk at their next job's place, if there is one to read. */
     private void rejoin(User u) {
-      Waiting head = u.jobs.peekFirst();
-      if (head == null) {
-        u.at = null; // more wait, but this claim did not read them
-        return;
+      long retryId;
+      if (u.loaded) {
+        Waiting head = u.jobs.peekFirst();
+        if (head == null) {
+          u.at = null; // more wait, but not among those this claim read
+          return;
+        }
+        retryId = head.retry() ? head.id() : 0;
+      } else {
+        retryId = u.retry;
       }
-      u.at = head.retry() ? new Place(RETRY_ROUND, head.id()) : u.stored;
+      u.at = retryId != 0 ? new Place(RETRY_ROUND, retryId) : u.stored;
       rotation.put(u.at, u);
     }
 
     private void served(User u, long servedRound) {
       if (servedRound == RETRY_ROUND) return;
+      forget |= servedRound > round;
       round = Math.max(round, servedRound);
       u.nextRound = Math.max(servedRound + 1, round);
       u.dirty = true;
@@ -579,7 +632,6 @@ public final class SharedQueue {
           c.prepareStatement(
               "SELECT id FROM jobs WHERE id = ? AND " + WAITING + " FOR UPDATE SKIP LOCKED")) {
         ps.setLong(1, id);
-        Sql.setTs(ps, 2, now);
         try (ResultSet rs = ps.executeQuery()) {
           return rs.next();
         }
@@ -628,6 +680,7 @@ public final class SharedQueue {
           ps.executeUpdate();
         }
       }
+      if (!forget) return;
       // A user with no place whose next turn is due in the current round is like one never seen.
       try (PreparedStatement ps =
           c.prepareStatement(

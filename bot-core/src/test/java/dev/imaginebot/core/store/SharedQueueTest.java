@@ -409,7 +409,7 @@ class SharedQueueTest {
     long[][] ids = issueLoad("m");
     Limits limits = new Limits(1, 8);
 
-    Map<Long, String> claimedBy = runClaimers(3, 60, 2, limits, on(SOLO), Map.of("solo", 1));
+    Map<Long, String> claimedBy = runClaimers(2, 60, 2, limits, on(SOLO), Map.of("solo", 1));
 
     List<Long> expected = new ArrayList<>();
     for (long[] turn : ids) for (long id : turn) expected.add(id);
