@@ -121,7 +121,21 @@ class SharedQueueTest {
   }
 
   @Test
-  void aNewcomerGoesBeforeSecondTurnsAndAUserAtTheirCapKeepsTheirPlace() {
+  void aNewcomerGoesBeforeTheSecondTurnOfAUserServedBeforeThem() {
+    long a1 = job("a", "m");
+    long a2 = job("a", "m");
+    Limits oneAtATime = new Limits(5, 1);
+    assertThat(ids(queue.claim("x", LEASE, 5, oneAtATime, on(WIDE)))).containsExactly(a1);
+    long b1 = job("b", "m");
+    finish(jobs, a1);
+
+    assertThat(ids(queue.claim("x", LEASE, 5, oneAtATime, on(WIDE)))).containsExactly(b1);
+    finish(jobs, b1);
+    assertThat(ids(queue.claim("x", LEASE, 5, oneAtATime, on(WIDE)))).containsExactly(a2);
+  }
+
+  @Test
+  void aUserAtTheirRunningCapKeepsTheirPlaceForTheirNextTurn() {
     long a1 = job("a", "m");
     long a2 = job("a", "m");
     long b1 = job("b", "m");
