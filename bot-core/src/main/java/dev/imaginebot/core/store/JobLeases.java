@@ -147,14 +147,14 @@ public final class JobLeases {
         });
   }
 
-  private static void checkOwner(String owner) {
+  static void checkOwner(String owner) {
     Objects.requireNonNull(owner, "owner == null");
     if (owner.isEmpty() || owner.length() > 200) {
       throw new IllegalArgumentException("owner must have 1 to 200 characters");
     }
   }
 
-  private static void checkLease(Duration lease) {
+  static void checkLease(Duration lease) {
     Objects.requireNonNull(lease, "lease == null");
     if (lease.isNegative() || lease.isZero()) {
       throw new IllegalArgumentException("lease must be positive: " + lease);
