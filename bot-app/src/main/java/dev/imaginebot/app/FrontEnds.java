@@ -44,8 +44,8 @@ final class FrontEnds {
         new DiscordConfig(
             d.token(),
             d.guildId(),
-            DiscordConfig.DISCORD_REST,
-            DiscordConfig.DISCORD_GATEWAY,
+            d.restUrl(),
+            d.gatewayUrl(),
             Clock.systemUTC(),
             settings.core().progressInterval());
     try {
