@@ -48,6 +48,9 @@ final class FrontEnds {
             d.gatewayUrl(),
             Clock.systemUTC(),
             settings.core().progressInterval());
+    if (d.shards() != null) {
+      config = config.withShards(new DiscordConfig.Shards(d.shards().total(), d.shards().ids()));
+    }
     try {
       DiscordFrontEnd discord = DiscordFrontEnd.start(config, bot);
       log.info("Discord front-end started");
