@@ -23,11 +23,6 @@ versions=("$@")
 provision() {
   local v="$1" dir="$home/$1"
   if [ -f "$dir/.ready" ]; then echo "gradio $v: cached at $dir"; return 0; fi
-  # Builds of several checkouts (or modules) may provision at once: one at a time per release, and
-  # whoever waited finds the venv ready.
-  exec {lock}>"$home/.$v.lock"
-  flock "$lock"
-  if [ -f "$dir/.ready" ]; then echo "gradio $v: cached at $dir"; exec {lock}>&-; return 0; fi
   echo "gradio $v: provisioning $dir"
   rm -rf "$dir"
   "$py" -m venv "$dir"
@@ -37,7 +32,6 @@ provision() {
   "$dir/bin/python" -c "import gradio, gradio_client; print('gradio', gradio.__version__)" >>"$dir.log" 2>&1 \
     || { echo "gradio $v: import failed, see $dir.log"; tail -20 "$dir.log"; return 1; }
   touch "$dir/.ready"
-  exec {lock}>&-
   echo "gradio $v: ready"
 }
 
