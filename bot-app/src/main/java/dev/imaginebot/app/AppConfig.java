@@ -26,7 +26,8 @@ record AppConfig(
     Duration progressInterval,
     Http http,
     Logging logging,
-    Spaces spaces) {
+    Spaces spaces,
+    String instanceId) {
 
   /**
    * Which hosts besides Space ids, {@code https://*.hf.space} and the Hub the bot may reach (for
@@ -34,8 +35,20 @@ record AppConfig(
    */
   record Spaces(List<String> allow) {}
 
-  /** Discord front-end. {@code enabled} null means "on when the token resolves". */
-  record Discord(Boolean enabled, String token, String guildId) {}
+  /**
+   * Discord front-end. {@code enabled} null means "on when the token resolves". {@code shards} is
+   * the total shard count or {@code auto}; {@code shardTotal} the same total when the shards are
+   * split among instances, each running {@code shardIds} ({@code 0-3}, {@code 0,2,4}).
+   */
+  record Discord(
+      Boolean enabled,
+      String token,
+      String guildId,
+      String restUrl,
+      String gatewayUrl,
+      String shards,
+      String shardIds,
+      Integer shardTotal) {}
 
   /**
    * Telegram front-end. {@code enabled} null means "on when the token resolves"; {@code apiUrl}

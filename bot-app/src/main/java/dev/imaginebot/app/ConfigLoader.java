@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.imaginebot.core.CoreConfig;
+import dev.imaginebot.discord.DiscordConfig;
 import dev.imaginebot.gradio.HostPolicy;
 import dev.imaginebot.telegram.TelegramConfig;
 import java.io.IOException;
@@ -218,7 +219,13 @@ final class ConfigLoader {
     AppConfig.Discord d = c.discord();
     String discordToken = frontEndToken(d.enabled(), d.token(), "discord", "DISCORD_TOKEN");
     if (discordToken != null) {
-      discord = new Settings.DiscordSettings(discordToken, blankToNull(d.guildId()));
+      discord =
+          new Settings.DiscordSettings(
+              discordToken,
+              blankToNull(d.guildId()),
+              discordUrl(d.restUrl(), "discord.rest-url", DiscordConfig.DISCORD_REST),
+              discordUrl(d.gatewayUrl(), "discord.gateway-url", DiscordConfig.DISCORD_GATEWAY),
+              shards(d));
     }
     Settings.TelegramSettings telegram = null;
     AppConfig.Telegram tg = c.telegram();
@@ -247,7 +254,91 @@ final class ConfigLoader {
         port,
         require(http.bind(), "http.bind"),
         Boolean.TRUE.equals(c.logging().json()),
-        level);
+        level,
+        instanceId(c.instanceId()));
+  }
+
+  /** {@code instance-id} as written (letters, digits, {@code .-_}), else the host name. */
+  private static String instanceId(String raw) {
+    String id = blankToNull(raw);
+    if (id == null) return Metrics.defaultInstance();
+    if (!id.matches("[A-Za-z0-9._-]{1,64}")) {
+      throw new ConfigException("config.badValue", "instance-id", id, "bot-1");
+    }
+    return id;
+  }
+
+  /**
+   * A Discord endpoint override: the REST base ({@code http(s)://…}, given a trailing slash) or the
+   * gateway ({@code ws(s)://…}); Discord's own when not given.
+   */
+  private static String discordUrl(String raw, String key, String discords) {
+    String value = blankToNull(raw);
+    if (value == null) return discords;
+    boolean rest = key.endsWith("rest-url");
+    URI uri;
+    try {
+      uri = new URI(value);
+    } catch (URISyntaxException e) {
+      uri = null;
+    }
+    String scheme = uri == null ? null : uri.getScheme();
+    boolean ok =
+        uri != null
+            && uri.getHost() != null
+            && (rest
+                ? "http".equals(scheme) || "https".equals(scheme)
+                : "ws".equals(scheme) || "wss".equals(scheme));
+    if (!ok) throw new ConfigException("config.badValue", key, value, discords);
+    // JDA appends routes to the REST base: without the slash "…/v10" + "users/@me" breaks.
+    return rest && !value.endsWith("/") ? value + "/" : value;
+  }
+
+  /**
+   * Discord sharding: {@code shards} ({@code auto} or the total), or {@code shard-total} with this
+   * instance's {@code shard-ids}; null when none is given (one unsharded connection).
+   */
+  private static Settings.Shards shards(AppConfig.Discord d) {
+    String shards = blankToNull(d.shards());
+    String ids = blankToNull(d.shardIds());
+    Integer total = d.shardTotal();
+    if (shards == null && ids == null && total == null) return null;
+    if (shards != null && !shards.equalsIgnoreCase("auto")) {
+      int n;
+      try {
+        n = Integer.parseInt(shards);
+      } catch (NumberFormatException e) {
+        throw new ConfigException("config.badValue", "discord.shards", shards, "auto or 8");
+      }
+      if (n < 1) throw new ConfigException("config.badValue", "discord.shards", shards, "8");
+      if (total != null && total != n) {
+        throw new ConfigException("config.badValue", "discord.shard-total", total, n);
+      }
+      total = n;
+    }
+    if (total != null && total < 1) {
+      throw new ConfigException("config.badValue", "discord.shard-total", total, "8");
+    }
+    if (ids == null) return new Settings.Shards(total, List.of());
+    if (total == null) {
+      // Splitting shards among instances needs one total that every instance agrees on.
+      throw new ConfigException("config.badValue", "discord.shard-ids", ids, "with shard-total: 8");
+    }
+    Set<Integer> list = new LinkedHashSet<>();
+    try {
+      for (String part : ids.split(",")) {
+        String p = part.strip();
+        int dash = p.indexOf('-');
+        int from = Integer.parseInt(dash < 0 ? p : p.substring(0, dash).strip());
+        int to = dash < 0 ? from : Integer.parseInt(p.substring(dash + 1).strip());
+        if (from < 0 || to < from || to >= total) throw new NumberFormatException(p);
+        for (int i = from; i <= to; i++) list.add(i);
+      }
+    } catch (NumberFormatException e) {
+      throw new ConfigException(
+          "config.badValue", "discord.shard-ids", ids, "0-" + (total - 1) + " or 0,2,4");
+    }
+    return new Settings.Shards(total, List.copyOf(list));
   }
 
   private List<CoreConfig.ModelConfig> models(List<AppConfig.Model> raw, int perBackend) {

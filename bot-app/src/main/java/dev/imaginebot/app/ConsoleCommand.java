@@ -57,7 +57,7 @@ final class ConsoleCommand implements Callable<Integer> {
     CoreConfig core = c.withAdmins(admins);
     Bot bot;
     try {
-      bot = new MeteredBot(Bot.start(core), new Metrics());
+      bot = new MeteredBot(Bot.start(core), new Metrics(settings.instanceId()));
     } catch (RuntimeException e) {
       LoggerFactory.getLogger(ConsoleCommand.class).debug("Core failed to start", e);
       System.err.println(

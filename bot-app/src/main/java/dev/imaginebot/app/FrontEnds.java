@@ -44,10 +44,13 @@ final class FrontEnds {
         new DiscordConfig(
             d.token(),
             d.guildId(),
-            DiscordConfig.DISCORD_REST,
-            DiscordConfig.DISCORD_GATEWAY,
+            d.restUrl(),
+            d.gatewayUrl(),
             Clock.systemUTC(),
             settings.core().progressInterval());
+    if (d.shards() != null) {
+      config = config.withShards(new DiscordConfig.Shards(d.shards().total(), d.shards().ids()));
+    }
     try {
       DiscordFrontEnd discord = DiscordFrontEnd.start(config, bot);
       log.info("Discord front-end started");

@@ -2,26 +2,95 @@ package dev.imaginebot.app;
 
 import dev.imaginebot.core.job.JobEvent;
 import dev.imaginebot.core.job.JobView;
-import java.util.Locale;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Job metrics measured from the events the front-ends receive (the core exposes no metrics of its
- * own), written in the Prometheus text format. Thread-safe.
+ * Job metrics measured from the events the front-ends receive, plus the JVM's, in a Micrometer
+ * registry exposed in the Prometheus text format ({@link #scrape}). Every meter carries an {@code
+ * instance} tag naming this bot instance, so the instances sharing a database can be told apart.
+ * Thread-safe; closed by the app at shutdown.
  */
-final class Metrics {
-  static final double[] BUCKETS = {1, 2, 5, 10, 20, 30, 60, 120, 300, 600};
+final class Metrics implements AutoCloseable {
+  /** The job duration histogram's buckets. */
+  static final Duration[] BUCKETS = {
+    Duration.ofSeconds(1),
+    Duration.ofSeconds(2),
+    Duration.ofSeconds(5),
+    Duration.ofSeconds(10),
+    Duration.ofSeconds(20),
+    Duration.ofSeconds(30),
+    Duration.ofSeconds(60),
+    Duration.ofSeconds(120),
+    Duration.ofSeconds(300),
+    Duration.ofSeconds(600)
+  };
 
+  private static final String[] ACTIVE_STATES = {"queued", "waking", "space_queued", "running"};
+
+  private final PrometheusMeterRegistry registry;
+  private final JvmGcMetrics gc = new JvmGcMetrics();
   private final Map<Long, String> activeState = new ConcurrentHashMap<>();
-  private final Map<String, LongAdder> finished = new ConcurrentHashMap<>();
-  private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
-  private final Map<String, Latency> latency = new ConcurrentHashMap<>();
-  private final AtomicLong images = new AtomicLong();
-  private final long startedNanos = System.nanoTime();
+
+  /** Metrics of the instance named {@code instance} (see {@link #defaultInstance}). */
+  Metrics(String instance) {
+    Objects.requireNonNull(instance, "instance == null");
+    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().commonTags("instance", instance);
+    Gauge.builder("imaginebot.up", () -> 1).description("1 while the bot runs").register(registry);
+    for (String state : ACTIVE_STATES) {
+      Gauge.builder("imaginebot.jobs", activeState, m -> count(m, state))
+          .description("jobs not finished, by state")
+          .tag("state", state)
+          .register(registry);
+    }
+    Gauge.builder("imaginebot.queue.length", this, Metrics::queueLength)
+        .description("jobs waiting in the bot's own queue")
+        .register(registry);
+    // What Micrometer measures for free: memory, GC, threads, classes, CPU, uptime.
+    new JvmMemoryMetrics().bindTo(registry);
+    gc.bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+  }
+
+  /**
+   * The instance name when the config names none: the host name (a container's own), else the
+   * {@code HOSTNAME} variable, else {@code "imagine-bot"}.
+   */
+  static String defaultInstance() {
+    try {
+      String host = InetAddress.getLocalHost().getHostName();
+      if (host != null && !host.isBlank()) return host;
+    } catch (UnknownHostException e) {
+      // A host without a resolvable name of its own: fall through.
+    }
+    String env = System.getenv("HOSTNAME");
+    return env == null || env.isBlank() ? "imagine-bot" : env;
+  }
+
+  /** The registry, for binding more meters (pools, HTTP clients). */
+  MeterRegistry registry() {
+    return registry;
+  }
 
   /** A view that records {@code view}'s events before passing them on. */
   JobView wrap(JobView view) {
@@ -44,16 +113,32 @@ final class Metrics {
   void record(JobEvent event) {
     if (event instanceof JobEvent.Failed) {
       JobEvent.Failed failed = (JobEvent.Failed) event;
-      failures.computeIfAbsent(failed.code().name(), k -> new LongAdder()).increment();
+      Counter.builder("imaginebot.failures")
+          .description("failed jobs and requests, by error code")
+          .tag("code", failed.code().name())
+          .register(registry)
+          .increment();
     }
     if (event.jobId() == 0) return;
     if (event.terminal()) {
       activeState.remove(event.jobId());
-      finished.computeIfAbsent(terminalState(event), k -> new LongAdder()).increment();
+      Counter.builder("imaginebot.jobs.finished")
+          .description("finished jobs, by final state")
+          .tag("state", terminalState(event))
+          .register(registry)
+          .increment();
       if (event instanceof JobEvent.Completed) {
         JobEvent.Completed done = (JobEvent.Completed) event;
-        latency.computeIfAbsent(done.model(), k -> new Latency()).observe(done.elapsed());
-        images.addAndGet(done.images().size());
+        Timer.builder("imaginebot.job.duration")
+            .description("time from submission to images, by model")
+            .tag("model", done.model())
+            .serviceLevelObjectives(BUCKETS)
+            .register(registry)
+            .record(done.elapsed());
+        Counter.builder("imaginebot.images")
+            .description("images delivered")
+            .register(registry)
+            .increment(done.images().size());
       }
     } else {
       activeState.put(event.jobId(), activeState(event));
@@ -73,117 +158,23 @@ final class Metrics {
     return "running";
   }
 
+  private static double count(Map<Long, String> states, String state) {
+    return states.values().stream().filter(state::equals).count();
+  }
+
   /** Jobs seen but not finished, waiting in the bot's own queue. */
   long queueLength() {
     return activeState.values().stream().filter("queued"::equals).count();
   }
 
-  /** The Prometheus text exposition. */
+  /** The Prometheus text exposition of every meter. */
   String scrape() {
-    StringBuilder out = new StringBuilder();
-    help(out, "imaginebot_up", "gauge", "1 while the bot runs");
-    out.append("imaginebot_up 1\n");
-    help(out, "imaginebot_uptime_seconds", "gauge", "seconds since start");
-    out.append("imaginebot_uptime_seconds ")
-        .append(num((System.nanoTime() - startedNanos) / 1e9))
-        .append('\n');
-
-    help(out, "imaginebot_jobs", "gauge", "jobs not finished, by state");
-    Map<String, Long> byState = new TreeMap<>();
-    for (String s : new String[] {"queued", "waking", "space_queued", "running"}) {
-      byState.put(s, 0L);
-    }
-    activeState.values().forEach(s -> byState.merge(s, 1L, Long::sum));
-    byState.forEach((s, n) -> line(out, "imaginebot_jobs", "state", s, n));
-
-    help(out, "imaginebot_queue_length", "gauge", "jobs waiting in the bot's own queue");
-    out.append("imaginebot_queue_length ").append(queueLength()).append('\n');
-
-    help(out, "imaginebot_jobs_finished_total", "counter", "finished jobs, by final state");
-    new TreeMap<>(finished)
-        .forEach((s, n) -> line(out, "imaginebot_jobs_finished_total", "state", s, n.sum()));
-
-    help(out, "imaginebot_failures_total", "counter", "failed jobs and requests, by error code");
-    new TreeMap<>(failures)
-        .forEach((c, n) -> line(out, "imaginebot_failures_total", "code", c, n.sum()));
-
-    help(out, "imaginebot_images_total", "counter", "images delivered");
-    out.append("imaginebot_images_total ").append(images.get()).append('\n');
-
-    help(
-        out,
-        "imaginebot_job_duration_seconds",
-        "histogram",
-        "time from submission to images, by model");
-    new TreeMap<>(latency).forEach((model, l) -> l.write(out, model));
-    return out.toString();
+    return registry.scrape();
   }
 
-  private static void help(StringBuilder out, String name, String type, String help) {
-    out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
-  }
-
-  private static void line(StringBuilder out, String name, String label, String value, long n) {
-    out.append(name)
-        .append('{')
-        .append(label)
-        .append("=\"")
-        .append(escape(value))
-        .append("\"} ")
-        .append(n)
-        .append('\n');
-  }
-
-  static String escape(String value) {
-    return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
-  }
-
-  static String num(double d) {
-    return String.format(Locale.ROOT, "%.3f", d);
-  }
-
-  /** A histogram of one model's job durations. */
-  private static final class Latency {
-    private final long[] counts = new long[BUCKETS.length];
-    private long count;
-    private double sum;
-
-    synchronized void observe(java.time.Duration elapsed) {
-      double seconds = elapsed.toMillis() / 1000.0;
-      count++;
-      sum += seconds;
-      for (int i = 0; i < BUCKETS.length; i++) {
-        if (seconds <= BUCKETS[i]) counts[i]++;
-      }
-    }
-
-    synchronized void write(StringBuilder out, String model) {
-      String m = escape(model);
-      for (int i = 0; i < BUCKETS.length; i++) {
-        out.append("imaginebot_job_duration_seconds_bucket{model=\"")
-            .append(m)
-            .append("\",le=\"")
-            .append(num(BUCKETS[i]))
-            .append("\"} ")
-            .append(counts[i])
-            .append('\n');
-      }
-      out.append("imaginebot_job_duration_seconds_bucket{model=\"")
-          .append(m)
-          .append("\",le=\"+Inf\"} ")
-          .append(count)
-          .append('\n');
-      out.append("imaginebot_job_duration_seconds_sum{model=\"")
-          .append(m)
-          .append("\"} ")
-          .append(num(sum))
-          .append('\n');
-      out.append("imaginebot_job_duration_seconds_count{model=\"")
-          .append(m)
-          .append("\"} ")
-          .append(count)
-          .append('\n');
-    }
+  @Override
+  public void close() {
+    gc.close();
+    registry.close();
   }
 }

@@ -81,7 +81,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     int runUntilStopped() throws InterruptedException {
-      Metrics metrics = new Metrics();
+      Metrics metrics = new Metrics(settings.instanceId());
       OpsServer ops = null;
       if (settings.httpPort() > 0) {
         try {
@@ -121,7 +121,8 @@ final class RunCommand implements Callable<Integer> {
       OpsServer opsServer = ops;
       Runtime.getRuntime()
           .addShutdownHook(
-              new Thread(() -> shutdown(frontEnds, bot, opsServer), "imagine-bot-shutdown"));
+              new Thread(
+                  () -> shutdown(frontEnds, bot, opsServer, metrics), "imagine-bot-shutdown"));
       healthy.set(true);
       log.info(
           "imagine-bot started: {} front-end(s), {} model(s), data in {}",
@@ -146,7 +147,7 @@ final class RunCommand implements Callable<Integer> {
      * front-ends close (flushing what is queued), then the core and its database, then ops. What is
      * left resumes at the next start.
      */
-    private void shutdown(List<AutoCloseable> frontEnds, Bot bot, OpsServer ops) {
+    private void shutdown(List<AutoCloseable> frontEnds, Bot bot, OpsServer ops, Metrics metrics) {
       healthy.set(false);
       log.info(messages.text("cli.stopping", settings.shutdownTimeout().toSeconds()));
       FrontEnds.stopIntake(frontEnds);
@@ -167,6 +168,7 @@ final class RunCommand implements Callable<Integer> {
       }
       if (closer.isAlive()) log.warn("Core did not stop within the shutdown timeout");
       if (ops != null) ops.close();
+      metrics.close();
       log.info("imagine-bot stopped");
       stopped.countDown();
     }

@@ -3,6 +3,7 @@ package dev.imaginebot.app;
 import dev.imaginebot.core.CoreConfig;
 import dev.imaginebot.telegram.TelegramConfig;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -19,6 +20,8 @@ import java.util.Objects;
  * @param httpBind the address the health and metrics endpoint listens on
  * @param logJson JSON logs
  * @param logLevel the root log level
+ * @param instanceId this instance's name in metrics and logs ({@code instance-id}, else the host
+ *     name)
  */
 record Settings(
     String source,
@@ -30,17 +33,41 @@ record Settings(
     int httpPort,
     String httpBind,
     boolean logJson,
-    String logLevel) {
+    String logLevel,
+    String instanceId) {
 
   Settings {
     Objects.requireNonNull(core, "core == null");
   }
 
-  /** An enabled Discord front-end. {@code guildId} is null for global command registration. */
-  record DiscordSettings(String token, String guildId) {
+  /**
+   * An enabled Discord front-end. {@code guildId} is null for global command registration; {@code
+   * restUrl} and {@code gatewayUrl} are Discord's own unless configured (a rate-limit proxy, a
+   * stand-in); {@code shards} is null for one unsharded connection.
+   */
+  record DiscordSettings(
+      String token, String guildId, String restUrl, String gatewayUrl, Shards shards) {
     @Override
     public String toString() {
-      return "DiscordSettings[token=***, guildId=" + guildId + "]";
+      return "DiscordSettings[token=***, guildId="
+          + guildId
+          + ", restUrl="
+          + restUrl
+          + ", gatewayUrl="
+          + gatewayUrl
+          + ", shards="
+          + shards
+          + "]";
+    }
+  }
+
+  /**
+   * Discord sharding: {@code total} shards across all instances (null: as many as Discord
+   * recommends, {@code auto}), of which this instance runs {@code ids} (empty: all of them).
+   */
+  record Shards(Integer total, List<Integer> ids) {
+    Shards {
+      ids = List.copyOf(ids);
     }
   }
 
@@ -71,7 +98,8 @@ record Settings(
         httpPort,
         httpBind,
         logJson,
-        logLevel);
+        logLevel,
+        instanceId);
   }
 
   Settings withHttpPort(int port) {
@@ -85,6 +113,7 @@ record Settings(
         port,
         httpBind,
         logJson,
-        logLevel);
+        logLevel,
+        instanceId);
   }
 }

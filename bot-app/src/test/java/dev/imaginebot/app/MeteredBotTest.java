@@ -76,7 +76,7 @@ class MeteredBotTest {
   @Test
   void aCommandKeepsItsUpdateKeySoARedeliveredUpdateFindsItsJob() {
     Core core = new Core();
-    Bot metered = new MeteredBot(core, new Metrics());
+    Bot metered = new MeteredBot(core, new Metrics("test"));
     CommandContext ctx =
         new CommandContext(
                 new UserRef("telegram", "1", "U", "en"),

@@ -9,15 +9,21 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class MetricsTest {
-  private final Metrics metrics = new Metrics();
+  private final Metrics metrics = new Metrics("bot-1");
   private final List<JobEvent> seen = new ArrayList<>();
   private final JobView view = metrics.wrap(seen::add);
 
+  @AfterEach
+  void close() {
+    metrics.close();
+  }
+
   @Test
-  void eventsBecomeStateGaugesCountersAndLatency() {
+  void eventsBecomeStateGaugesCountersAndLatencyTaggedWithTheInstance() {
     view.onEvent(new JobEvent.Accepted(1, 0, "flux"));
     view.onEvent(new JobEvent.Accepted(2, 1, "flux"));
     view.onEvent(new JobEvent.Accepted(3, 2, "mj"));
@@ -29,15 +35,36 @@ class MetricsTest {
 
     String text = metrics.scrape();
     assertThat(text)
-        .contains("imaginebot_jobs{state=\"queued\"} 1")
-        .contains("imaginebot_jobs{state=\"running\"} 0")
-        .contains("imaginebot_queue_length 1")
-        .contains("imaginebot_jobs_finished_total{state=\"succeeded\"} 1")
-        .contains("imaginebot_jobs_finished_total{state=\"failed\"} 1")
-        .contains("imaginebot_failures_total{code=\"QUOTA_EXCEEDED\"} 1")
-        .contains("imaginebot_job_duration_seconds_bucket{model=\"flux\",le=\"5.000\"} 0")
-        .contains("imaginebot_job_duration_seconds_bucket{model=\"flux\",le=\"10.000\"} 1")
-        .contains("imaginebot_job_duration_seconds_count{model=\"flux\"} 1");
+        .contains("imaginebot_up{instance=\"bot-1\"} 1.0")
+        .contains("imaginebot_jobs{instance=\"bot-1\",state=\"queued\"} 1.0")
+        .contains("imaginebot_jobs{instance=\"bot-1\",state=\"running\"} 0.0")
+        .contains("imaginebot_queue_length{instance=\"bot-1\"} 1.0")
+        .contains("imaginebot_jobs_finished_total{instance=\"bot-1\",state=\"succeeded\"} 1.0")
+        .contains("imaginebot_jobs_finished_total{instance=\"bot-1\",state=\"failed\"} 1.0")
+        .contains("imaginebot_failures_total{code=\"QUOTA_EXCEEDED\",instance=\"bot-1\"} 1.0")
+        .contains(
+            "imaginebot_job_duration_seconds_bucket{instance=\"bot-1\",model=\"flux\",le=\"5.0\"} 0\n")
+        .contains(
+            "imaginebot_job_duration_seconds_bucket{instance=\"bot-1\",model=\"flux\",le=\"10.0\"} 1\n")
+        .contains("imaginebot_job_duration_seconds_count{instance=\"bot-1\",model=\"flux\"} 1\n")
+        .contains("imaginebot_job_duration_seconds_sum{instance=\"bot-1\",model=\"flux\"} 8.0");
     assertThat(seen).hasSize(6);
+  }
+
+  @Test
+  void theJvmIsMeasuredForFreeUnderTheSameInstance() {
+    assertThat(metrics.scrape())
+        .contains("jvm_memory_used_bytes{")
+        .contains("jvm_threads_live_threads{instance=\"bot-1\"}")
+        .contains("process_uptime_seconds{instance=\"bot-1\"}");
+  }
+
+  @Test
+  void everyLineOfTheExpositionCarriesTheInstance() {
+    view.onEvent(new JobEvent.Accepted(1, 0, "flux"));
+    for (String line : metrics.scrape().split("\n")) {
+      if (line.isEmpty() || line.startsWith("#")) continue;
+      assertThat(line).contains("instance=\"bot-1\"");
+    }
   }
 }

@@ -126,7 +126,10 @@ class RunIT {
           http.send(
               HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
               HttpResponse.BodyHandlers.ofString());
-      assertThat(metrics.body()).contains("imaginebot_up 1").contains("imaginebot_queue_length 0");
+      assertThat(metrics.body())
+          .containsPattern("imaginebot_up\\{instance=\"[^\"]+\"\\} 1\\.0")
+          .containsPattern("imaginebot_queue_length\\{instance=\"[^\"]+\"\\} 0\\.0")
+          .contains("jvm_memory_used_bytes{");
 
       jar.terminate();
       jar.awaitErr(l -> l.contains("stopping: letting running jobs finish"), WAIT);

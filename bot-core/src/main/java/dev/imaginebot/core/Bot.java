@@ -129,6 +129,17 @@ public interface Bot extends AutoCloseable {
   default void moved(long jobId, String replyRef) {}
 
   /**
+   * Asks for a role that one instance at a time plays among those sharing this bot's database (see
+   * {@link Role}); {@code listener} hears when this instance gets and loses it. This default, for a
+   * single process and for stand-in bots, grants the role at once.
+   *
+   * @param name the role, for example {@code "telegram-poller:<bot id>"}
+   */
+  default Role requestRole(String name, Role.Listener listener) {
+    return dev.imaginebot.core.store.RoleLock.local(name, listener);
+  }
+
+  /**
    * The first half of a graceful stop: takes no more jobs and lets running ones finish and report
    * their outcome, for up to {@code deadline}; what is left resumes at the next start. Front-ends
    * stay open meanwhile to deliver, and are closed before {@link #close}.

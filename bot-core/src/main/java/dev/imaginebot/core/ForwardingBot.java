@@ -102,6 +102,11 @@ public class ForwardingBot implements Bot {
   }
 
   @Override
+  public Role requestRole(String name, Role.Listener listener) {
+    return delegate.requestRole(name, listener);
+  }
+
+  @Override
   public void drain(Duration deadline) {
     delegate.drain(deadline);
   }

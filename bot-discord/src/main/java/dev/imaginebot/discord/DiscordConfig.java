@@ -2,6 +2,7 @@ package dev.imaginebot.discord;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -14,6 +15,8 @@ import java.util.Objects;
  * @param gatewayUrl the gateway websocket URL
  * @param clock tells the age of interaction tokens (they die after 15 minutes)
  * @param editInterval at most one progress edit per job per this interval
+ * @param shards how this instance shards its gateway connections, or null for one unsharded
+ *     connection
  */
 public record DiscordConfig(
     String token,
@@ -21,7 +24,45 @@ public record DiscordConfig(
     String restBaseUrl,
     String gatewayUrl,
     Clock clock,
-    Duration editInterval) {
+    Duration editInterval,
+    Shards shards) {
+
+  /**
+   * Gateway sharding through JDA's shard manager: {@code total} shards across every instance (null:
+   * as many as Discord recommends), of which this instance runs {@code ids} (empty: all). Instances
+   * that split the shards must agree on the total; Discord refuses a connection whose total is not
+   * the one the others use.
+   */
+  public record Shards(Integer total, List<Integer> ids) {
+    public Shards {
+      ids = List.copyOf(ids);
+      if (total != null && total < 1) throw new IllegalArgumentException("total < 1: " + total);
+      if (!ids.isEmpty() && total == null) {
+        throw new IllegalArgumentException("shard ids need a total");
+      }
+      for (int id : ids) {
+        if (id < 0 || id >= total) {
+          throw new IllegalArgumentException("shard " + id + " is not in 0.." + (total - 1));
+        }
+      }
+    }
+  }
+
+  /** Unsharded: one gateway connection. */
+  public DiscordConfig(
+      String token,
+      String guildId,
+      String restBaseUrl,
+      String gatewayUrl,
+      Clock clock,
+      Duration editInterval) {
+    this(token, guildId, restBaseUrl, gatewayUrl, clock, editInterval, null);
+  }
+
+  /** This configuration with {@code shards} (null: unsharded). */
+  public DiscordConfig withShards(Shards shards) {
+    return new DiscordConfig(token, guildId, restBaseUrl, gatewayUrl, clock, editInterval, shards);
+  }
 
   /** Discord's own REST API. */
   public static final String DISCORD_REST = "https://discord.com/api/v10/";
@@ -58,6 +99,8 @@ public record DiscordConfig(
         + gatewayUrl
         + ", editInterval="
         + editInterval
+        + ", shards="
+        + shards
         + "]";
   }
 }

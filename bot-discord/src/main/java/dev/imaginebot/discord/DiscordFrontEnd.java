@@ -3,12 +3,19 @@ package dev.imaginebot.discord;
 import dev.imaginebot.core.Bot;
 import dev.imaginebot.core.command.FrontEnd;
 import dev.imaginebot.core.job.JobView;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.entities.Guild;
+import net.dv8tion.jda.api.events.session.ReadyEvent;
+import net.dv8tion.jda.api.sharding.ShardManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,11 +32,15 @@ public final class DiscordFrontEnd implements FrontEnd, AutoCloseable {
   private static final int WORKERS = 8;
 
   private final Services services;
+  // Sharded, the lowest shard this instance runs: replies go through interaction tokens over REST,
+  // which any shard's client can send, whichever shard received the interaction.
   private final JDA jda;
+  private final ShardManager shards;
 
-  private DiscordFrontEnd(Services services, JDA jda) {
+  private DiscordFrontEnd(Services services, JDA jda, ShardManager shards) {
     this.services = services;
     this.jda = jda;
+    this.shards = shards;
   }
 
   /**
@@ -51,34 +62,77 @@ public final class DiscordFrontEnd implements FrontEnd, AutoCloseable {
             Executors.newSingleThreadScheduledExecutor(threads("discord-timer")));
     InteractionRouter router = new InteractionRouter(services);
     JDA jda = null;
+    ShardManager shards = null;
     try {
-      jda = JdaFactory.create(config, router);
-      jda.awaitReady();
+      if (config.shards() == null) {
+        jda = JdaFactory.create(config, router);
+        jda.awaitReady();
+      } else {
+        Semaphore ready = new Semaphore(0);
+        shards =
+            JdaFactory.createShards(
+                config,
+                router,
+                (net.dv8tion.jda.api.hooks.EventListener)
+                    event -> {
+                      if (event instanceof ReadyEvent) ready.release();
+                    });
+        jda = startShards(shards, ready);
+      }
       if (config.guildId() == null) {
         jda.updateCommands().addCommands(router.commandData()).complete();
       } else {
-        Guild guild = jda.getGuildById(config.guildId());
+        Guild guild =
+            shards == null
+                ? jda.getGuildById(config.guildId())
+                : shards.getGuildById(config.guildId());
         if (guild == null) {
           throw new IllegalStateException("the bot is not in server " + config.guildId());
         }
         guild.updateCommands().addCommands(router.commandData()).complete();
       }
       log.info(
-          "Discord front-end ready as {} (commands {})",
+          "Discord front-end ready as {} (commands {}{})",
           jda.getSelfUser().getName(),
-          config.guildId() == null ? "global" : "in server " + config.guildId());
+          config.guildId() == null ? "global" : "in server " + config.guildId(),
+          shards == null
+              ? ""
+              : ", shards " + runningShards(shards) + " of " + shards.getShardsTotal());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      shutdown(jda, services);
+      shutdown(jda, shards, services);
       throw new IllegalStateException("interrupted while connecting to Discord", e);
     } catch (RuntimeException e) {
-      shutdown(jda, services);
+      shutdown(jda, shards, services);
       throw e;
     }
-    DiscordFrontEnd frontEnd = new DiscordFrontEnd(services, jda);
+    DiscordFrontEnd frontEnd = new DiscordFrontEnd(services, jda, shards);
     bot.register(frontEnd);
     frontEnd.resumeStored();
     return frontEnd;
+  }
+
+  /**
+   * Starts the shards this instance runs and waits until each is connected (its READY, counted by
+   * {@code ready} from the first event on); returns the lowest.
+   */
+  private static JDA startShards(ShardManager shards, Semaphore ready) throws InterruptedException {
+    int expected = shards.getShardsQueued() + shards.getShards().size();
+    if (!ready.tryAcquire(expected, 2, TimeUnit.MINUTES)) {
+      throw new IllegalStateException("Discord shards did not all connect within 2 minutes");
+    }
+    for (JDA shard : shards.getShards()) shard.awaitReady();
+    return shards.getShards().stream()
+        .min(Comparator.comparingInt(j -> j.getShardInfo().getShardId()))
+        .orElseThrow();
+  }
+
+  private static String runningShards(ShardManager shards) {
+    return shards.getShards().stream()
+        .map(j -> j.getShardInfo().getShardId())
+        .sorted()
+        .map(String::valueOf)
+        .collect(Collectors.joining(","));
   }
 
   /**
@@ -141,22 +195,29 @@ public final class DiscordFrontEnd implements FrontEnd, AutoCloseable {
   /** Disconnects from Discord and stops the worker threads; pending updates are dropped. */
   @Override
   public void close() {
-    shutdown(jda, services);
+    shutdown(jda, shards, services);
   }
 
-  private static void shutdown(JDA jda, Services services) {
+  private static void shutdown(JDA jda, ShardManager shards, Services services) {
     services.timer().shutdownNow();
     services.worker().shutdown();
+    List<JDA> clients = new ArrayList<>();
+    if (shards != null) {
+      clients.addAll(shards.getShards());
+    } else if (jda != null) {
+      clients.add(jda);
+    }
     try {
       if (!services.worker().awaitTermination(5, TimeUnit.SECONDS)) services.worker().shutdownNow();
-      if (jda != null) {
-        jda.shutdown();
-        if (!jda.awaitShutdown(5, TimeUnit.SECONDS)) jda.shutdownNow();
+      if (shards != null) shards.shutdown();
+      for (JDA client : clients) {
+        if (shards == null) client.shutdown();
+        if (!client.awaitShutdown(5, TimeUnit.SECONDS)) client.shutdownNow();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       services.worker().shutdownNow();
-      if (jda != null) jda.shutdownNow();
+      clients.forEach(JDA::shutdownNow);
     }
   }
 

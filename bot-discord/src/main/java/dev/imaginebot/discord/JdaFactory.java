@@ -5,6 +5,8 @@ import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.JDABuilder;
 import net.dv8tion.jda.api.requests.GatewayIntent;
 import net.dv8tion.jda.api.requests.RestConfig;
+import net.dv8tion.jda.api.sharding.DefaultShardManagerBuilder;
+import net.dv8tion.jda.api.sharding.ShardManager;
 import net.dv8tion.jda.api.utils.Compression;
 import net.dv8tion.jda.api.utils.ConcurrentSessionController;
 
@@ -32,5 +34,39 @@ final class JdaFactory {
         .setEnableShutdownHook(false)
         .addEventListeners(listeners)
         .build();
+  }
+
+  /**
+   * Builds a shard manager running {@code config.shards()}: the shards' REST calls go to the same
+   * base URL, and their gateway connections to the configured gateway, also when Discord's {@code
+   * gateway/bot} answer names its own (a proxy or stand-in stays in the path).
+   */
+  static ShardManager createShards(DiscordConfig config, Object... listeners) {
+    String gateway = config.gatewayUrl();
+    DiscordConfig.Shards shards = config.shards();
+    DefaultShardManagerBuilder builder =
+        DefaultShardManagerBuilder.createLight(config.token(), EnumSet.noneOf(GatewayIntent.class))
+            .setRestConfig(new RestConfig().setBaseUrl(config.restBaseUrl()))
+            .setSessionController(
+                new ConcurrentSessionController() {
+                  @Override
+                  public String getGateway() {
+                    return gateway;
+                  }
+
+                  @Override
+                  public ShardedGateway getShardedGateway(JDA api) {
+                    ShardedGateway discords = super.getShardedGateway(api);
+                    return new ShardedGateway(
+                        gateway, discords.getShardTotal(), discords.getConcurrency());
+                  }
+                })
+            .setCompression(Compression.NONE)
+            .setEventPassthrough(true)
+            .setEnableShutdownHook(false)
+            .addEventListeners(listeners)
+            .setShardsTotal(shards.total() == null ? -1 : shards.total());
+    if (!shards.ids().isEmpty()) builder.setShards(shards.ids());
+    return builder.build();
   }
 }

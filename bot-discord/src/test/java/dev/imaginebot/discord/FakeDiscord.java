@@ -155,6 +155,9 @@ final class FakeDiscord implements AutoCloseable {
   private volatile Clock clock = Clock.systemUTC();
   private final ConcurrentLinkedQueue<Injection> injections = new ConcurrentLinkedQueue<>();
   private final List<WebSocket> sockets = new CopyOnWriteArrayList<>();
+  private volatile int shardTotal = 1;
+  private final Map<Integer, WebSocket> shardSockets = new ConcurrentHashMap<>();
+  private final List<String> refusedIdentifies = new CopyOnWriteArrayList<>();
   private final LinkedBlockingQueue<Registration> commandRegistrations =
       new LinkedBlockingQueue<>();
 
@@ -502,9 +505,74 @@ final class FakeDiscord implements AutoCloseable {
 
   // ---- the gateway --------------------------------------------------------------------------
 
+  /**
+   * Discord recommends (in {@code GET /gateway/bot}) and requires {@code total} shards: an IDENTIFY
+   * with another total, or a shard id outside it, is closed with 4010 "Invalid shard" as Discord
+   * does; a guild's events go to shard {@code (guild_id >> 22) % total}, direct messages to 0.
+   */
+  void shards(int total) {
+    this.shardTotal = total;
+  }
+
+  /** The shard a guild lives on. */
+  int shardOf(long guildId) {
+    return (int) ((guildId >> 22) % shardTotal);
+  }
+
+  /** The shards connected now, by id. */
+  java.util.Set<Integer> connectedShards() {
+    return java.util.Set.copyOf(shardSockets.keySet());
+  }
+
+  /** IDENTIFY payloads refused, as {@code "[id, total]"}. */
+  List<String> refusedIdentifies() {
+    return List.copyOf(refusedIdentifies);
+  }
+
+  private MockResponse gatewayBot() {
+    return json(
+        200,
+        DataObject.empty()
+            .put("url", gatewayUrl())
+            .put("shards", shardTotal)
+            .put(
+                "session_start_limit",
+                DataObject.empty()
+                    .put("total", 1000)
+                    .put("remaining", 1000)
+                    .put("reset_after", 0)
+                    // Every shard may identify at once: JDA waits 5 s between buckets otherwise.
+                    .put("max_concurrency", 16))
+            .toString());
+  }
+
+  /** The shard an IDENTIFY names ([0, 1] when it names none), or -1 after refusing it. */
+  private int identifiedShard(WebSocket ws, DataObject identify) {
+    int id = 0;
+    int total = 1;
+    if (identify.hasKey("shard")) {
+      DataArray shard = identify.getArray("shard");
+      id = shard.getInt(0);
+      total = shard.getInt(1);
+    }
+    if (total != shardTotal || id < 0 || id >= total) {
+      refusedIdentifies.add("[" + id + ", " + total + "]");
+      ws.close(4010, "Invalid shard");
+      return -1;
+    }
+    return id;
+  }
+
+  private WebSocket socketFor(DataObject d) {
+    boolean inGuild = d.hasKey("guild_id") && !d.isNull("guild_id");
+    WebSocket ws = shardSockets.get(inGuild ? shardOf(d.getLong("guild_id")) : 0);
+    assertThat(ws).as("the shard of this event is connected").isNotNull();
+    return ws;
+  }
+
   private void dispatchEvent(String type, DataObject d) {
     assertThat(sockets).as("a connected gateway").isNotEmpty();
-    WebSocket ws = sockets.get(sockets.size() - 1);
+    WebSocket ws = socketFor(d);
     ws.send(
         DataObject.empty()
             .put("op", 0)
@@ -527,8 +595,12 @@ final class FakeDiscord implements AutoCloseable {
       if (op == 1) {
         ws.send("{\"op\":11}");
       } else if (op == 2) {
-        ws.send(frame("READY", ready()));
-        ws.send(frame("GUILD_CREATE", guildCreate()));
+        int shard = identifiedShard(ws, msg.getObject("d"));
+        if (shard < 0) return;
+        boolean hasGuild = shard == shardOf(GUILD_ID);
+        ws.send(frame("READY", ready(hasGuild)));
+        if (hasGuild) ws.send(frame("GUILD_CREATE", guildCreate()));
+        shardSockets.put(shard, ws);
         sockets.add(ws);
       }
     }
@@ -536,17 +608,20 @@ final class FakeDiscord implements AutoCloseable {
     @Override
     public void onClosing(WebSocket ws, int code, String reason) {
       sockets.remove(ws);
+      shardSockets.values().remove(ws);
       ws.close(1000, null);
     }
 
     @Override
     public void onClosed(WebSocket ws, int code, String reason) {
       sockets.remove(ws);
+      shardSockets.values().remove(ws);
     }
 
     @Override
     public void onFailure(WebSocket ws, Throwable t, Response response) {
       sockets.remove(ws);
+      shardSockets.values().remove(ws);
     }
   }
 
@@ -559,15 +634,15 @@ final class FakeDiscord implements AutoCloseable {
         .toString();
   }
 
-  private DataObject ready() {
+  private DataObject ready(boolean hasGuild) {
+    DataArray guilds = DataArray.empty();
+    if (hasGuild) {
+      guilds.add(DataObject.empty().put("id", Long.toString(GUILD_ID)).put("unavailable", true));
+    }
     return DataObject.empty()
         .put("v", 10)
         .put("user", userJson(bot).put("bot", true))
-        .put(
-            "guilds",
-            DataArray.empty()
-                .add(
-                    DataObject.empty().put("id", Long.toString(GUILD_ID)).put("unavailable", true)))
+        .put("guilds", guilds)
         .put("session_id", "fake-session")
         .put("resume_gateway_url", gatewayUrl())
         .put("private_channels", DataArray.empty())
@@ -636,6 +711,7 @@ final class FakeDiscord implements AutoCloseable {
     if (!path.startsWith("/api/v10/")) return json(404, "{\"message\":\"404: Not Found\"}");
     String route = path.substring("/api/v10/".length());
     String method = request.getMethod();
+    if (route.equals("gateway/bot") && method.equals("GET")) return gatewayBot();
     Call call = record(request, method, route);
     for (Action a : actions) {
       if (a.when().test(call) && actions.remove(a)) a.action().run();

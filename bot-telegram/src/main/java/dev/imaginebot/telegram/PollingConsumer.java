@@ -64,9 +64,13 @@ final class PollingConsumer implements LongPollingUpdateConsumer {
     }
   }
 
+  /**
+   * Called by TelegramBots when its polling session closes. Stops retrying but leaves the router
+   * open: polling also stops when this instance loses the poller role, while the router goes on
+   * serving the next session (the front-end stops the router itself when it stops).
+   */
   @Override
   public void close() {
     stop();
-    router.close();
   }
 }

@@ -3,6 +3,7 @@ package dev.imaginebot.telegram;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imaginebot.core.Bot;
 import dev.imaginebot.core.DaemonThreads;
+import dev.imaginebot.core.Role;
 import dev.imaginebot.core.command.CommandCatalogue;
 import dev.imaginebot.core.command.CommandSpec;
 import dev.imaginebot.core.command.FrontEnd;
@@ -19,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import okhttp3.Call;
 import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
@@ -54,6 +56,11 @@ public final class TelegramFrontEnd implements FrontEnd, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TelegramFrontEnd.class);
   private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(5);
 
+  /** The role of the one instance that long-polls, per bot (followed by the bot's id). */
+  static final String POLLER_ROLE = "telegram-poller:";
+
+  private static final Duration POLL_RETRY = Duration.ofSeconds(5);
+
   private final TelegramConfig config;
   private final Bot bot;
   private final OkHttpClient http;
@@ -63,11 +70,16 @@ public final class TelegramFrontEnd implements FrontEnd, AutoCloseable {
   private final Env env;
   private final String botUsername;
   private final long botId;
-  private TelegramBotsLongPollingApplication polling;
   private UpdateRouter router;
-  private PollingConsumer pollingConsumer;
   private WebhookReceiver webhook;
   private volatile boolean closing;
+
+  // Long polling, while this instance holds the poller role (guarded by this).
+  private Role pollerRole;
+  private TelegramBotsLongPollingApplication polling;
+  private PollingConsumer pollingConsumer;
+  private AtomicBoolean pollingCut;
+  private IllegalStateException pollingFailure;
 
   private TelegramFrontEnd(TelegramConfig config, Bot bot) {
     this.config = config;
@@ -161,14 +173,48 @@ public final class TelegramFrontEnd implements FrontEnd, AutoCloseable {
       startWebhook();
       return;
     }
-    OkHttpClient pollingHttp = new QuietPollingClient(http.newBuilder(), () -> closing);
-    polling =
+    // Telegram answers a second concurrent getUpdates with 409: among instances sharing the
+    // database only the holder of this role polls; the others stand by and take over when it stops
+    // or dies. Alone (H2), the role is granted at once.
+    Role role =
+        bot.requestRole(
+            POLLER_ROLE + botId,
+            new Role.Listener() {
+              @Override
+              public void acquired() {
+                startPolling();
+              }
+
+              @Override
+              public void lost() {
+                stopPolling();
+              }
+            });
+    synchronized (this) {
+      pollerRole = role;
+      if (pollingFailure != null) throw pollingFailure;
+    }
+    log.info(
+        "Telegram front-end started as @{} ({}{})",
+        botUsername,
+        config.mode(),
+        role.held() ? "" : ", standing by: another instance polls");
+  }
+
+  /** Starts long polling: this instance got the poller role. */
+  private synchronized void startPolling() {
+    if (closing || polling != null) return;
+    AtomicBoolean cut = new AtomicBoolean();
+    OkHttpClient pollingHttp =
+        new QuietPollingClient(http.newBuilder(), () -> closing || cut.get());
+    TelegramBotsLongPollingApplication app =
         new TelegramBotsLongPollingApplication(
             ObjectMapper::new, () -> pollingHttp, () -> pollThread);
     int timeout = (int) Math.max(1, config.pollTimeout().toSeconds());
     TelegramUrl url = telegramUrl(config);
+    PollingConsumer consumer = new PollingConsumer(router);
     try {
-      polling.registerBot(
+      app.registerBot(
           config.token(),
           () -> url,
           lastUpdate ->
@@ -178,13 +224,65 @@ public final class TelegramFrontEnd implements FrontEnd, AutoCloseable {
                   .offset(lastUpdate + 1)
                   .allowedUpdates(List.of("message", "callback_query"))
                   .build(),
-          pollingConsumer = new PollingConsumer(router));
+          consumer);
     } catch (TelegramApiException e) {
-      throw new IllegalStateException(
-          "Telegram long polling did not start: "
-              + ApiFailure.of("getUpdates", e, config.token()).getMessage());
+      pollingFailure =
+          new IllegalStateException(
+              "Telegram long polling did not start: "
+                  + ApiFailure.of("getUpdates", e, config.token()).getMessage());
+      closeQuietly(app);
+      Role role = pollerRole;
+      if (role != null) {
+        // Granted after the start (a takeover): nobody else polls while this instance holds the
+        // role, so try again rather than give up.
+        log.error("{}; trying again in {} s", pollingFailure.getMessage(), POLL_RETRY.toSeconds());
+        pollThread.schedule(
+            () -> {
+              if (role.held()) startPolling();
+            },
+            POLL_RETRY.toMillis(),
+            TimeUnit.MILLISECONDS);
+      }
+      return;
     }
-    log.info("Telegram front-end started as @{} ({})", botUsername, config.mode());
+    pollingFailure = null;
+    polling = app;
+    pollingConsumer = consumer;
+    pollingCut = cut;
+    log.info("Telegram long polling started (this instance is the poller)");
+  }
+
+  /**
+   * Stops long polling: the front-end stops, or this instance lost the poller role (another may
+   * poll now). Updates fetched but not stored are not confirmed, so Telegram sends them to the next
+   * poller; those stored are a no-op there (the inbox knows them).
+   */
+  private synchronized void stopPolling() {
+    if (pollingConsumer != null) pollingConsumer.stop();
+    if (polling != null) {
+      closeQuietly(polling);
+      polling = null;
+      if (!closing)
+        log.info("Telegram long polling stopped (this instance is no longer the poller)");
+    }
+    if (pollingCut != null) {
+      // Cut the getUpdates the server is holding (else it runs up to pollTimeout, and a second
+      // poller's call would overlap it); the polling client turns the cancellation into an empty
+      // answer.
+      pollingCut.set(true);
+      for (Call call : http.dispatcher().runningCalls()) {
+        if (isGetUpdates(call.request())) call.cancel();
+      }
+      pollingCut = null;
+    }
+  }
+
+  private static void closeQuietly(TelegramBotsLongPollingApplication app) {
+    try {
+      app.close();
+    } catch (Exception e) {
+      log.warn("Telegram long polling did not stop cleanly: {}", e.toString());
+    }
   }
 
   private void startWebhook() {
@@ -258,28 +356,34 @@ public final class TelegramFrontEnd implements FrontEnd, AutoCloseable {
    * server closes), while job views go on delivering through the outbox until {@link #close}.
    * Updates not yet stored are not confirmed, so Telegram sends them again to the next run.
    */
-  public synchronized void stopIntake() {
-    if (router != null) router.stop();
-    if (pollingConsumer != null) pollingConsumer.stop();
-    if (webhook != null) {
-      webhook.close();
-      webhook = null;
+  public void stopIntake() {
+    Role role;
+    synchronized (this) {
+      if (router != null) router.stop();
+      closing = true;
+      role = pollerRole;
+      pollerRole = null;
     }
-    if (polling != null) {
-      try {
-        polling.close();
-      } catch (Exception e) {
-        log.warn("Telegram long polling did not stop cleanly: {}", e.toString());
+    // Outside the monitor: the role calls lost() (stopPolling) on its own thread before close
+    // returns. Polling stops first, then the role is given up, so a standby does not poll while
+    // this instance still does.
+    if (role != null) role.close();
+    synchronized (this) {
+      stopPolling();
+      if (webhook != null) {
+        webhook.close();
+        webhook = null;
       }
-      polling = null;
+      // Cut a getUpdates still held (updates not confirmed come again on the next run).
+      for (Call call : http.dispatcher().runningCalls()) {
+        if (isGetUpdates(call.request())) call.cancel();
+      }
     }
-    // Cut the getUpdates the server is holding (else close waits up to pollTimeout); the
-    // polling client turns the cancellation into an empty answer. Updates it had not confirmed
-    // come again on the next run.
-    closing = true;
-    for (Call call : http.dispatcher().runningCalls()) {
-      if (isGetUpdates(call.request())) call.cancel();
-    }
+  }
+
+  /** True while this instance long-polls (it holds the poller role); for tests and health. */
+  public synchronized boolean polling() {
+    return polling != null;
   }
 
   @Override

@@ -88,6 +88,7 @@ final class FakeTelegramBotApi implements AutoCloseable {
   private final BlockingQueue<CallbackAnswer> answers = new LinkedBlockingQueue<>();
   private final List<CommandMenu> commandMenus = new CopyOnWriteArrayList<>();
   private final List<String> requestPaths = new CopyOnWriteArrayList<>();
+  private final List<String> pollHosts = new CopyOnWriteArrayList<>();
   private volatile long photoByteLimit = 10L * 1000 * 1000;
   private volatile List<String> webhook;
   private final Set<Long> startedUsers = ConcurrentHashMap.newKeySet();
@@ -418,6 +419,21 @@ final class FakeTelegramBotApi implements AutoCloseable {
     return List.copyOf(requestPaths);
   }
 
+  /**
+   * How many {@code getUpdates} calls came with this {@code Host} header: instances pointed at the
+   * fake under different host names ({@code 127.0.0.1}, {@code localhost}) tell who polled.
+   */
+  long polls(String host) {
+    return pollHosts.stream().filter(h -> h.equalsIgnoreCase(host)).count();
+  }
+
+  private void recordPoller(String method, RecordedRequest request) {
+    if (!method.equals("getupdates")) return;
+    String host = request.getHeaders().get("Host");
+    int colon = host == null ? -1 : host.lastIndexOf(':');
+    pollHosts.add(host == null ? "?" : colon < 0 ? host : host.substring(0, colon));
+  }
+
   // ---- the server ----
 
   private MockResponse dispatch(RecordedRequest request) throws InterruptedException {
@@ -428,6 +444,7 @@ final class FakeTelegramBotApi implements AutoCloseable {
       return error("?", 401, "Unauthorized", null);
     }
     String method = path.substring(prefix.length()).toLowerCase(Locale.ROOT);
+    recordPoller(method, request);
     Map<String, Part> parts;
     JsonNode params;
     try {

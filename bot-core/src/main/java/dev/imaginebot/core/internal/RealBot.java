@@ -3,6 +3,7 @@ package dev.imaginebot.core.internal;
 import dev.imaginebot.core.Bot;
 import dev.imaginebot.core.CoreConfig;
 import dev.imaginebot.core.FaultRef;
+import dev.imaginebot.core.Role;
 import dev.imaginebot.core.command.Button;
 import dev.imaginebot.core.command.CommandContext;
 import dev.imaginebot.core.command.CommandOptions;
@@ -30,6 +31,7 @@ import dev.imaginebot.core.store.InboxStore;
 import dev.imaginebot.core.store.JobStore;
 import dev.imaginebot.core.store.ModelStore;
 import dev.imaginebot.core.store.Recovery;
+import dev.imaginebot.core.store.RoleLock;
 import dev.imaginebot.core.store.SettingsStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -299,6 +301,12 @@ public final class RealBot implements Bot {
   /** True once a graceful stop began (for tests in this package). */
   boolean draining() {
     return drained;
+  }
+
+  @Override
+  public Role requestRole(String name, Role.Listener listener) {
+    // Instances on one PostgreSQL database compete for it; on H2 (one process) it is granted.
+    return RoleLock.request(db, name, listener);
   }
 
   @Override

@@ -5,9 +5,12 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.Properties;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -139,6 +142,24 @@ public final class Database implements AutoCloseable {
   /** The pooled data source. */
   public DataSource dataSource() {
     return pool;
+  }
+
+  /** True on PostgreSQL, false on H2 (which serves one process only). */
+  boolean postgres() {
+    return pool.getJdbcUrl().startsWith("jdbc:postgresql:");
+  }
+
+  /**
+   * A new connection of its own, outside the pool, for a session that lives long (LISTEN, an
+   * advisory lock): holding a pooled one for that would shrink the small pool for good. The caller
+   * closes it.
+   */
+  Connection unpooledConnection(String applicationName) throws SQLException {
+    Properties props = new Properties();
+    // pgjdbc's property: the session shows up under this name in pg_stat_activity.
+    props.setProperty("ApplicationName", applicationName);
+    props.setProperty("tcpKeepAlive", "true");
+    return DriverManager.getConnection(pool.getJdbcUrl(), props);
   }
 
   /** The data directory (absolute): images live under {@code images/} in it. */

@@ -1,5 +1,5 @@
--- imagine-bot schema, version 6: one fair queue shared by every instance on the database.
--- Portable SQL (H2 2.x and PostgreSQL). (Version 5 is left to the wake-up work.)
+-- imagine-bot schema, version 5: one fair queue shared by every instance on the database.
+-- Portable SQL (H2 2.x and PostgreSQL).
 
 -- The backend whose slot a job holds since it was started from the shared queue; null while it
 -- waits. A job holds its slot until it reaches a terminal state (also across a takeover), so the
