@@ -46,8 +46,7 @@ final class FrontEnds {
             d.guildId(),
             DiscordConfig.DISCORD_REST,
             DiscordConfig.DISCORD_GATEWAY,
-            Clock.systemUTC(),
-            settings.core().progressInterval());
+            Clock.systemUTC());
     try {
       DiscordFrontEnd discord = DiscordFrontEnd.start(config, bot);
       log.info("Discord front-end started");

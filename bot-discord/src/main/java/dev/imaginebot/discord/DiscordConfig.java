@@ -1,7 +1,6 @@
 package dev.imaginebot.discord;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -13,15 +12,9 @@ import java.util.Objects;
  * @param restBaseUrl the REST API base, ending in {@code /api/v10/}
  * @param gatewayUrl the gateway websocket URL
  * @param clock tells the age of interaction tokens (they die after 15 minutes)
- * @param editInterval at most one progress edit per job per this interval
  */
 public record DiscordConfig(
-    String token,
-    String guildId,
-    String restBaseUrl,
-    String gatewayUrl,
-    Clock clock,
-    Duration editInterval) {
+    String token, String guildId, String restBaseUrl, String gatewayUrl, Clock clock) {
 
   /** Discord's own REST API. */
   public static final String DISCORD_REST = "https://discord.com/api/v10/";
@@ -34,17 +27,18 @@ public record DiscordConfig(
     Objects.requireNonNull(restBaseUrl, "restBaseUrl == null");
     Objects.requireNonNull(gatewayUrl, "gatewayUrl == null");
     Objects.requireNonNull(clock, "clock == null");
-    Objects.requireNonNull(editInterval, "editInterval == null");
     if (token.isBlank()) throw new IllegalArgumentException("token is blank");
     if (guildId != null && !guildId.matches("\\d+")) {
       throw new IllegalArgumentException("guildId is not a snowflake: " + guildId);
     }
   }
 
-  /** Production settings: Discord's own endpoints, the system clock, one edit per second. */
+  /**
+   * Production settings: Discord's own endpoints, the system clock. (How often a job's message is
+   * edited is the core's progress interval: the core throttles, once.)
+   */
   public static DiscordConfig of(String token, String guildId) {
-    return new DiscordConfig(
-        token, guildId, DISCORD_REST, DISCORD_GATEWAY, Clock.systemUTC(), Duration.ofSeconds(1));
+    return new DiscordConfig(token, guildId, DISCORD_REST, DISCORD_GATEWAY, Clock.systemUTC());
   }
 
   @Override
@@ -56,8 +50,6 @@ public record DiscordConfig(
         + restBaseUrl
         + ", gatewayUrl="
         + gatewayUrl
-        + ", editInterval="
-        + editInterval
         + "]";
   }
 }
