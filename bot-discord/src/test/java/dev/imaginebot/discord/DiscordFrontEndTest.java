@@ -287,9 +287,12 @@ class DiscordFrontEndTest {
   @Test
   void everyUpdateTheCoreSendsIsOneEditAndALookalikeNone() {
     Running r = running(discord.slash("imagine", ALICE).option("prompt", "fast"));
-    // The core throttles (EventSink); the view has no interval of its own and edits at once.
+    // The core throttles (EventSink); the view has no interval of its own: a burst it is handed
+    // is edited in, one edit per update, none coalesced away.
     for (int step = 1; step <= 3; step++) {
       bot.events(r.view()).onEvent(new JobEvent.Progress(r.job(), step, 10, null));
+    }
+    for (int step = 1; step <= 3; step++) {
       assertThat(discord.next(r.token(), "edit").content()).isEqualTo("Progress " + step + "/10");
     }
     // Reads the same as what is shown: no edit.
