@@ -60,8 +60,8 @@ public interface Bot extends AutoCloseable {
   String describe(JobEvent event, String language);
 
   /**
-   * Text for a message key in a language, for platform-specific labels (such as Discord's "this
-   * job continues in a new message").
+   * Text for a message key in a language, for platform-specific labels (such as Discord's "this job
+   * continues in a new message").
    */
   String text(String language, String key, Object... args);
 
