@@ -195,7 +195,6 @@ final class DiscordJobView implements JobView {
     if (update.jobId() != 0) jobId = update.jobId();
     language = update.language();
     if (done) return;
-    Payload payload;
     if (update.terminal()) {
       done = true;
       if (rolloverTask != null) rolloverTask.cancel(false);
@@ -204,7 +203,7 @@ final class DiscordJobView implements JobView {
         return;
       }
     }
-    payload = Payload.text(update.text(), Buttons.of(update.buttons()));
+    Payload payload = Payload.text(update.text(), Buttons.of(update.buttons()));
     if (deliver(payload)) lastPayload = payload;
   }
 
