@@ -67,8 +67,7 @@ final class ConsoleCommand implements Callable<Integer> {
     try (bot) {
       boolean interactive = System.console() != null;
       Terminal terminal = new Terminal(System.out, interactive);
-      JobPrinter printer =
-          new JobPrinter(bot, settings.language(), terminal, terminal::println, out, true);
+      JobPrinter printer = new JobPrinter(terminal, terminal::println, out, true);
       ConsoleFrontEnd console =
           new ConsoleFrontEnd(
               bot,

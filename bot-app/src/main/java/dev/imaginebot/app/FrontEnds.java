@@ -41,13 +41,7 @@ final class FrontEnds {
   private static AutoCloseable startDiscord(Settings settings, Bot bot) {
     Settings.DiscordSettings d = settings.discord();
     DiscordConfig config =
-        new DiscordConfig(
-            d.token(),
-            d.guildId(),
-            d.restUrl(),
-            d.gatewayUrl(),
-            Clock.systemUTC(),
-            settings.core().progressInterval());
+        new DiscordConfig(d.token(), d.guildId(), d.restUrl(), d.gatewayUrl(), Clock.systemUTC());
     if (d.shards() != null) {
       config = config.withShards(new DiscordConfig.Shards(d.shards().total(), d.shards().ids()));
     }

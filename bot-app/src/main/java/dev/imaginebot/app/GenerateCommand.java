@@ -86,8 +86,7 @@ final class GenerateCommand implements Callable<Integer> {
       }
       boolean interactive = System.console() != null;
       Terminal progress = new Terminal(System.err, interactive);
-      JobPrinter printer =
-          new JobPrinter(bot, settings.language(), progress, System.out::println, out, false);
+      JobPrinter printer = new JobPrinter(progress, System.out::println, out, false);
       JobPrinter.View view = printer.newView();
       String user = ConsoleCommand.systemUser();
       CommandContext ctx =

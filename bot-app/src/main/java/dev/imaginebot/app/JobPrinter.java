@@ -1,13 +1,13 @@
 package dev.imaginebot.app;
 
-import dev.imaginebot.core.Bot;
+import dev.imaginebot.core.job.ImageFile;
 import dev.imaginebot.core.job.JobEvent;
+import dev.imaginebot.core.job.JobUpdate;
 import dev.imaginebot.core.job.JobView;
 import dev.imaginebot.core.job.StoredImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -18,15 +18,13 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
- * Shows jobs in a terminal: every event as the status line (in the core's words), and on completion
- * the images copied to a folder with their paths printed. Keeps track of jobs not yet finished so
- * callers can wait for them.
+ * Shows jobs in a terminal: every update as the status line (as the core rendered it), and on
+ * completion the images copied to a folder with their paths printed. Keeps track of jobs not yet
+ * finished so callers can wait for them.
  */
 final class JobPrinter {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(JobPrinter.class);
 
-  private final Bot bot;
-  private final String language;
   private final Terminal status;
   private final Consumer<String> paths;
   private final Path imagesDir;
@@ -40,16 +38,8 @@ final class JobPrinter {
    * @param imagesDir where images are copied to
    * @param showButtons print the buttons a finished job offers (as {@code /press} commands)
    */
-  JobPrinter(
-      Bot bot,
-      String language,
-      Terminal status,
-      Consumer<String> paths,
-      Path imagesDir,
-      boolean showButtons) {
+  JobPrinter(Terminal status, Consumer<String> paths, Path imagesDir, boolean showButtons) {
     this.showButtons = showButtons;
-    this.bot = Objects.requireNonNull(bot, "bot == null");
-    this.language = language;
     this.status = Objects.requireNonNull(status, "status == null");
     this.paths = Objects.requireNonNull(paths, "paths == null");
     this.imagesDir = Objects.requireNonNull(imagesDir, "imagesDir == null");
@@ -97,23 +87,24 @@ final class JobPrinter {
     private boolean done;
 
     @Override
-    public void onEvent(JobEvent event) {
-      String text = bot.describe(event, language);
+    public void onUpdate(JobUpdate update) {
+      JobEvent event = update.event();
+      String text = update.text();
       String prefix = event.jobId() > 0 ? "#" + event.jobId() + " " : "";
       if (!event.terminal()) {
         status.status(prefix + text);
         return;
       }
       status.println(prefix + text);
-      if (event instanceof JobEvent.Completed) {
-        List<StoredImage> images = ((JobEvent.Completed) event).images();
+      if (event instanceof JobEvent.Completed c) {
+        List<ImageFile> images = update.images();
         for (int i = 0; i < images.size(); i++) {
-          paths.accept(save(event.jobId(), i + 1, images.get(i)).toString());
+          paths.accept(save(event.jobId(), i + 1, images.get(i), c.images().get(i)).toString());
         }
       }
       if (showButtons) {
         String buttons =
-            bot.buttons(event, language).stream()
+            update.buttons().stream()
                 .map(b -> "[" + b.label() + ": /press " + b.id() + "]")
                 .collect(Collectors.joining("  "));
         if (!buttons.isEmpty()) status.println("  " + buttons);
@@ -122,16 +113,16 @@ final class JobPrinter {
     }
   }
 
-  private Path save(long jobId, int index, StoredImage image) {
-    String ext = "image/jpeg".equals(image.mimeType()) ? ".jpg" : ".png";
+  private Path save(long jobId, int index, ImageFile image, StoredImage stored) {
+    String ext = ImageFile.extension(image.mimeType());
     Path target = imagesDir.resolve("imagine-" + jobId + "-" + index + ext).toAbsolutePath();
     try {
       Files.createDirectories(imagesDir);
-      Files.copy(image.file(), target, StandardCopyOption.REPLACE_EXISTING);
+      Files.write(target, image.bytes());
     } catch (IOException e) {
       // The core keeps its own copy; point at it rather than lose the result.
-      log.warn("Cannot copy {} to {}: {}", image.file(), target, e.toString());
-      return image.file().toAbsolutePath();
+      log.warn("Cannot write {}: {}", target, e.toString());
+      return stored.file().toAbsolutePath();
     }
     return target;
   }

@@ -1,7 +1,9 @@
 package dev.imaginebot.app;
 
 import dev.imaginebot.core.job.JobEvent;
+import dev.imaginebot.core.job.JobUpdate;
 import dev.imaginebot.core.job.JobView;
+import dev.imaginebot.core.job.PlatformLimits;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -97,15 +99,20 @@ final class Metrics implements AutoCloseable {
     if (view == null) return null;
     return new JobView() {
       @Override
-      public void onEvent(JobEvent event) {
-        record(event);
-        view.onEvent(event);
+      public void onUpdate(JobUpdate update) {
+        record(update.event());
+        view.onUpdate(update);
       }
 
       @Override
-      public java.util.concurrent.CompletionStage<Void> deliver(JobEvent terminal) {
-        record(terminal);
-        return view.deliver(terminal);
+      public java.util.concurrent.CompletionStage<Void> deliver(JobUpdate outcome) {
+        record(outcome.event());
+        return view.deliver(outcome);
+      }
+
+      @Override
+      public PlatformLimits limits() {
+        return view.limits();
       }
     };
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imaginebot.core.job.ErrorCode;
 import dev.imaginebot.core.job.JobEvent;
+import dev.imaginebot.core.job.JobUpdate;
 import dev.imaginebot.core.job.JobView;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,7 +16,12 @@ import org.junit.jupiter.api.Test;
 class MetricsTest {
   private final Metrics metrics = new Metrics("bot-1");
   private final List<JobEvent> seen = new ArrayList<>();
-  private final JobView view = metrics.wrap(seen::add);
+  private final JobView view = metrics.wrap(u -> seen.add(u.event()));
+
+  /** The event as the core would hand it to a view (the text does not matter here). */
+  private void show(JobEvent event) {
+    view.onUpdate(new JobUpdate(event, "en", "", "", List.of(), List.of(), null, null));
+  }
 
   @AfterEach
   void close() {
@@ -24,14 +30,14 @@ class MetricsTest {
 
   @Test
   void eventsBecomeStateGaugesCountersAndLatencyTaggedWithTheInstance() {
-    view.onEvent(new JobEvent.Accepted(1, 0, "flux"));
-    view.onEvent(new JobEvent.Accepted(2, 1, "flux"));
-    view.onEvent(new JobEvent.Accepted(3, 2, "mj"));
-    view.onEvent(new JobEvent.Progress(1, 2, 4, 0.5));
+    show(new JobEvent.Accepted(1, 0, "flux"));
+    show(new JobEvent.Accepted(2, 1, "flux"));
+    show(new JobEvent.Accepted(3, 2, "mj"));
+    show(new JobEvent.Progress(1, 2, 4, 0.5));
     assertThat(metrics.queueLength()).isEqualTo(2);
 
-    view.onEvent(new JobEvent.Completed(1, "fox", "flux", 7L, Duration.ofSeconds(8), List.of()));
-    view.onEvent(new JobEvent.Failed(2, ErrorCode.QUOTA_EXCEEDED, "quota", Optional.empty()));
+    show(new JobEvent.Completed(1, "fox", "flux", 7L, Duration.ofSeconds(8), List.of()));
+    show(new JobEvent.Failed(2, ErrorCode.QUOTA_EXCEEDED, "quota", Optional.empty()));
 
     String text = metrics.scrape();
     assertThat(text)
@@ -61,7 +67,7 @@ class MetricsTest {
 
   @Test
   void everyLineOfTheExpositionCarriesTheInstance() {
-    view.onEvent(new JobEvent.Accepted(1, 0, "flux"));
+    show(new JobEvent.Accepted(1, 0, "flux"));
     for (String line : metrics.scrape().split("\n")) {
       if (line.isEmpty() || line.startsWith("#")) continue;
       assertThat(line).contains("instance=\"bot-1\"");

@@ -69,10 +69,16 @@ public interface Bot extends AutoCloseable {
     return modelAliases(prefix);
   }
 
-  /** The text for an event in a language ({@code "en"}, {@code "zh-CN"}; null means default). */
+  /**
+   * The text for an event in a language ({@code "en"}, {@code "zh-CN"}; null means default). Job
+   * views need not call this: the core renders every update it hands them ({@code JobUpdate}).
+   */
   String describe(JobEvent event, String language);
 
-  /** Text for a message key in a language, for platform-specific labels. */
+  /**
+   * Text for a message key in a language, for platform-specific labels (such as Discord's "this job
+   * continues in a new message").
+   */
   String text(String language, String key, Object... args);
 
   /**
@@ -98,7 +104,7 @@ public interface Bot extends AutoCloseable {
 
   /**
    * The image re-encoded (and if need be scaled down) to fit in {@code maxBytes}; the original if
-   * it already fits.
+   * it already fits. Job views get their images fitted already (see {@code JobView#limits}).
    */
   byte[] fit(StoredImage image, long maxBytes);
 

@@ -1,7 +1,6 @@
 package dev.imaginebot.discord;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -14,7 +13,6 @@ import java.util.Objects;
  * @param restBaseUrl the REST API base, ending in {@code /api/v10/}
  * @param gatewayUrl the gateway websocket URL
  * @param clock tells the age of interaction tokens (they die after 15 minutes)
- * @param editInterval at most one progress edit per job per this interval
  * @param shards how this instance shards its gateway connections, or null for one unsharded
  *     connection
  */
@@ -24,7 +22,6 @@ public record DiscordConfig(
     String restBaseUrl,
     String gatewayUrl,
     Clock clock,
-    Duration editInterval,
     Shards shards) {
 
   /**
@@ -50,18 +47,13 @@ public record DiscordConfig(
 
   /** Unsharded: one gateway connection. */
   public DiscordConfig(
-      String token,
-      String guildId,
-      String restBaseUrl,
-      String gatewayUrl,
-      Clock clock,
-      Duration editInterval) {
-    this(token, guildId, restBaseUrl, gatewayUrl, clock, editInterval, null);
+      String token, String guildId, String restBaseUrl, String gatewayUrl, Clock clock) {
+    this(token, guildId, restBaseUrl, gatewayUrl, clock, null);
   }
 
   /** This configuration with {@code shards} (null: unsharded). */
   public DiscordConfig withShards(Shards shards) {
-    return new DiscordConfig(token, guildId, restBaseUrl, gatewayUrl, clock, editInterval, shards);
+    return new DiscordConfig(token, guildId, restBaseUrl, gatewayUrl, clock, shards);
   }
 
   /** Discord's own REST API. */
@@ -75,17 +67,18 @@ public record DiscordConfig(
     Objects.requireNonNull(restBaseUrl, "restBaseUrl == null");
     Objects.requireNonNull(gatewayUrl, "gatewayUrl == null");
     Objects.requireNonNull(clock, "clock == null");
-    Objects.requireNonNull(editInterval, "editInterval == null");
     if (token.isBlank()) throw new IllegalArgumentException("token is blank");
     if (guildId != null && !guildId.matches("\\d+")) {
       throw new IllegalArgumentException("guildId is not a snowflake: " + guildId);
     }
   }
 
-  /** Production settings: Discord's own endpoints, the system clock, one edit per second. */
+  /**
+   * Production settings: Discord's own endpoints, the system clock. (How often a job's message is
+   * edited is the core's progress interval: the core throttles, once.)
+   */
   public static DiscordConfig of(String token, String guildId) {
-    return new DiscordConfig(
-        token, guildId, DISCORD_REST, DISCORD_GATEWAY, Clock.systemUTC(), Duration.ofSeconds(1));
+    return new DiscordConfig(token, guildId, DISCORD_REST, DISCORD_GATEWAY, Clock.systemUTC());
   }
 
   @Override
@@ -97,8 +90,6 @@ public record DiscordConfig(
         + restBaseUrl
         + ", gatewayUrl="
         + gatewayUrl
-        + ", editInterval="
-        + editInterval
         + ", shards="
         + shards
         + "]";

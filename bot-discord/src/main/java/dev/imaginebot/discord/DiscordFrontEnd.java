@@ -57,7 +57,6 @@ public final class DiscordFrontEnd implements FrontEnd, AutoCloseable {
         new Services(
             bot,
             config.clock(),
-            config.editInterval(),
             Executors.newFixedThreadPool(WORKERS, threads("discord-worker")),
             Executors.newSingleThreadScheduledExecutor(threads("discord-timer")));
     InteractionRouter router = new InteractionRouter(services);

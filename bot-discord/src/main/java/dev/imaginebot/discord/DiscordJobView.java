@@ -1,11 +1,10 @@
 package dev.imaginebot.discord;
 
+import dev.imaginebot.core.job.ImageFile;
 import dev.imaginebot.core.job.JobEvent;
+import dev.imaginebot.core.job.JobUpdate;
 import dev.imaginebot.core.job.JobView;
-import dev.imaginebot.core.job.StoredImage;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import dev.imaginebot.core.job.PlatformLimits;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -14,12 +13,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import net.dv8tion.jda.api.EmbedBuilder;
 import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.entities.Message;
+import net.dv8tion.jda.api.entities.MessageEmbed;
 import net.dv8tion.jda.api.entities.channel.middleman.MessageChannel;
 import net.dv8tion.jda.api.exceptions.ErrorResponseException;
 import net.dv8tion.jda.api.exceptions.InteractionExpiredException;
@@ -29,14 +31,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Shows one job in one Discord message: edits it on each event (at most one edit per interval,
- * never an unchanged one), then puts the images, an embed and the Reroll/Variations/Delete buttons
- * on it. While the interaction token is young the message is edited through the interaction
- * webhook; from about 14 minutes on (the token dies at 15) the job moves to a normal channel
- * message and finishes there. The move is scheduled on the front-end's timer for when the clock
- * says the token reaches that age, so a job that is silent around then still moves in time.
+ * Shows one job in one Discord message: puts each update the core rendered on it (the core
+ * throttles and fits; this view only edits), ending with the images, an embed and the
+ * Reroll/Variations/Delete buttons. While the interaction token is young the message is edited
+ * through the interaction webhook; from about 14 minutes on (the token dies at 15) the job moves to
+ * a normal channel message and finishes there, and the old reply is edited to point at the new
+ * message, without buttons. The move is scheduled on the front-end's timer for when the clock says
+ * the token reaches that age, so a job that is silent around then still moves in time.
  *
- * <p>{@link #onEvent} only enqueues: all Discord calls run in order on the front-end's worker
+ * <p>{@link #onUpdate} only enqueues: all Discord calls run in order on the front-end's worker
  * threads, one at a time per view.
  */
 final class DiscordJobView implements JobView {
@@ -68,11 +71,8 @@ final class DiscordJobView implements JobView {
   private ReplyRef ref;
   private boolean viaChannel;
   private boolean done;
-  private String lastShown;
-  private long lastEditNanos;
-  private JobEvent pending;
-  private boolean flushScheduled;
   private long jobId;
+  private String language = "";
   private Payload lastPayload;
   private ScheduledFuture<?> rolloverTask;
 
@@ -87,6 +87,16 @@ final class DiscordJobView implements JobView {
         hook != null || ref.token().isEmpty() ? hook : InteractionHook.from(jda, ref.token());
     this.viaChannel = this.hook == null || tokenTooOld();
     if (!viaChannel) scheduleRollover();
+  }
+
+  /**
+   * A message holds 2000 characters and 10 files; one request at most 25 MiB, and each file at most
+   * the interaction's upload limit.
+   */
+  @Override
+  public PlatformLimits limits() {
+    return new PlatformLimits(
+        Text.CONTENT_MAX, Text.CONTENT_MAX, ref.sizeLimit(), REQUEST_MAX, FILES_MAX);
   }
 
   /** Schedules {@link #checkRollover} for when the clock says the token is too old. */
@@ -116,21 +126,34 @@ final class DiscordJobView implements JobView {
       scheduleRollover();
       return;
     }
-    Payload now = lastPayload;
-    JobEvent waiting = pending;
-    if (waiting != null) {
-      pending = null;
-      now = Payload.text(describe(waiting), buttons(waiting));
-    }
-    // Nothing shown yet: the next event finds the token too old and posts in the channel.
-    if (now == null) return;
+    // Nothing shown yet: the next update finds the token too old and posts in the channel.
+    if (lastPayload == null) return;
     log.info("job {}: interaction token nearly expired; continuing in a channel message", jobId);
-    if (send(now)) shown(now, shown(now));
+    moveToChannel(lastPayload);
   }
 
   @Override
-  public void onEvent(JobEvent event) {
-    enqueue(() -> accept(event));
+  public void onUpdate(JobUpdate update) {
+    enqueue(() -> accept(update));
+  }
+
+  /**
+   * Shows the outcome; the stage completes once Discord took it, or refused it for good (a message
+   * and channel that are gone). A view whose front-end closed first leaves it incomplete, so the
+   * next start shows the outcome again.
+   */
+  @Override
+  public CompletionStage<Void> deliver(JobUpdate outcome) {
+    CompletableFuture<Void> shown = new CompletableFuture<>();
+    enqueue(
+        () -> {
+          try {
+            accept(outcome);
+          } finally {
+            shown.complete(null);
+          }
+        });
+    return shown;
   }
 
   private void enqueue(Runnable task) {
@@ -142,6 +165,10 @@ final class DiscordJobView implements JobView {
     try {
       services.worker().execute(this::drain);
     } catch (RejectedExecutionException e) {
+      synchronized (lock) {
+        running = false;
+        tasks.clear();
+      }
       log.debug("front-end closed; dropping an update for job {}", jobId);
     }
   }
@@ -164,148 +191,72 @@ final class DiscordJobView implements JobView {
     }
   }
 
-  private void accept(JobEvent event) {
-    if (event.jobId() != 0) jobId = event.jobId();
+  private void accept(JobUpdate update) {
+    if (update.jobId() != 0) jobId = update.jobId();
+    language = update.language();
     if (done) return;
-    if (event.terminal()) {
-      pending = null;
+    if (update.terminal()) {
       done = true;
       if (rolloverTask != null) rolloverTask.cancel(false);
-      if (event instanceof JobEvent.Completed) {
-        finish((JobEvent.Completed) event);
-      } else {
-        deliver(Payload.text(describe(event), buttons(event)));
-      }
-      return;
-    }
-    long waited = System.nanoTime() - lastEditNanos;
-    long interval = services.editInterval().toNanos();
-    if (lastShown != null && waited < interval) {
-      pending = event;
-      if (!flushScheduled) {
-        flushScheduled = true;
-        try {
-          services
-              .timer()
-              .schedule(() -> enqueue(this::flush), interval - waited, TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-          log.debug("front-end closed; dropping an update for job {}", jobId);
-        }
-      }
-      return;
-    }
-    progress(event);
-  }
-
-  private void flush() {
-    flushScheduled = false;
-    JobEvent event = pending;
-    pending = null;
-    if (event != null && !done) progress(event);
-  }
-
-  private void progress(JobEvent event) {
-    Payload payload = Payload.text(describe(event), buttons(event));
-    String shown = shown(payload);
-    if (shown.equals(lastShown)) return;
-    if (deliver(payload)) shown(payload, shown);
-  }
-
-  /** What the user sees of a progress payload, to skip unchanged edits. */
-  private static String shown(Payload payload) {
-    StringBuilder shown = new StringBuilder(payload.content());
-    for (var b : payload.buttons()) shown.append('\n').append(b.getCustomId()).append(b.getLabel());
-    return shown.toString();
-  }
-
-  private void shown(Payload payload, String shown) {
-    lastShown = shown;
-    lastPayload = payload;
-    lastEditNanos = System.nanoTime();
-  }
-
-  private void finish(JobEvent.Completed done) {
-    List<StoredImage> images = done.images();
-    if (images.size() > FILES_MAX) images = images.subList(0, FILES_MAX);
-    long limit =
-        images.isEmpty() ? ref.sizeLimit() : Math.min(ref.sizeLimit(), REQUEST_MAX / images.size());
-    for (int attempt = 0; attempt < 4; attempt++) {
-      Payload payload = result(done, images, limit);
-      log.debug(
-          "job {}: {} image(s), {} bytes, limit {} per file",
-          jobId,
-          images.size(),
-          payload.fileBytes(),
-          limit);
-      try {
-        deliverOrThrowTooLarge(payload);
+      if (update.event() instanceof JobEvent.Completed c) {
+        finish(update, c);
         return;
-      } catch (ErrorResponseException e) {
-        logOnce(
-            "too-large",
-            "job {}: Discord refused {} bytes of images ({}); shrinking",
-            jobId,
-            payload.fileBytes(),
-            e.getMeaning());
-        limit /= 2;
       }
     }
-    // Even quarter-size images were refused: show the result without files rather than nothing.
-    deliver(new Payload(describe(done), embed(done, List.of()), List.of(), buttons(done)));
+    Payload payload = Payload.text(update.text(), Buttons.of(update.buttons()));
+    if (deliver(payload)) lastPayload = payload;
   }
 
-  private Payload result(JobEvent.Completed done, List<StoredImage> images, long limit) {
+  /**
+   * Puts the result on the message. The core fitted its files under this view's limits, so the
+   * first request is one Discord takes; if Discord refuses it anyway, the result is shown without
+   * its files rather than not at all.
+   */
+  private void finish(JobUpdate update, JobEvent.Completed done) {
     List<Payload.NamedFile> files = new ArrayList<>();
-    for (int i = 0; i < images.size(); i++) {
-      StoredImage image = images.get(i);
-      String ext = "image/jpeg".equals(image.mimeType()) ? ".jpg" : ".png";
-      files.add(new Payload.NamedFile("image-" + (i + 1) + ext, bytes(image, limit)));
+    for (ImageFile f : update.images()) files.add(new Payload.NamedFile(f.name(), f.bytes()));
+    Payload payload =
+        new Payload(update.text(), embed(update, done, files), files, Buttons.of(update.buttons()));
+    log.debug("job {}: {} image(s), {} bytes", jobId, files.size(), payload.fileBytes());
+    try {
+      deliverOrThrowTooLarge(payload);
+    } catch (ErrorResponseException e) {
+      logOnce(
+          "too-large",
+          "job {}: Discord refused {} bytes of images ({})",
+          jobId,
+          payload.fileBytes(),
+          e.getMeaning());
+      deliver(
+          new Payload(update.text(), embed(update, done, List.of()), List.of(), payload.buttons()));
     }
-    return new Payload(describe(done), embed(done, files), files, buttons(done));
   }
 
-  private byte[] bytes(StoredImage image, long limit) {
-    if (image.bytes() <= limit) {
-      try {
-        byte[] bytes = Files.readAllBytes(image.file());
-        if (bytes.length <= limit) return bytes;
-      } catch (IOException e) {
-        throw new UncheckedIOException("reading " + image.file(), e);
-      }
-    }
-    return services.bot().fit(image, limit);
-  }
-
-  private net.dv8tion.jda.api.entities.MessageEmbed embed(
-      JobEvent.Completed done, List<Payload.NamedFile> files) {
+  private MessageEmbed embed(
+      JobUpdate update, JobEvent.Completed done, List<Payload.NamedFile> files) {
     EmbedBuilder embed = new EmbedBuilder();
-    embed.setDescription(Text.safe(done.prompt(), Text.EMBED_DESCRIPTION_MAX));
+    embed.setDescription(Text.safe(update.prompt(), Text.EMBED_DESCRIPTION_MAX));
     // Symbols, not words, as field names: the message bundles have no labels for these.
-    embed.addField(MODEL_FIELD, Text.safe(done.model(), Text.FIELD_MAX), true);
-    embed.addField(SEED_FIELD, done.seed() == null ? "\u2014" : done.seed().toString(), true);
+    embed.addField(MODEL_FIELD, Text.safe(update.model(), Text.FIELD_MAX), true);
+    embed.addField(SEED_FIELD, Text.safe(seeds(update, done), Text.FIELD_MAX), true);
     embed.addField(TIME_FIELD, seconds(done.elapsed()), true);
     if (files.size() == 1) embed.setImage("attachment://" + files.get(0).name());
     return embed.build();
   }
 
-  /**
-   * The core's buttons for this state: Cancel while running, Reroll/Variations/Delete when done.
-   */
-  private List<net.dv8tion.jda.api.components.buttons.Button> buttons(JobEvent event) {
-    return Buttons.of(services.bot().buttons(event, language()));
+  /** Every image's seed (Variations have four), else the job's one seed. */
+  private static String seeds(JobUpdate update, JobEvent.Completed done) {
+    List<String> seeds = new ArrayList<>();
+    for (ImageFile f : update.images()) {
+      if (f.seed() != null) seeds.add(f.seed().toString());
+    }
+    if (seeds.isEmpty() && done.seed() != null) seeds.add(done.seed().toString());
+    return seeds.isEmpty() ? "\u2014" : String.join(", ", seeds);
   }
 
   private static String seconds(Duration d) {
     if (d == null) return "\u2014";
     return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
-  }
-
-  private String describe(JobEvent event) {
-    return services.bot().describe(event, language());
-  }
-
-  private String language() {
-    return ref.language().isEmpty() ? null : ref.language();
   }
 
   private boolean tokenTooOld() {
@@ -328,7 +279,7 @@ final class DiscordJobView implements JobView {
     if (!viaChannel && tokenTooOld()) {
       // The token dies at 15 minutes: continue in a normal channel message.
       log.info("job {}: interaction token nearly expired; continuing in a channel message", jobId);
-      send(payload);
+      moveToChannel(payload);
       return;
     }
     try {
@@ -359,12 +310,45 @@ final class DiscordJobView implements JobView {
     }
   }
 
-  /** Posts the payload as a new channel message and edits that one from now on. */
+  /**
+   * Posts the payload as a channel message and, while the token still works, edits the old reply to
+   * point at it and drops the old reply's buttons: a Cancel left there would still cancel the job,
+   * from a message that no longer shows it.
+   */
+  private void moveToChannel(Payload payload) {
+    ReplyRef old = ref;
+    if (!send(payload)) return;
+    String link = link(ref);
+    Payload pointer =
+        Payload.text(
+            services.bot().text(language.isEmpty() ? null : language, "job.movedHere", link));
+    try {
+      if (old.original()) hook.editOriginal(pointer.toEdit()).complete();
+      else hook.editMessageById(old.messageId(), pointer.toEdit()).complete();
+    } catch (ErrorResponseException | InteractionExpiredException e) {
+      logOnce("pointer", "job {}: could not point the old reply at the new message", jobId, e);
+    }
+  }
+
+  private static String link(ReplyRef ref) {
+    return "https://discord.com/channels/"
+        + (ref.guildId() == 0 ? "@me" : Long.toUnsignedString(ref.guildId()))
+        + "/"
+        + Long.toUnsignedString(ref.channelId())
+        + "/"
+        + Long.toUnsignedString(ref.messageId());
+  }
+
+  /**
+   * Posts the payload as a new channel message and edits that one from now on; the core is told, so
+   * a restart edits the new message too.
+   */
   private boolean send(Payload payload) {
     try {
       Message m = channel().sendMessage(payload.toCreate()).complete();
       ref = ref.withMessage(m.getChannelIdLong(), m.getIdLong());
       viaChannel = true;
+      if (jobId != 0) services.bot().moved(jobId, ref.encode());
       return true;
     } catch (ErrorResponseException e) {
       if (tooLarge(e)) throw e;

@@ -2,7 +2,6 @@ package dev.imaginebot.discord;
 
 import dev.imaginebot.core.Bot;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -10,9 +9,4 @@ import java.util.concurrent.ScheduledExecutorService;
  * What handlers and views share: the core, the clock, and the front-end's own threads (JDA's event
  * thread is never blocked; REST calls are completed on {@code worker}).
  */
-record Services(
-    Bot bot,
-    Clock clock,
-    Duration editInterval,
-    ExecutorService worker,
-    ScheduledExecutorService timer) {}
+record Services(Bot bot, Clock clock, ExecutorService worker, ScheduledExecutorService timer) {}

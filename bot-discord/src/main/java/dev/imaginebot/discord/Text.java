@@ -3,7 +3,11 @@ package dev.imaginebot.discord;
 import dev.imaginebot.core.UserText;
 import java.util.List;
 
-/** Discord's text rules: mentions defused, lengths capped. */
+/**
+ * Discord's text lengths. Mentions are defused once, in the core (every text it makes), and no
+ * message allows any mention ({@code allowed_mentions} is empty): nothing here adds a second
+ * zero-width space.
+ */
 final class Text {
   static final int CONTENT_MAX = 2000;
   static final int EMBED_DESCRIPTION_MAX = 4096;
@@ -13,27 +17,15 @@ final class Text {
   private Text() {}
 
   /**
-   * The text with every mention made inert (a zero-width space after the {@code @}), in case some
-   * text reached us unneutralised; allowed_mentions is empty on every message as well.
-   */
-  static String defuse(String text) {
-    if (text == null) return "";
-    // Idempotent, so that text defused once (a part of a split reply) is not changed again.
-    return text.replace("@everyone", "@\u200beveryone")
-        .replace("@here", "@\u200bhere")
-        .replaceAll("<@(?!\u200b)", "<@\u200b");
-  }
-
-  /**
-   * Defused, in message-sized parts ({@link #CONTENT_MAX}): a long reply continues in further
-   * messages instead of being cut.
+   * In message-sized parts ({@link #CONTENT_MAX}): a long reply continues in further messages
+   * instead of being cut.
    */
   static List<String> parts(String text) {
-    return UserText.split(defuse(text), CONTENT_MAX);
+    return UserText.split(text == null ? "" : text, CONTENT_MAX);
   }
 
-  /** Defused and cut to {@code max} characters. */
+  /** Cut to {@code max} characters; null is empty. */
   static String safe(String text, int max) {
-    return UserText.cut(defuse(text), max);
+    return UserText.cut(text == null ? "" : text, max);
   }
 }

@@ -247,6 +247,11 @@ class DiscordEndToEndTest {
     assertThat(edits).allSatisfy(e -> assertThat(e.allowedParse()).isEmpty());
     assertThat(done.content()).doesNotContain("@everyone", "@here", "<@&");
     assertThat(done.embed().getString("description")).doesNotContain("@everyone", "@here", "<@&");
+    // Defused once, in the core: one zero-width space after each @, never two.
+    assertThat(done.content()).contains("@\u200beveryone").doesNotContain("\u200b\u200b");
+    assertThat(done.embed().getString("description"))
+        .contains("@\u200beveryone")
+        .doesNotContain("\u200b\u200b");
   }
 
   @Test
@@ -266,7 +271,51 @@ class DiscordEndToEndTest {
     }
     assertThat(done.content()).startsWith("Done");
     assertThat(done.customIds()).hasSize(3);
-    assertThat(discord.pending(i.token())).noneMatch(c -> c.kind().equals("edit"));
+    // The old reply points at the new message and has no Cancel left to press.
+    long original = discord.originalMessageId(i.token());
+    assertThat(discord.buttonsOn(original)).isEmpty();
+    assertThat(discord.message(original).getString("content"))
+        .startsWith("This job continues in a new message: https://discord.com/channels/")
+        .endsWith("/" + moved.messageId());
+  }
+
+  @Test
+  void aUserWhoChoseChineseSeesProgressAndTheResultInChinese() {
+    // Discord says en-US; the user's /settings language says Chinese, and that wins everywhere.
+    User carol = new User(500000000000000004L, "carol", false);
+    Interaction set = discord.slash("settings", carol).option("language", "zh-CN").send();
+    discord.next(set.token(), "edit");
+    Interaction i =
+        discord
+            .slash("imagine", carol)
+            .option("prompt", "a paper lantern")
+            .option("seed", 3)
+            .send();
+    List<Call> edits = discord.editsUntilDone(i.token(), "edit");
+    Call done = last(edits);
+
+    assertThat(edits)
+        .allSatisfy(e -> assertThat(e.content()).doesNotContain("Queued", "Generating", "Done"));
+    assertThat(edits.get(0).content()).startsWith("\u5df2\u6392\u961f");
+    assertThat(done.content())
+        .startsWith(
+            "\u5b8c\u6210\uff1a\u201ca paper lantern\u201d \u00b7 flux \u00b7 \u79cd\u5b50 3");
+    assertThat(done.labels()).doesNotContain("Reroll", "Variations", "Delete");
+    assertThat(done.files())
+        .singleElement()
+        .satisfies(f -> assertThat(f.nameMatchesBytes()).isTrue());
+  }
+
+  @Test
+  void variationsShowEverySeedAndWhichImageIsRunning() {
+    Call done = imagined("a comet");
+    Call varied = pressedInFollowup(ALICE, done, "vary");
+    assertThat(varied.files())
+        .hasSize(4)
+        .allSatisfy(f -> assertThat(f.nameMatchesBytes()).isTrue());
+    String seeds = varied.content().replaceAll("(?s).*seeds ([0-9, ]+) .*", "$1");
+    assertThat(seeds.split(", ")).hasSize(4).doesNotHaveDuplicates();
+    assertThat(varied.embed().getArray("fields").toList().toString()).contains(seeds);
   }
 
   @Test

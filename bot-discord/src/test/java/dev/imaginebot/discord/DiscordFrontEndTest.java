@@ -60,6 +60,7 @@ class DiscordFrontEndTest {
   void reset() {
     bot.calls.clear();
     bot.fitLimits.clear();
+    bot.fitResult = FakeBot.png(8, 8);
     bot.responder = FakeBot::defaultReply;
     clock.reset();
   }
@@ -190,16 +191,16 @@ class DiscordFrontEndTest {
     long job = bot.jobIds.get();
     JobView view = call.ctx().view();
 
-    view.onEvent(new JobEvent.Accepted(job, 2, "flux"));
+    bot.events(view).onEvent(new JobEvent.Accepted(job, 2, "flux"));
     Call queued = discord.next(i.token(), "edit");
     assertThat(queued.content()).isEqualTo("Queued at 2");
     assertThat(queued.customIds()).containsExactly("cancel:" + job);
     assertThat(queued.labels()).containsExactly("L:button.cancel");
-    view.onEvent(new JobEvent.Progress(job, 1, 4, 0.25));
+    bot.events(view).onEvent(new JobEvent.Progress(job, 1, 4, 0.25));
     assertThat(discord.next(i.token(), "edit").content()).isEqualTo("Progress 1/4");
-    view.onEvent(new JobEvent.Progress(job, 3, 4, 0.75));
+    bot.events(view).onEvent(new JobEvent.Progress(job, 3, 4, 0.75));
     assertThat(discord.next(i.token(), "edit").content()).isEqualTo("Progress 3/4");
-    view.onEvent(completed(job, "a cat", image("a.png", 64), image("b.png", 32)));
+    bot.events(view).onEvent(completed(job, "a cat", image("a.png", 64), image("b.png", 32)));
 
     Call done = discord.next(i.token(), "edit");
     assertThat(done.messageId()).isEqualTo(discord.originalMessageId(i.token()));
@@ -235,6 +236,21 @@ class DiscordFrontEndTest {
     }
   }
 
+  /** A stored image file of about {@code bytes} bytes (PNG header, noise after it). */
+  static StoredImage bigImage(String name, long bytes) {
+    try {
+      byte[] data = new byte[(int) bytes];
+      new java.util.Random(bytes).nextBytes(data);
+      byte[] png = FakeBot.png(8, 8);
+      System.arraycopy(png, 0, data, 0, png.length);
+      Path file = dir.resolve(name);
+      Files.write(file, data);
+      return new StoredImage("sha-" + name, file, "image/png", data.length, 8, 8);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   static JobEvent.Failed failed(long job) {
     return new JobEvent.Failed(
         job, dev.imaginebot.core.job.ErrorCode.TIMEOUT, "x", Optional.empty());
@@ -250,7 +266,7 @@ class DiscordFrontEndTest {
     Interaction i = discord.slash("imagine", user).option("prompt", "a fox").send();
     FakeBot.Call call = bot.next();
     long job = bot.jobIds.get();
-    call.ctx().view().onEvent(completed(job, "a fox", image("fox.png", 16)));
+    bot.events(call.ctx().view()).onEvent(completed(job, "a fox", image("fox.png", 16)));
     Call done = discord.next(i.token(), "edit");
     assertThat(done.files()).hasSize(1);
     return new Finished(i, job, done.messageId(), call);
@@ -273,16 +289,19 @@ class DiscordFrontEndTest {
   }
 
   @Test
-  void editsAreThrottledAndNeverRepeated() {
+  void everyUpdateTheCoreSendsIsOneEditAndALookalikeNone() {
     Running r = running(discord.slash("imagine", ALICE).option("prompt", "fast"));
-    r.view().onEvent(new JobEvent.Progress(r.job(), 1, 10, null));
-    assertThat(discord.next(r.token(), "edit").content()).isEqualTo("Progress 1/10");
-    for (int step = 2; step <= 9; step++)
-      r.view().onEvent(new JobEvent.Progress(r.job(), step, 10, null));
-    // Within one interval only the newest of a burst is shown.
-    assertThat(discord.next(r.token(), "edit").content()).isEqualTo("Progress 9/10");
-    r.view().onEvent(new JobEvent.Progress(r.job(), 9, 10, null));
-    r.view().onEvent(failed(r.job()));
+    // The core throttles (EventSink); the view has no interval of its own: a burst it is handed
+    // is edited in, one edit per update, none coalesced away.
+    for (int step = 1; step <= 3; step++) {
+      bot.events(r.view()).onEvent(new JobEvent.Progress(r.job(), step, 10, null));
+    }
+    for (int step = 1; step <= 3; step++) {
+      assertThat(discord.next(r.token(), "edit").content()).isEqualTo("Progress " + step + "/10");
+    }
+    // Reads the same as what is shown: no edit.
+    bot.events(r.view()).onEvent(new JobEvent.Progress(r.job(), 3, 10, 0.31));
+    bot.events(r.view()).onEvent(failed(r.job()));
     Call last = discord.next(r.token(), "edit");
     assertThat(last.content()).isEqualTo("Failed TIMEOUT x");
     assertThat(last.customIds()).containsExactly("rerun:" + r.job());
@@ -307,13 +326,13 @@ class DiscordFrontEndTest {
     assertThat(press.ctx().user().id()).isEqualTo(Long.toString(BOB.id()));
 
     long job = bot.jobIds.get();
-    press.ctx().view().onEvent(new JobEvent.Progress(job, 2, 4, null));
+    bot.events(press.ctx().view()).onEvent(new JobEvent.Progress(job, 2, 4, null));
     Call edit = discord.next(click.token(), "edit");
     assertThat(edit.messageId()).isEqualTo(followup.messageId());
     assertThat(edit.path()).endsWith("/messages/" + followup.messageId());
     assertThat(edit.content()).isEqualTo("Progress 2/4");
     assertThat(edit.path()).doesNotContain("@original");
-    press.ctx().view().onEvent(completed(job, "a fox", image("fox2.png", 16)));
+    bot.events(press.ctx().view()).onEvent(completed(job, "a fox", image("fox2.png", 16)));
     Call done = discord.next(click.token(), "edit");
     assertThat(done.messageId()).isEqualTo(edit.messageId());
     assertThat(done.customIds()).containsExactly("reroll:" + job, "vary:" + job, "delete:" + job);
@@ -325,7 +344,7 @@ class DiscordFrontEndTest {
     Interaction i = discord.slash("imagine", ALICE).option("prompt", "long").send();
     FakeBot.Call call = bot.next();
     long job = bot.jobIds.get();
-    call.ctx().view().onEvent(new JobEvent.Accepted(job, 1, "flux"));
+    bot.events(call.ctx().view()).onEvent(new JobEvent.Accepted(job, 1, "flux"));
     Call queued = discord.next(i.token(), "edit");
     bot.responder = c -> Reply.message("Cancelled job #" + job + ".");
     Interaction click = discord.click(ALICE, queued.messageId(), "cancel:" + job);
@@ -333,7 +352,7 @@ class DiscordFrontEndTest {
     assertThat(answer.content()).isEqualTo("Cancelled job #" + job + ".");
     assertThat(answer.flags() & 64).isEqualTo(64);
     assertThat(bot.next().args()).isEqualTo("cancel:" + job);
-    call.ctx().view().onEvent(new JobEvent.Cancelled(job));
+    bot.events(call.ctx().view()).onEvent(new JobEvent.Cancelled(job));
     Call cancelled = discord.next(i.token(), "edit");
     assertThat(cancelled.content()).isEqualTo("Cancelled");
     assertThat(cancelled.customIds()).isEmpty();
@@ -480,7 +499,7 @@ class DiscordFrontEndTest {
     Running r = running(discord.slash("imagine", ALICE).option("prompt", "slow"));
     discord.failNext(
         c -> r.token().equals(c.token()) && c.kind().equals("edit"), FakeDiscord.rateLimited(1));
-    r.view().onEvent(new JobEvent.Progress(r.job(), 1, 2, null));
+    bot.events(r.view()).onEvent(new JobEvent.Progress(r.job(), 1, 2, null));
     assertThat(discord.next(r.token(), "rejected").content()).isEqualTo("Progress 1/2");
     Call retried = discord.next(r.token(), "edit");
     assertThat(retried.content()).isEqualTo("Progress 1/2");
@@ -492,7 +511,7 @@ class DiscordFrontEndTest {
     Running r = running(discord.slash("imagine", ALICE).option("prompt", "big").sizeLimit(2_000));
     StoredImage big = image("big.png", 200);
     assertThat(big.bytes()).isGreaterThan(2_000);
-    r.view().onEvent(completed(r.job(), "big", big));
+    bot.events(r.view()).onEvent(completed(r.job(), "big", big));
     Call done = discord.next(r.token(), "edit");
     assertThat(bot.fitLimits).containsExactly(2_000L);
     assertThat(done.files()).hasSize(1);
@@ -500,32 +519,71 @@ class DiscordFrontEndTest {
   }
 
   @Test
-  void aTooLargeAnswerShrinksTheImagesFurther() {
+  void imagesShrunkToFitAreNamedByTheirRealTypeAndFitBeforeTheFirstSend() {
+    bot.fitResult = FakeBot.jpeg(8, 8);
+    Running r = running(discord.slash("imagine", ALICE).option("prompt", "big").sizeLimit(2_000));
+    StoredImage big = image("big3.png", 200);
+    bot.events(r.view()).onEvent(completed(r.job(), "big", big));
+    Call done = discord.next(r.token(), "edit");
+    // Fitted once, before sending: Discord never saw (or refused) a request over its limit.
+    assertThat(discord.all())
+        .noneMatch(c -> r.token().equals(c.token()) && c.kind().equals("refused"));
+    assertThat(done.files())
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.filename()).endsWith(".jpg");
+              assertThat(f.nameMatchesBytes()).isTrue();
+            });
+    assertThat(done.embed().getObject("image").getString("url")).endsWith(".jpg");
+  }
+
+  @Test
+  void fourImagesThatTogetherExceedTheRequestLimitAreFittedBeforeTheFirstSend() {
+    bot.fitResult = FakeBot.jpeg(8, 8);
+    // Each fits Discord's per-file limit; four together would be refused (25 MiB per request).
+    Running r =
+        running(
+            discord.slash("imagine", ALICE).option("prompt", "many").sizeLimit(50L * 1024 * 1024));
+    StoredImage[] images = new StoredImage[4];
+    for (int n = 0; n < 4; n++) images[n] = bigImage("many" + n + ".png", 8L * 1024 * 1024);
+    bot.events(r.view()).onEvent(completed(r.job(), "many", images));
+    Call done = discord.next(r.token(), "edit");
+    assertThat(done.kind()).isEqualTo("edit");
+    assertThat(done.files()).hasSize(4).allSatisfy(f -> assertThat(f.nameMatchesBytes()).isTrue());
+    assertThat(bot.fitLimits)
+        .hasSize(4)
+        .allSatisfy(l -> assertThat(l * 4).isLessThanOrEqualTo(DiscordJobView.REQUEST_MAX));
+    assertThat(discord.all())
+        .noneMatch(c -> r.token().equals(c.token()) && c.kind().equals("refused"));
+  }
+
+  @Test
+  void aTooLargeAnswerAnywayShowsTheResultWithoutFilesAndDoesNotResendThem() {
     bot.responder = bot::startJob;
     StoredImage image = image("big2.png", 64);
-    long limit = image.bytes() + 10;
-    Interaction i = discord.slash("imagine", ALICE).option("prompt", "big").sizeLimit(limit).send();
+    Interaction i = discord.slash("imagine", ALICE).option("prompt", "big").send();
     JobView view = bot.next().ctx().view();
     long job = bot.jobIds.get();
     discord.failNext(
         c -> i.token().equals(c.token()) && !c.files().isEmpty(), FakeDiscord.tooLarge());
-    view.onEvent(completed(job, "big", image));
-    assertThat(discord.next(i.token(), "rejected").files().get(0).bytes())
-        .hasSize((int) image.bytes());
+    bot.events(view).onEvent(completed(job, "big", image));
+    assertThat(discord.next(i.token(), "rejected").files()).hasSize(1);
     Call done = discord.next(i.token(), "edit");
-    assertThat(done.files()).hasSize(1);
-    assertThat(bot.fitLimits).containsExactly(limit / 2);
-    assertThat(done.files().get(0).bytes().length).isLessThanOrEqualTo((int) (limit / 2));
+    assertThat(done.files()).isEmpty();
+    assertThat(done.content()).isEqualTo("Done");
+    assertThat(done.customIds()).containsExactly("reroll:" + job, "vary:" + job, "delete:" + job);
+    assertThat(discord.pending(i.token())).isEmpty();
   }
 
   @Test
   void aJobStillRunningAt14MinutesMovesToAChannelMessage() {
     Running r = running(discord.slash("imagine", ALICE).option("prompt", "slow"));
-    r.view().onEvent(new JobEvent.Progress(r.job(), 1, 10, null));
+    bot.events(r.view()).onEvent(new JobEvent.Progress(r.job(), 1, 10, null));
     assertThat(discord.next(r.token(), "edit").content()).isEqualTo("Progress 1/10");
 
     clock.advance(Duration.ofMinutes(14));
-    r.view().onEvent(new JobEvent.Progress(r.job(), 2, 10, null));
+    bot.events(r.view()).onEvent(new JobEvent.Progress(r.job(), 2, 10, null));
     Call moved = discord.next(FakeDiscord.CHANNEL_KEY, "channel-send");
     assertThat(moved.path()).isEqualTo("channels/" + FakeDiscord.CHANNEL_ID + "/messages");
     assertThat(moved.content()).isEqualTo("Progress 2/10");
@@ -536,7 +594,9 @@ class DiscordFrontEndTest {
             .count();
     assertThat(movedId).isEqualTo(1);
 
-    r.view().onEvent(completed(r.job(), "slow", image("slow.png", 16)));
+    assertOldReplyPointsAt(r, moved);
+
+    bot.events(r.view()).onEvent(completed(r.job(), "slow", image("slow.png", 16)));
     Call done = discord.next(FakeDiscord.CHANNEL_KEY, "channel-edit");
     assertThat(done.files()).hasSize(1);
     assertThat(done.customIds()).hasSize(3);
@@ -544,10 +604,26 @@ class DiscordFrontEndTest {
     assertThat(discord.pending(r.token())).isEmpty();
   }
 
+  /**
+   * After a move, the interaction's old reply says where the job went and has no buttons left (a
+   * Cancel there would cancel the job from a message that no longer shows it), and the core knows
+   * the new message (a restart edits that one).
+   */
+  private static void assertOldReplyPointsAt(Running r, Call moved) {
+    Call pointer = discord.next(r.token(), "edit");
+    long original = discord.originalMessageId(r.token());
+    assertThat(pointer.messageId()).isEqualTo(original);
+    assertThat(pointer.content()).isEqualTo("L:job.movedhere");
+    assertThat(discord.buttonsOn(original)).isEmpty();
+    assertThat(discord.message(original).getString("content")).doesNotContain("Progress");
+    ReplyRef now = ReplyRef.decode(bot.moved.get(r.job()));
+    assertThat(now.messageId()).isEqualTo(moved.messageId());
+  }
+
   @Test
   void aSilentJobMovesToAChannelMessageWhenTheRolloverIsDue() {
     Running r = running(discord.slash("imagine", ALICE).option("prompt", "quiet"));
-    r.view().onEvent(new JobEvent.Progress(r.job(), 3, 10, null));
+    bot.events(r.view()).onEvent(new JobEvent.Progress(r.job(), 3, 10, null));
     assertThat(discord.next(r.token(), "edit").content()).isEqualTo("Progress 3/10");
 
     // No new event: the scheduled check alone moves the current state to the channel.
@@ -557,8 +633,9 @@ class DiscordFrontEndTest {
     assertThat(moved.path()).isEqualTo("channels/" + FakeDiscord.CHANNEL_ID + "/messages");
     assertThat(moved.content()).isEqualTo("Progress 3/10");
     assertThat(moved.customIds()).containsExactly("cancel:" + r.job());
+    assertOldReplyPointsAt(r, moved);
 
-    r.view().onEvent(completed(r.job(), "quiet", image("quiet.png", 16)));
+    bot.events(r.view()).onEvent(completed(r.job(), "quiet", image("quiet.png", 16)));
     Call done = discord.next(FakeDiscord.CHANNEL_KEY, "channel-edit");
     assertThat(done.messageId()).isEqualTo(moved.messageId());
     assertThat(done.files()).hasSize(1);
@@ -570,7 +647,7 @@ class DiscordFrontEndTest {
     Running r = running(discord.slash("imagine", ALICE).option("prompt", "dm slow").dm());
     discord.next(r.token(), "get");
     clock.advance(Duration.ofMinutes(14));
-    r.view().onEvent(completed(r.job(), "dm slow", image("dmslow.png", 16)));
+    bot.events(r.view()).onEvent(completed(r.job(), "dm slow", image("dmslow.png", 16)));
     Call moved = discord.next(FakeDiscord.CHANNEL_KEY, "channel-send");
     assertThat(moved.path()).isEqualTo("channels/" + FakeDiscord.DM_CHANNEL_ID + "/messages");
     assertThat(moved.files()).hasSize(1);
@@ -585,13 +662,16 @@ class DiscordFrontEndTest {
     Interaction i = discord.slash("imagine", ALICE).option("prompt", prompt).send();
     JobView view = bot.next().ctx().view();
     long job = bot.jobIds.get();
-    view.onEvent(completed(job, prompt, image("m.png", 16)));
+    bot.events(view).onEvent(completed(job, prompt, image("m.png", 16)));
     Call done = discord.next(i.token(), "edit");
     assertThat(done.allowedParse()).isEmpty();
     assertThat(done.json().getObject("allowed_mentions").hasKey("users")).isFalse();
     String description = done.embed().getString("description");
     assertThat(description).doesNotContain("@everyone", "@here", "<@1");
     assertThat(description).contains("@\u200beveryone");
+    // Defused once, in the core: one zero-width space, never two.
+    assertThat(description).doesNotContain("\u200b\u200b");
+    assertThat(done.content()).doesNotContain("\u200b\u200b");
   }
 
   @Test
@@ -601,7 +681,7 @@ class DiscordFrontEndTest {
     FakeBot.Call call = bot.next();
     discord.next(i.token(), "get");
     JobView view = frontEnd.reattach(42, call.ctx().replyRef());
-    view.onEvent(new JobEvent.Progress(42, 1, 2, null));
+    bot.events(view).onEvent(new JobEvent.Progress(42, 1, 2, null));
     Call edit = discord.next(i.token(), "edit");
     assertThat(edit.path()).endsWith("/messages/@original");
     assertThat(edit.content()).isEqualTo("Progress 1/2");
@@ -616,7 +696,7 @@ class DiscordFrontEndTest {
     long original = discord.originalMessageId(i.token());
     clock.advance(Duration.ofMinutes(20));
     JobView view = frontEnd.reattach(43, call.ctx().replyRef());
-    view.onEvent(failed(43));
+    bot.events(view).onEvent(failed(43));
     Call edit = discord.next(FakeDiscord.CHANNEL_KEY, "channel-edit");
     assertThat(edit.messageId()).isEqualTo(original);
     assertThat(edit.content()).isEqualTo("Failed TIMEOUT x");
@@ -626,7 +706,7 @@ class DiscordFrontEndTest {
   @Test
   void reattachWithAForeignRefShowsNothingAndDoesNotThrow() {
     JobView view = frontEnd.reattach(44, "telegram:1:2");
-    view.onEvent(failed(44));
+    bot.events(view).onEvent(failed(44));
     assertThat(frontEnd.reattach(45, null)).isNotNull();
   }
 
@@ -639,7 +719,7 @@ class DiscordFrontEndTest {
     assertThat(call.ctx().chat().id()).isEqualTo(Long.toString(ALICE.id()));
     assertThat(call.ctx().platformAdmin()).isFalse();
     long job = bot.jobIds.get();
-    call.ctx().view().onEvent(completed(job, "dm cat", image("dm.png", 16)));
+    bot.events(call.ctx().view()).onEvent(completed(job, "dm cat", image("dm.png", 16)));
     Call done = discord.next(i.token(), "edit");
     assertThat(done.files()).hasSize(1);
   }

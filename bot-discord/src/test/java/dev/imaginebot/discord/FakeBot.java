@@ -7,16 +7,23 @@ import dev.imaginebot.core.command.CommandContext;
 import dev.imaginebot.core.command.CommandOptions;
 import dev.imaginebot.core.command.FrontEnd;
 import dev.imaginebot.core.command.Reply;
+import dev.imaginebot.core.engine.JobEventListener;
 import dev.imaginebot.core.job.GenerationRequest;
 import dev.imaginebot.core.job.JobEvent;
+import dev.imaginebot.core.job.JobView;
 import dev.imaginebot.core.job.StoredImage;
+import dev.imaginebot.core.render.JobRenderer;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +60,28 @@ final class FakeBot implements Bot {
   final AtomicLong jobIds = new AtomicLong(100);
   volatile Function<Call, Reply> responder = FakeBot::defaultReply;
   volatile List<String> models = List.of("flux", "mj", "sdxl");
+
+  /** Where each job's message is now, as the front-end reported it ({@link #moved}). */
+  final Map<Long, String> moved = new ConcurrentHashMap<>();
+
+  /** Renders as the real core does, with this fake's words, buttons and fitting. */
+  final JobRenderer renderer = new JobRenderer(this::describe, this::buttons, this::fit);
+
+  private final Map<JobView, JobEventListener> listeners =
+      Collections.synchronizedMap(new IdentityHashMap<>());
+
+  /**
+   * The core's end of {@code view}: events pushed here reach the view rendered in English, once
+   * each (the core's one throttle is not in the way: tests step events by hand).
+   */
+  JobEventListener events(JobView view) {
+    return listeners.computeIfAbsent(view, v -> renderer.listener(v, "en"));
+  }
+
+  @Override
+  public void moved(long jobId, String replyRef) {
+    moved.put(jobId, replyRef);
+  }
 
   static Reply defaultReply(Call call) {
     return Reply.message("ok " + call.command() + " " + call.args());
@@ -141,23 +170,34 @@ final class FakeBot implements Bot {
     return "L:" + key.toLowerCase(Locale.ROOT);
   }
 
+  /** What {@link #fit} returns (a small PNG unless a test says otherwise). */
+  volatile byte[] fitResult = png(8, 8);
+
   @Override
   public byte[] fit(StoredImage image, long maxBytes) {
     fitLimits.add(maxBytes);
-    return png(8, 8);
+    return fitResult;
   }
 
   @Override
   public void close() {}
 
+  static byte[] jpeg(int w, int h) {
+    return encode(w, h, "jpg");
+  }
+
   static byte[] png(int w, int h) {
+    return encode(w, h, "png");
+  }
+
+  private static byte[] encode(int w, int h, String format) {
     BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     for (int y = 0; y < h; y++) {
       for (int x = 0; x < w; x++) img.setRGB(x, y, (x * 31 + y * 17) * 0x010203);
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
-      ImageIO.write(img, "png", out);
+      ImageIO.write(img, format, out);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

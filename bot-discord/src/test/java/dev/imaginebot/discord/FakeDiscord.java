@@ -44,11 +44,12 @@ import okio.Buffer;
  *
  * <p>As strict as Discord where the bot could go wrong: content over 2000 characters, embeds over
  * their field limits or 6000 in all, more than 5 rows or 5 buttons a row, a {@code custom_id} over
- * 100 characters or used twice, a label over 80, more than 10 files, an interaction acknowledged
- * after 3 seconds or twice, an interaction token used after 15 minutes, and a channel the bot may
- * not write in are refused with Discord's errors. A test clicks only buttons on a message the bot
- * made ({@link #click}); a crafted click, as a modified client can send, goes through {@link
- * #clickCrafted}, which the security tests alone use.
+ * 100 characters or used twice, a label over 80, more than 10 files, a file over the interaction's
+ * {@code attachment_size_limit} (10 MiB by default) or a request of files over 25 MiB (413, 40005),
+ * an interaction acknowledged after 3 seconds or twice, an interaction token used after 15 minutes,
+ * and a channel the bot may not write in are refused with Discord's errors. A test clicks only
+ * buttons on a message the bot made ({@link #click}); a crafted click, as a modified client can
+ * send, goes through {@link #clickCrafted}, which the security tests alone use.
  */
 final class FakeDiscord implements AutoCloseable {
   static final long DISCORD_EPOCH = 1420070400000L;
@@ -118,7 +119,24 @@ final class FakeDiscord implements AutoCloseable {
   }
 
   /** A decoded {@code files[n]} part. */
-  record FileData(String field, String filename, byte[] bytes) {}
+  record FileData(String field, String filename, byte[] bytes) {
+    /** True when the file name's extension says what the bytes are (PNG or JPEG). */
+    boolean nameMatchesBytes() {
+      String name = filename == null ? "" : filename.toLowerCase(java.util.Locale.ROOT);
+      boolean png =
+          bytes.length > 3 && (bytes[0] & 0xff) == 0x89 && bytes[1] == 'P' && bytes[2] == 'N';
+      boolean jpeg = bytes.length > 2 && (bytes[0] & 0xff) == 0xff && (bytes[1] & 0xff) == 0xd8;
+      if (name.endsWith(".png")) return png;
+      if (name.endsWith(".jpg") || name.endsWith(".jpeg")) return jpeg;
+      return false;
+    }
+  }
+
+  /** Discord's upload limit per file when an interaction names none, and for channel messages. */
+  static final long DEFAULT_ATTACHMENT_LIMIT = 10L * 1024 * 1024;
+
+  /** Discord's limit on one request. */
+  static final long REQUEST_LIMIT = 25L * 1024 * 1024;
 
   /** A sent interaction. */
   record Interaction(long id, String token, long channelId) {}
@@ -150,6 +168,7 @@ final class FakeDiscord implements AutoCloseable {
   private final Map<String, Long> originals = new ConcurrentHashMap<>();
   private final Map<Long, DataObject> messages = new ConcurrentHashMap<>();
   private final Map<String, Instant> tokenCreated = new ConcurrentHashMap<>();
+  private final Map<String, Long> tokenAttachmentLimits = new ConcurrentHashMap<>();
   private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
   private final Set<Long> deniedChannels = ConcurrentHashMap.newKeySet();
   private volatile Clock clock = Clock.systemUTC();
@@ -181,10 +200,9 @@ final class FakeDiscord implements AutoCloseable {
     }
   }
 
-  /** The front-end's settings against this stand-in: 200 ms between edits, the given clock. */
+  /** The front-end's settings against this stand-in, with the given clock. */
   DiscordConfig config(String guildId, Clock clock) {
-    return new DiscordConfig(
-        "fake-token", guildId, restUrl(), gatewayUrl(), clock, Duration.ofMillis(200));
+    return new DiscordConfig("fake-token", guildId, restUrl(), gatewayUrl(), clock);
   }
 
   /** Every {@code kind} call for {@code key} until the one that ends the job (no Cancel button). */
@@ -442,7 +460,10 @@ final class FakeDiscord implements AutoCloseable {
             .put("locale", "en-US")
             .put("app_permissions", MEMBER_PERMISSIONS)
             .put("entitlements", DataArray.empty());
-    if (sizeLimit > 0) d.put("attachment_size_limit", sizeLimit);
+    if (sizeLimit > 0) {
+      d.put("attachment_size_limit", sizeLimit);
+      tokenAttachmentLimits.put(token, sizeLimit);
+    }
     if (dm) {
       d.put("channel_id", Long.toString(DM_CHANNEL_ID))
           .put(
@@ -753,6 +774,18 @@ final class FakeDiscord implements AutoCloseable {
     if (call.kind().equals("channel-send")
         && deniedChannels.contains(Long.parseLong(call.path().split("/")[1]))) {
       return json(403, "{\"message\":\"Missing Permissions\",\"code\":50013}");
+    }
+    if (!call.files().isEmpty()) {
+      long limit =
+          call.token() == null
+              ? DEFAULT_ATTACHMENT_LIMIT
+              : tokenAttachmentLimits.getOrDefault(call.token(), DEFAULT_ATTACHMENT_LIMIT);
+      long total = 0;
+      for (FileData f : call.files()) {
+        total += f.bytes().length;
+        if (f.bytes().length > limit) return tooLarge();
+      }
+      if (total > REQUEST_LIMIT) return tooLarge();
     }
     DataObject json = call.json();
     if (json != null && json.hasKey("data") && call.kind().equals("callback")) {

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import net.dv8tion.jda.api.utils.data.DataArray;
 import net.dv8tion.jda.api.utils.data.DataObject;
 import okhttp3.MediaType;
+import okhttp3.MultipartBody;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
@@ -161,6 +162,46 @@ class FakeDiscordTest {
                 "components",
                 DataArray.empty().add(DataObject.empty().put("type", 1).put("components", row)));
     assertThat(followup(i, twice)).isEqualTo(400);
+  }
+
+  private int followupWithFile(Interaction i, int bytes) throws IOException {
+    RequestBody body =
+        new MultipartBody.Builder()
+            .setType(MultipartBody.FORM)
+            .addFormDataPart("payload_json", DataObject.empty().put("content", "f").toString())
+            .addFormDataPart(
+                "files[0]",
+                "image-1.png",
+                RequestBody.create(new byte[bytes], MediaType.get("application/octet-stream")))
+            .build();
+    Request request =
+        new Request.Builder()
+            .url(discord.restUrl() + "webhooks/" + FakeDiscord.APP_ID + "/" + i.token())
+            .post(body)
+            .build();
+    try (Response response = http.newCall(request).execute()) {
+      return response.code();
+    }
+  }
+
+  @Test
+  void aFileOverTheInteractionsUploadLimitIsRefusedWith413() throws Exception {
+    connectGateway();
+    connected = true;
+    discord.useClock(clock);
+    Interaction i = discord.slash("imagine", ALICE).option("prompt", "x").sizeLimit(1000).send();
+    acknowledge(i);
+    assertThat(followupWithFile(i, 1000)).isEqualTo(200);
+    assertThat(followupWithFile(i, 1001)).isEqualTo(413);
+  }
+
+  @Test
+  void aFileWhoseNameLiesAboutItsTypeIsCaught() {
+    byte[] jpeg = {(byte) 0xff, (byte) 0xd8, (byte) 0xff, 0};
+    assertThat(new FakeDiscord.FileData("files[0]", "image-1.png", jpeg).nameMatchesBytes())
+        .isFalse();
+    assertThat(new FakeDiscord.FileData("files[0]", "image-1.jpg", jpeg).nameMatchesBytes())
+        .isTrue();
   }
 
   @Test

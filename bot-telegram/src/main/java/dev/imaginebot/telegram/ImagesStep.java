@@ -1,9 +1,7 @@
 package dev.imaginebot.telegram;
 
-import dev.imaginebot.core.Bot;
-import dev.imaginebot.core.job.StoredImage;
+import dev.imaginebot.core.job.ImageFile;
 import java.io.ByteArrayInputStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -18,9 +16,9 @@ import org.telegram.telegrambots.meta.api.objects.message.Message;
 
 /**
  * Plans how a job's images go out and queues the uploads: one image as a photo, several as albums
- * of 2 to 10, anything Telegram will not take as a photo (over 10 MB after {@link Bot#fit}, or
- * outside the dimension rules) as a document. A photo Telegram still rejects is sent again as a
- * document.
+ * of 2 to 10, anything Telegram will not take as a photo (over 10 MB, which the core's fitting
+ * leaves only when it could not shrink an image, or outside the dimension rules) as a document. A
+ * photo Telegram still rejects is sent again as a document.
  */
 final class ImagesStep extends Step {
   static final long PHOTO_MAX_BYTES = 10L * 1000 * 1000;
@@ -31,10 +29,8 @@ final class ImagesStep extends Step {
   private final long chatId;
   private final CompletableFuture<Integer> replyToFuture;
   private Integer replyTo;
-  private final long jobId;
-  private final List<StoredImage> images;
+  private final List<ImageFile> images;
   private final String caption;
-  private final Bot bot;
   private final Consumer<Integer> sent;
   private final Consumer<ApiFailure> lost;
 
@@ -45,18 +41,14 @@ final class ImagesStep extends Step {
   ImagesStep(
       long chatId,
       CompletableFuture<Integer> replyTo,
-      long jobId,
-      List<StoredImage> images,
+      List<ImageFile> images,
       String caption,
-      Bot bot,
       Consumer<Integer> sent,
       Consumer<ApiFailure> lost) {
     this.chatId = chatId;
     this.replyToFuture = replyTo;
-    this.jobId = jobId;
     this.images = List.copyOf(images);
     this.caption = Texts.caption(caption);
-    this.bot = bot;
     this.sent = sent;
     this.lost = lost;
   }
@@ -71,21 +63,13 @@ final class ImagesStep extends Step {
     replyTo = replyToFuture.isCompletedExceptionally() ? null : replyToFuture.getNow(null);
     List<Upload> photos = new ArrayList<>();
     List<Upload> documents = new ArrayList<>();
-    for (int i = 0; i < images.size(); i++) {
-      StoredImage image = images.get(i);
-      String name = "imagine-" + jobId + "-" + (i + 1);
-      Upload original = new Upload(name + extension(image.mimeType()), image.file(), null);
-      if (!dimensionsFitPhoto(image)) {
-        documents.add(original);
-      } else if (image.bytes() <= PHOTO_MAX_BYTES) {
-        photos.add(original);
+    for (ImageFile image : images) {
+      Upload upload = new Upload(image.name(), image.bytes());
+      if (dimensionsFitPhoto(image.width(), image.height())
+          && image.bytes().length <= PHOTO_MAX_BYTES) {
+        photos.add(upload);
       } else {
-        byte[] smaller = bot.fit(image, PHOTO_MAX_BYTES);
-        if (smaller.length <= PHOTO_MAX_BYTES) {
-          photos.add(new Upload(name + (isJpeg(smaller) ? ".jpg" : ".png"), null, smaller));
-        } else {
-          documents.add(original);
-        }
+        documents.add(upload);
       }
     }
     List<Step> steps = new ArrayList<>();
@@ -105,9 +89,7 @@ final class ImagesStep extends Step {
     return steps;
   }
 
-  static boolean dimensionsFitPhoto(StoredImage image) {
-    int w = image.width();
-    int h = image.height();
+  static boolean dimensionsFitPhoto(int w, int h) {
     if (w <= 0 || h <= 0) return true; // unknown: let Telegram judge, a rejection falls back
     return w + h <= PHOTO_MAX_SIDES && Math.max(w, h) <= (long) PHOTO_MAX_ASPECT * Math.min(w, h);
   }
@@ -116,27 +98,14 @@ final class ImagesStep extends Step {
     return new SingleStep(upload, caption, false);
   }
 
-  private static String extension(String mimeType) {
-    return "image/jpeg".equals(mimeType) ? ".jpg" : ".png";
-  }
-
-  private static boolean isJpeg(byte[] data) {
-    return data.length > 2 && (data[0] & 0xff) == 0xff && (data[1] & 0xff) == 0xd8;
-  }
-
-  /** One file to upload: from disk, or re-encoded bytes. */
-  private record Upload(String name, Path file, byte[] data) {
+  /** One file to upload, named by the core to match its bytes. */
+  private record Upload(String name, byte[] data) {
     InputFile inputFile() {
-      return data != null
-          ? new InputFile(new ByteArrayInputStream(data), name)
-          : new InputFile(file.toFile(), name);
+      return new InputFile(new ByteArrayInputStream(data), name);
     }
 
     InputMediaPhoto media(String caption) {
-      InputMediaPhoto m =
-          data != null
-              ? new InputMediaPhoto(new ByteArrayInputStream(data), name)
-              : new InputMediaPhoto(file.toFile(), name);
+      InputMediaPhoto m = new InputMediaPhoto(new ByteArrayInputStream(data), name);
       m.setCaption(caption);
       return m;
     }

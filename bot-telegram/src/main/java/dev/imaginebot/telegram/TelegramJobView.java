@@ -1,26 +1,26 @@
 package dev.imaginebot.telegram;
 
 import dev.imaginebot.core.Bot;
-import dev.imaginebot.core.job.ErrorCode;
 import dev.imaginebot.core.job.JobEvent;
+import dev.imaginebot.core.job.JobUpdate;
 import dev.imaginebot.core.job.JobView;
-import java.util.Optional;
+import dev.imaginebot.core.job.PlatformLimits;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.telegram.telegrambots.meta.api.objects.replykeyboard.InlineKeyboardMarkup;
 
 /**
- * Shows one job in a Telegram chat by editing its status message: queue position, waking Space,
- * Space queue, progress (with the core's Cancel button); then the images (photo, album or
- * documents) with the "upload_photo" action, and the status message's final text with Reroll /
- * Variations / Delete buttons (an album cannot carry a keyboard). All calls go through the chat's
- * {@link Outbox}, so {@link #onEvent} never blocks the core.
+ * Shows one job in a Telegram chat by editing its status message with what the core rendered: queue
+ * position, waking Space, Space queue, progress (with the core's Cancel button); then the images
+ * (photo, album or documents) with the "upload_photo" action, and the status message's final text
+ * with Reroll / Variations / Delete buttons (an album cannot carry a keyboard). All calls go
+ * through the chat's {@link Outbox}, so {@link #onUpdate} never blocks the core.
  */
 final class TelegramJobView implements JobView {
   private final long chatId;
   private final CompletableFuture<Integer> statusMessage;
   private final Integer replyTo;
-  private final String language;
+  private String language;
   private final Bot bot;
   private final Outbox outbox;
   private final SentImages sentImages;
@@ -107,14 +107,30 @@ final class TelegramJobView implements JobView {
         onStatusSent);
   }
 
+  /**
+   * A message holds 4096 characters, a caption 1024; a photo at most 10 MB (the core re-encodes
+   * larger ones); an album 10 photos.
+   */
   @Override
-  public synchronized void onEvent(JobEvent event) {
-    String text = bot.describe(event, language);
+  public PlatformLimits limits() {
+    return new PlatformLimits(
+        Texts.MESSAGE_LIMIT,
+        Texts.CAPTION_LIMIT,
+        ImagesStep.PHOTO_MAX_BYTES,
+        Long.MAX_VALUE,
+        ImagesStep.ALBUM_MAX);
+  }
+
+  @Override
+  public synchronized void onUpdate(JobUpdate update) {
+    language = update.language();
+    JobEvent event = update.event();
+    String text = update.text();
+    InlineKeyboardMarkup keyboard = Env.keyboard(update.buttons());
     if (needsMessage) {
       needsMessage = false;
       lastText = text;
-      outbox.submit(
-          chatId, Steps.sendMessage(chatId, replyTo, text, keyboardFor(event), statusMessage));
+      outbox.submit(chatId, Steps.sendMessage(chatId, replyTo, text, keyboard, statusMessage));
       if (onStatusSent != null && event.jobId() != 0) {
         long job = event.jobId();
         statusMessage.thenAccept(id -> onStatusSent.sent(job, id));
@@ -128,49 +144,40 @@ final class TelegramJobView implements JobView {
           new ImagesStep(
               chatId,
               statusMessage,
-              c.jobId(),
-              c.images(),
-              text,
-              bot,
+              update.images(),
+              update.caption(),
               id -> sentImages.add(chatId, c.jobId(), id),
-              failure -> imagesLost(c.jobId(), failure)));
-      outbox.submit(chatId, new EditStep(chatId, statusMessage, text, keyboardFor(c), false));
+              failure -> imagesLost(failure)));
+      outbox.submit(chatId, new EditStep(chatId, statusMessage, text, keyboard, false));
     } else if (event.terminal()) {
-      outbox.submit(chatId, new EditStep(chatId, statusMessage, text, keyboardFor(event), false));
+      outbox.submit(chatId, new EditStep(chatId, statusMessage, text, keyboard, false));
     } else {
       if (text.equals(lastText)) return;
-      outbox.submit(chatId, new EditStep(chatId, statusMessage, text, keyboardFor(event), true));
+      outbox.submit(chatId, new EditStep(chatId, statusMessage, text, keyboard, true));
     }
     lastText = text;
   }
 
   /**
-   * Queues the outcome like any event, then a marker behind it: the chat's queue is FIFO, so the
+   * Queues the outcome like any update, then a marker behind it: the chat's queue is FIFO, so the
    * marker's turn comes once the images and the final text went out (or failed for good, as for a
    * user who blocked the bot), and the core counts the outcome delivered.
    */
   @Override
-  public synchronized CompletionStage<Void> deliver(JobEvent terminal) {
-    onEvent(terminal);
+  public synchronized CompletionStage<Void> deliver(JobUpdate outcome) {
+    onUpdate(outcome);
     CompletableFuture<Void> done = new CompletableFuture<>();
     outbox.submit(chatId, Steps.marker(done));
     return done;
   }
 
-  /** The core's buttons for this state: Cancel while running, Reroll/Variations/Delete, Re-run. */
-  private InlineKeyboardMarkup keyboardFor(JobEvent event) {
-    return Env.keyboard(bot.buttons(event, language));
-  }
-
-  private void imagesLost(long jobId, ApiFailure failure) {
+  private void imagesLost(ApiFailure failure) {
+    String detail = failure.errorCode() == 0 ? "" : failure.description();
     String text =
-        bot.describe(
-            new JobEvent.Failed(
-                jobId,
-                ErrorCode.FILE_REJECTED,
-                failure.errorCode() == 0 ? null : failure.description(),
-                Optional.empty()),
-            language);
+        Texts.message(
+            bot.text(language, "error.FILE_REJECTED", detail)
+                + "\n"
+                + bot.text(language, "hint.FILE_REJECTED", detail));
     outbox.submit(chatId, Steps.sendMessage(chatId, null, text, null, new CompletableFuture<>()));
   }
 }

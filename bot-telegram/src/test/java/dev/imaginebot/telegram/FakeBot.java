@@ -8,10 +8,14 @@ import dev.imaginebot.core.command.CommandContext;
 import dev.imaginebot.core.command.CommandOptions;
 import dev.imaginebot.core.command.FrontEnd;
 import dev.imaginebot.core.command.Reply;
+import dev.imaginebot.core.engine.JobEventListener;
 import dev.imaginebot.core.job.GenerationRequest;
 import dev.imaginebot.core.job.JobEvent;
 import dev.imaginebot.core.job.JobView;
 import dev.imaginebot.core.job.StoredImage;
+import dev.imaginebot.core.render.JobRenderer;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -57,9 +61,20 @@ final class FakeBot implements Bot {
     return calls.poll(millis, TimeUnit.MILLISECONDS);
   }
 
-  /** The view of a job the fake started. */
-  JobView view(long jobId) {
-    return jobs.get(jobId).ctx().view();
+  /** Renders as the real core does, with this fake's words, buttons and fitting. */
+  final JobRenderer renderer = new JobRenderer(this::describe, this::buttons, this::fit);
+
+  private final Map<JobView, JobEventListener> listeners =
+      Collections.synchronizedMap(new IdentityHashMap<>());
+
+  /** The core's end of {@code view}: events pushed here reach the view rendered in English. */
+  JobEventListener events(JobView view) {
+    return listeners.computeIfAbsent(view, v -> renderer.listener(v, "en"));
+  }
+
+  /** The core's end of the view of a job the fake started. */
+  JobEventListener view(long jobId) {
+    return events(jobs.get(jobId).ctx().view());
   }
 
   @Override
@@ -83,7 +98,7 @@ final class FakeBot implements Bot {
         job = nextJob.incrementAndGet();
         reply = Reply.jobStarted(job);
         // As the core does: Accepted reaches the view before handle returns.
-        ctx.view().onEvent(new JobEvent.Accepted(job, 0, "mj"));
+        events(ctx.view()).onEvent(new JobEvent.Accepted(job, 0, "mj"));
       }
     } else if (nextReply != null) {
       reply = nextReply;
@@ -125,7 +140,7 @@ final class FakeBot implements Bot {
         || buttonId.startsWith("rerun:")) {
       job = nextJob.incrementAndGet();
       reply = Reply.jobStarted(job);
-      ctx.view().onEvent(new JobEvent.Accepted(job, 0, "mj"));
+      events(ctx.view()).onEvent(new JobEvent.Accepted(job, 0, "mj"));
     } else if (buttonId.startsWith("delete:")) {
       Call owner = jobs.get(Long.parseLong(buttonId.substring("delete:".length())));
       boolean mine = owner != null && owner.ctx().user().id().equals(ctx.user().id());
@@ -135,7 +150,7 @@ final class FakeBot implements Bot {
               : Reply.error("Only the person who asked can delete it.");
     } else if (buttonId.startsWith("cancel:")) {
       long id = Long.parseLong(buttonId.substring("cancel:".length()));
-      jobs.get(id).ctx().view().onEvent(new JobEvent.Cancelled(id));
+      events(jobs.get(id).ctx().view()).onEvent(new JobEvent.Cancelled(id));
       reply = Reply.message("Cancelled job #" + id + ".");
     } else if (buttonId.startsWith("history:")) {
       reply =

@@ -8,8 +8,8 @@ import dev.imaginebot.core.command.Button;
 import dev.imaginebot.core.command.CommandCatalogue;
 import dev.imaginebot.core.command.CommandSpec;
 import dev.imaginebot.core.command.Reply;
+import dev.imaginebot.core.engine.JobEventListener;
 import dev.imaginebot.core.job.JobEvent;
-import dev.imaginebot.core.job.JobView;
 import dev.imaginebot.core.job.StoredImage;
 import dev.imaginebot.telegram.FakeTelegramBotApi.ApiCall;
 import dev.imaginebot.telegram.FakeTelegramBotApi.CallbackAnswer;
@@ -127,7 +127,7 @@ class TelegramFrontEndTest {
     assertThat(status.replyTo).isEqualTo(command);
     await().atMost(WAIT).until(() -> (USER + ":" + status.id).equals(bot.moved.get(1L)));
 
-    JobView view = call.ctx().view();
+    JobEventListener view = bot.events(call.ctx().view());
     step(view, new JobEvent.Accepted(1, 2, "mj"), status, "queued 2");
     step(view, new JobEvent.Waking(1, "mj"), status, "waking");
     step(
@@ -172,8 +172,7 @@ class TelegramFrontEndTest {
     FakeBot.Call call = bot.awaitCall();
     ChatMessage status = onlyBotMessage(USER);
     StoredImage image = TestImages.png(dir, "fox.png", 32, 32, Color.ORANGE);
-    call.ctx()
-        .view()
+    bot.events(call.ctx().view())
         .onEvent(
             new JobEvent.Completed(1, "a fox", "flux", 7L, Duration.ofSeconds(2), List.of(image)));
 
@@ -276,7 +275,7 @@ class TelegramFrontEndTest {
         awaitBotMessage(USER, m -> m.replyTo != null && m.replyTo == first.id && m.photo == null);
     assertThat(call.ctx().replyRef()).isEqualTo(USER + ":reply:" + first.id);
     await().atMost(WAIT).until(() -> (USER + ":" + second.id).equals(bot.moved.get(call.jobId())));
-    call.ctx().view().onEvent(new JobEvent.Progress(call.jobId(), 1, 4, 0.25));
+    bot.events(call.ctx().view()).onEvent(new JobEvent.Progress(call.jobId(), 1, 4, 0.25));
     await().atMost(WAIT).until(() -> second.text().equals("progress 1/4"));
     assertThat(first.text()).isEqualTo("done: a cat · mj · seed 42");
   }
@@ -286,7 +285,11 @@ class TelegramFrontEndTest {
     api.send(USER, USER, "/imagine a cat");
     FakeBot.Call call = bot.awaitCall();
     ChatMessage status = onlyBotMessage(USER);
-    step(call.ctx().view(), new JobEvent.Progress(1, 1, 4, 0.25), status, "progress 1/4");
+    step(
+        bot.events(call.ctx().view()),
+        new JobEvent.Progress(1, 1, 4, 0.25),
+        status,
+        "progress 1/4");
     assertThat(status.buttonData()).containsExactly("cancel:1");
     assertThat(status.buttonLabels()).containsExactly("button.cancel");
 
@@ -398,7 +401,7 @@ class TelegramFrontEndTest {
     ChatMessage status = onlyBotMessage(USER);
     api.rateLimitNext("editMessageText", 1);
 
-    call.ctx().view().onEvent(new JobEvent.Progress(1, 1, 4, 0.25));
+    bot.events(call.ctx().view()).onEvent(new JobEvent.Progress(1, 1, 4, 0.25));
 
     await().atMost(WAIT).until(() -> status.text().equals("progress 1/4"));
     List<ApiCall> edits = api.calls("editMessageText");
@@ -417,9 +420,9 @@ class TelegramFrontEndTest {
     ChatMessage status = onlyBotMessage(USER);
     api.notModifiedNext("editMessageText");
 
-    call.ctx().view().onEvent(new JobEvent.Accepted(1, 1, "mj"));
+    bot.events(call.ctx().view()).onEvent(new JobEvent.Accepted(1, 1, "mj"));
     await().atMost(WAIT).until(() -> api.calls("editMessageText").size() == 1);
-    call.ctx().view().onEvent(new JobEvent.Progress(1, 1, 2, 0.5));
+    bot.events(call.ctx().view()).onEvent(new JobEvent.Progress(1, 1, 2, 0.5));
 
     await().atMost(WAIT).until(() -> status.text().equals("progress 1/2"));
     assertThat(api.calls("editMessageText")).hasSize(2);
@@ -432,7 +435,7 @@ class TelegramFrontEndTest {
     api.send(GROUP, USER, "/imagine a cat");
     FakeBot.Call call = bot.awaitCall();
     ChatMessage status = onlyBotMessage(GROUP);
-    JobView view = call.ctx().view();
+    JobEventListener view = bot.events(call.ctx().view());
     step(view, new JobEvent.Accepted(1, 3, "mj"), status, "queued 3");
     step(view, new JobEvent.Progress(1, 1, 2, 0.5), status, "progress 1/2");
     step(view, new JobEvent.Progress(1, 2, 2, 1.0), status, "progress 2/2");
@@ -450,7 +453,7 @@ class TelegramFrontEndTest {
     api.send(GROUP, USER, "/imagine a cat");
     FakeBot.Call call = bot.awaitCall();
     ChatMessage status = onlyBotMessage(GROUP);
-    JobView view = call.ctx().view();
+    JobEventListener view = bot.events(call.ctx().view());
     step(view, new JobEvent.Accepted(1, 0, "mj"), status, "queued 0");
     for (int i = 1; i <= 5; i++) view.onEvent(new JobEvent.Progress(1, i, 5, i / 5.0));
 
@@ -466,8 +469,7 @@ class TelegramFrontEndTest {
     FakeBot.Call call = bot.awaitCall();
     StoredImage huge = TestImages.big(dir, "huge.png", 10_500_000, 2048, 2048);
 
-    call.ctx()
-        .view()
+    bot.events(call.ctx().view())
         .onEvent(
             new JobEvent.Completed(1, "huge", "flux", 1L, Duration.ofSeconds(3), List.of(huge)));
 
@@ -484,8 +486,7 @@ class TelegramFrontEndTest {
     ChatMessage status = onlyBotMessage(USER);
     StoredImage image = TestImages.png(dir, "cat.png", 64, 64, Color.GRAY);
 
-    call.ctx()
-        .view()
+    bot.events(call.ctx().view())
         .onEvent(
             new JobEvent.Completed(1, "a cat", "mj", 1L, Duration.ofSeconds(1), List.of(image)));
 
@@ -506,8 +507,7 @@ class TelegramFrontEndTest {
             TestImages.png(dir, "1.png", 8, 8, Color.RED),
             TestImages.png(dir, "2.png", 8, 8, Color.BLUE));
 
-    call.ctx()
-        .view()
+    bot.events(call.ctx().view())
         .onEvent(new JobEvent.Completed(1, "two cats", "mj", 1L, Duration.ofSeconds(1), images));
 
     await()
@@ -521,8 +521,7 @@ class TelegramFrontEndTest {
     FakeBot.Call call = bot.awaitCall();
     StoredImage tall = TestImages.png(dir, "tall.png", 10, 400, Color.BLACK);
 
-    call.ctx()
-        .view()
+    bot.events(call.ctx().view())
         .onEvent(
             new JobEvent.Completed(
                 1, "a tall tower", "mj", 1L, Duration.ofSeconds(1), List.of(tall)));
@@ -537,14 +536,19 @@ class TelegramFrontEndTest {
     api.send(USER, USER, "/imagine a cat");
     FakeBot.Call call = bot.awaitCall();
     ChatMessage status = onlyBotMessage(USER);
-    step(call.ctx().view(), new JobEvent.Progress(1, 1, 4, 0.25), status, "progress 1/4");
+    step(
+        bot.events(call.ctx().view()),
+        new JobEvent.Progress(1, 1, 4, 0.25),
+        status,
+        "progress 1/4");
     await().atMost(WAIT).until(() -> bot.moved.containsKey(1L));
     String replyRef = bot.moved.get(1L);
     telegram.close();
 
     FakeBot restartedCore = new FakeBot();
     telegram = TelegramFrontEnd.start(api.config(), restartedCore);
-    JobView view = restartedCore.frontEnds.get(0).reattach(1, replyRef);
+    JobEventListener view =
+        restartedCore.events(restartedCore.frontEnds.get(0).reattach(1, replyRef));
     view.onEvent(
         new JobEvent.Failed(
             1, dev.imaginebot.core.job.ErrorCode.BOT_RESTARTED, null, Optional.empty()));
@@ -573,7 +577,7 @@ class TelegramFrontEndTest {
 
     ChatMessage status = onlyBotMessage(supergroup);
     assertThat(status.text()).isEqualTo("queued 0");
-    JobView view = call.ctx().view();
+    JobEventListener view = bot.events(call.ctx().view());
     step(view, new JobEvent.Progress(1, 3, 10, 0.3), status, "progress 3/10");
     view.onEvent(
         new JobEvent.Completed(
@@ -602,8 +606,7 @@ class TelegramFrontEndTest {
     api.send(chatId, userId, "/imagine a cat");
     FakeBot.Call call = bot.awaitCall();
     ChatMessage status = onlyBotMessage(chatId);
-    call.ctx()
-        .view()
+    bot.events(call.ctx().view())
         .onEvent(
             new JobEvent.Completed(
                 call.jobId(),
@@ -619,7 +622,7 @@ class TelegramFrontEndTest {
     return status;
   }
 
-  private void step(JobView view, JobEvent event, ChatMessage status, String expected) {
+  private void step(JobEventListener view, JobEvent event, ChatMessage status, String expected) {
     view.onEvent(event);
     await().atMost(WAIT).until(() -> status.text().equals(expected));
   }

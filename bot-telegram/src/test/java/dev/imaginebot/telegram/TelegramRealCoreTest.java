@@ -173,6 +173,27 @@ class TelegramRealCoreTest {
   }
 
   @Test
+  void aUserWhoChoseChineseSeesProgressAndTheResultInChinese() {
+    // Telegram says English; the user's /settings language says Chinese, and that wins everywhere.
+    int set = api.send(USER, USER, "/settings language zh-CN");
+    awaitBotMessage(USER, m -> m.replyTo != null && m.replyTo == set);
+    int command = api.send(USER, USER, "/imagine a paper lantern --seed 3 flux");
+
+    ChatMessage status = awaitBotMessage(USER, m -> m.replyTo != null && m.replyTo == command);
+    await().atMost(WAIT).until(() -> status.buttonData().size() == 3);
+    List<String> history = status.history();
+    assertThat(history)
+        .as("every status text")
+        .allSatisfy(t -> assertThat(t).doesNotContain("Queued", "Generating", "Done"));
+    assertThat(history.get(0)).startsWith("\u5df2\u6392\u961f");
+    assertThat(history.get(history.size() - 1))
+        .startsWith(
+            "\u5b8c\u6210\uff1a\u201ca paper lantern\u201d \u00b7 flux \u00b7 \u79cd\u5b50 3");
+    await().atMost(WAIT).until(() -> photos(USER).size() == 1);
+    assertThat(photos(USER).get(0).caption).startsWith("\u5b8c\u6210");
+  }
+
+  @Test
   void groupCommandForUsRunsAndOneForAnotherBotIsIgnored() {
     int other = api.send(GROUP, USER, "/imagine@OtherBot a dog flux");
     int ours = api.send(GROUP, USER, "/imagine@ImagineBot a cat flux");

@@ -1,7 +1,6 @@
 package dev.imaginebot.core.engine;
 
 import dev.imaginebot.core.job.JobEvent;
-import dev.imaginebot.core.job.JobView;
 import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -16,7 +15,7 @@ final class EventSink {
   private static final Logger log = LoggerFactory.getLogger(EventSink.class);
 
   private final long jobId;
-  private final JobView view;
+  private final JobEventListener view;
   private final long intervalMillis;
   private final Timer timer;
   private final Clock clock;
@@ -27,7 +26,7 @@ final class EventSink {
   private Runnable scheduled;
   private boolean closed;
 
-  EventSink(long jobId, JobView view, Duration interval, Timer timer, Clock clock) {
+  EventSink(long jobId, JobEventListener view, Duration interval, Timer timer, Clock clock) {
     this(jobId, view, interval, timer, clock, () -> {});
   }
 
@@ -35,7 +34,12 @@ final class EventSink {
    * @param onDelivered run once the view says the terminal event reached the user
    */
   EventSink(
-      long jobId, JobView view, Duration interval, Timer timer, Clock clock, Runnable onDelivered) {
+      long jobId,
+      JobEventListener view,
+      Duration interval,
+      Timer timer,
+      Clock clock,
+      Runnable onDelivered) {
     this.onDelivered = onDelivered;
     this.jobId = jobId;
     this.view = view;

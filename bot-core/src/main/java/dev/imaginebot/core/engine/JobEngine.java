@@ -7,7 +7,6 @@ import dev.imaginebot.core.job.ChatRef;
 import dev.imaginebot.core.job.ErrorCode;
 import dev.imaginebot.core.job.GenerationRequest;
 import dev.imaginebot.core.job.JobEvent;
-import dev.imaginebot.core.job.JobView;
 import dev.imaginebot.core.job.StoredImage;
 import dev.imaginebot.core.job.UserRef;
 import dev.imaginebot.core.model.Backend;
@@ -53,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * running and waiting jobs, each backend within its concurrency, all within a global cap. Moves a
  * job to a model's next backend when a Space is out of quota, down, full or too slow, cooling the
  * failing one down. Persists every state change through {@link JobStore} and reports coalesced
- * events to each job's {@link JobView}.
+ * events to each job's {@link JobEventListener}.
  *
  * <p>Thread-safe; {@link #submit} returns at once. Views are called on engine threads. Owns a
  * bounded executor; close it to stop.
@@ -194,22 +193,26 @@ public final class JobEngine implements AutoCloseable {
    * Returns at once; {@code Accepted} goes to {@code view} before this returns.
    */
   public Submitted submit(
-      UserRef user, ChatRef chat, String replyRef, GenerationRequest request, JobView view) {
+      UserRef user,
+      ChatRef chat,
+      String replyRef,
+      GenerationRequest request,
+      JobEventListener view) {
     return submit(user, chat, replyRef, request, view, null);
   }
 
   /**
-   * Like {@link #submit(UserRef, ChatRef, String, GenerationRequest, JobView)}, for a command from
-   * the platform update {@code commandKey}: when a job was made for that update before (the update
-   * was handled again after a crash), returns that job's id with {@code fresh} false and queues
-   * nothing (the job resumes through {@link #resume(Recovery, JobView)}).
+   * Like {@link #submit(UserRef, ChatRef, String, GenerationRequest, JobEventListener)}, for a
+   * command from the platform update {@code commandKey}: when a job was made for that update before
+   * (the update was handled again after a crash), returns that job's id with {@code fresh} false
+   * and queues nothing (the job resumes through {@link #resume(Recovery, JobEventListener)}).
    */
   public Submitted submit(
       UserRef user,
       ChatRef chat,
       String replyRef,
       GenerationRequest request,
-      JobView view,
+      JobEventListener view,
       String commandKey) {
     Objects.requireNonNull(user, "user == null");
     Objects.requireNonNull(request.model(), "request.model() == null");
@@ -292,15 +295,16 @@ public final class JobEngine implements AutoCloseable {
    * event stream was cut, so it cannot be re-attached), one restart counted; jobs whose Space had
    * already finished only download the Space's output, never run again.
    */
-  public void resume(JobRecord record, JobView view) {
+  public void resume(JobRecord record, JobEventListener view) {
     resume(new Recovery(record, null, 0, List.of(), false), view);
   }
 
   /**
    * Takes back what a previous run left: an unfinished job (see {@link #resume(JobRecord,
-   * JobView)}), or a finished one whose outcome its user was not shown yet, which is shown now.
+   * JobEventListener)}), or a finished one whose outcome its user was not shown yet, which is shown
+   * now.
    */
-  public void resume(Recovery recovery, JobView view) {
+  public void resume(Recovery recovery, JobEventListener view) {
     JobRecord record = recovery.job();
     EventSink sink = sink(record.id(), view);
     if (record.state().terminal()) {
@@ -499,7 +503,7 @@ public final class JobEngine implements AutoCloseable {
 
   // ---------------------------------------------------------------------------------------------
 
-  private EventSink sink(long id, JobView view) {
+  private EventSink sink(long id, JobEventListener view) {
     return new EventSink(id, view, progressInterval, timer, clock, () -> delivered(id));
   }
 
@@ -740,6 +744,7 @@ public final class JobEngine implements AutoCloseable {
       else seed = ThreadLocalRandom.current().nextLong(0, max + 1);
     }
     if (e.firstSeed == null) e.firstSeed = seed;
+    e.callSeed = seed;
     e.calls++;
     List<Object> args = mapping.arguments(e.request, seed);
     SpaceGateway.Call call =
@@ -765,12 +770,14 @@ public final class JobEngine implements AutoCloseable {
       e.sink.emit(new JobEvent.SpaceQueued(e.id, q.rank(), q.queueSize(), q.eta()));
     } else if (event instanceof Event.Started) {
       markRunning(e);
-      e.sink.emit(new JobEvent.Progress(e.id, null, null, null));
+      e.sink.emit(new JobEvent.Progress(e.id, null, null, null, image(e), images(e)));
     } else if (event instanceof Event.Progress p) {
       markRunning(e);
       Event.ProgressUnit unit = p.units().isEmpty() ? null : p.units().get(0);
       if (unit != null) {
-        e.sink.emit(new JobEvent.Progress(e.id, unit.index(), unit.length(), unit.fraction()));
+        e.sink.emit(
+            new JobEvent.Progress(
+                e.id, unit.index(), unit.length(), unit.fraction(), image(e), images(e)));
       }
     } else if (event instanceof Event.Completed c) {
       List<FileRef> files = c.prediction().files();
@@ -788,6 +795,15 @@ public final class JobEngine implements AutoCloseable {
                           token,
                           Failure.of(FailureCode.CONNECTION_LOST, "the Space cancelled the job"))));
     }
+  }
+
+  /** Which image of a job of several runs now (from 1): one after another, one per call. */
+  private static int image(Entry e) {
+    return Math.min(e.images.size() + 1, images(e));
+  }
+
+  private static int images(Entry e) {
+    return Math.max(1, e.request.count());
   }
 
   private void markRunning(Entry e) {
@@ -821,8 +837,13 @@ public final class JobEngine implements AutoCloseable {
       }
       try {
         StoredImage image = images.store(bytes);
-        if (e.images.stream().noneMatch(i -> i.sha256().equals(image.sha256())))
+        // A gallery repeating itself is one image; two seeds that made the same image are two
+        // results the user asked for, both kept (and the result says so).
+        if (e.images.subList(before, e.images.size()).stream()
+            .noneMatch(i -> i.sha256().equals(image.sha256()))) {
           e.images.add(image);
+          e.seeds.add(e.callSeed);
+        }
       } catch (ImageStore.NotAnImageException x) {
         log.info("Job {}: output {} is not an image", e.id, f.url());
       }
@@ -840,6 +861,7 @@ public final class JobEngine implements AutoCloseable {
     }
     e.backend.succeeded();
     List<StoredImage> result = List.copyOf(e.images);
+    List<Long> seeds = e.seeds.contains(null) ? List.of() : List.copyOf(e.seeds);
     synchronized (lock) {
       if (!finish(e)) return;
     }
@@ -851,7 +873,8 @@ public final class JobEngine implements AutoCloseable {
             e.model.alias(),
             e.firstSeed,
             Duration.between(e.acceptedAt, clock.instant()),
-            result));
+            result,
+            seeds));
     dispatch();
   }
 
@@ -985,6 +1008,13 @@ public final class JobEngine implements AutoCloseable {
     final Instant acceptedAt;
     final Set<Backend> tried = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     final List<StoredImage> images = new ArrayList<>(1);
+
+    /** The seed of each image in {@link #images}. */
+    final List<Long> seeds = new ArrayList<>(1);
+
+    /** The seed of the call running now. */
+    Long callSeed;
+
     final List<ResultFile> resultFiles = new ArrayList<>(1);
     Backend backend;
     volatile Long plannedSeed;

@@ -52,10 +52,13 @@ public final class Messages {
     return null;
   }
 
-  /** Inserts a zero-width space after every {@code @}, so no text can mention anyone. */
+  /**
+   * Inserts a zero-width space after every {@code @}, so no text can mention anyone. Idempotent: an
+   * {@code @} that has its zero-width space already gets no second one.
+   */
   public static String neutralize(String text) {
     if (text == null || text.indexOf('@') < 0) return text;
-    return text.replace("@", "@\u200B");
+    return text.replaceAll("@(?!\u200B)", "@\u200B");
   }
 
   /** The keys a language's bundle has (for tests). */
@@ -135,18 +138,55 @@ public final class Messages {
           : text(lang, "event.spaceQueued", q.rank() + 1, q.queueSize());
     }
     if (event instanceof JobEvent.Progress p) {
-      if (p.step() == null && p.fraction() == null) return text(lang, "event.progress.started");
+      boolean started = p.step() == null && p.fraction() == null;
+      if (p.images() > 1) {
+        // Variations run one image after another: say which one, or 1/4 repeats four times.
+        return started
+            ? text(lang, "event.progress.image.started", p.image(), p.images())
+            : text(
+                lang,
+                "event.progress.image",
+                p.image(),
+                p.images(),
+                progressBar(p.step(), p.total(), p.fraction()));
+      }
+      if (started) return text(lang, "event.progress.started");
       return text(lang, "event.progress", progressBar(p.step(), p.total(), p.fraction()));
     }
-    if (event instanceof JobEvent.Completed c) {
-      String time = duration(lang, c.elapsed());
-      return c.seed() == null
-          ? text(lang, "event.completed.noSeed", c.prompt(), c.model(), time, c.images().size())
-          : text(lang, "event.completed", c.prompt(), c.model(), c.seed(), time, c.images().size());
-    }
+    if (event instanceof JobEvent.Completed c) return completed(lang, c);
     if (event instanceof JobEvent.Failed f) return failed(lang, f);
     if (event instanceof JobEvent.Cancelled) return text(lang, "event.cancelled");
     throw new IllegalArgumentException("unknown event " + event);
+  }
+
+  private String completed(String lang, JobEvent.Completed c) {
+    String time = duration(lang, c.elapsed());
+    int n = c.images().size();
+    List<Long> seeds = c.seeds();
+    if (seeds.size() > 1 && seeds.stream().distinct().count() > 1) {
+      StringBuilder out =
+          new StringBuilder(
+              text(
+                  lang,
+                  "event.completed.seeds",
+                  c.prompt(),
+                  c.model(),
+                  String.join(", ", seeds.stream().map(String::valueOf).toList()),
+                  time,
+                  n));
+      // Two seeds that made one image are both shown; say so rather than leave a puzzle.
+      for (int i = 0; i < n; i++) {
+        for (int j = i + 1; j < n; j++) {
+          if (c.images().get(i).sha256().equals(c.images().get(j).sha256())) {
+            out.append('\n').append(text(lang, "event.completed.same", seeds.get(i), seeds.get(j)));
+          }
+        }
+      }
+      return out.toString();
+    }
+    return c.seed() == null
+        ? text(lang, "event.completed.noSeed", c.prompt(), c.model(), time, n)
+        : text(lang, "event.completed", c.prompt(), c.model(), c.seed(), time, n);
   }
 
   private String failed(String lang, JobEvent.Failed f) {

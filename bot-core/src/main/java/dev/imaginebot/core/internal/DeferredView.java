@@ -1,7 +1,7 @@
 package dev.imaginebot.core.internal;
 
+import dev.imaginebot.core.engine.JobEventListener;
 import dev.imaginebot.core.job.JobEvent;
-import dev.imaginebot.core.job.JobView;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -10,19 +10,24 @@ import java.util.concurrent.CompletionStage;
  * event (the terminal one wins) and hands it to the real view once there is one. A terminal event
  * counts as delivered only once the real view delivered it.
  */
-final class DeferredView implements JobView {
+final class DeferredView implements JobEventListener {
   final long jobId;
   final String platform;
   final String replyRef;
-  private JobView target;
+  final String language;
+  private JobEventListener target;
   private JobEvent latest;
   private CompletableFuture<Void> pendingDelivery;
   private boolean terminalSeen;
 
-  DeferredView(long jobId, String platform, String replyRef) {
+  /**
+   * @param language the language the job's user sees it in
+   */
+  DeferredView(long jobId, String platform, String replyRef, String language) {
     this.jobId = jobId;
     this.platform = platform;
     this.replyRef = replyRef;
+    this.language = language;
   }
 
   @Override
@@ -42,8 +47,8 @@ final class DeferredView implements JobView {
     return pendingDelivery;
   }
 
-  /** Attaches the real view and replays the latest event to it. */
-  synchronized void attach(JobView view) {
+  /** Attaches the real view (rendering for the front-end's) and replays the latest event to it. */
+  synchronized void attach(JobEventListener view) {
     if (view == null || target != null) return;
     target = view;
     if (latest == null) return;

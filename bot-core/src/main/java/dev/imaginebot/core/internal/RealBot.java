@@ -24,6 +24,7 @@ import dev.imaginebot.core.model.Model;
 import dev.imaginebot.core.model.ModelRegistry;
 import dev.imaginebot.core.model.RealSpaceGateway;
 import dev.imaginebot.core.model.SpaceGateway;
+import dev.imaginebot.core.render.JobRenderer;
 import dev.imaginebot.core.store.AuditLog;
 import dev.imaginebot.core.store.Database;
 import dev.imaginebot.core.store.ImageStore;
@@ -74,6 +75,7 @@ public final class RealBot implements Bot {
   private final InboxStore inbox;
   private final Messages messages;
   private final Commands commands;
+  private final JobRenderer renderer;
   private final Map<String, List<DeferredView>> waitingForFrontEnd = new ConcurrentHashMap<>();
   private final Map<String, FrontEnd> frontEnds = new ConcurrentHashMap<>();
   private volatile boolean closed;
@@ -99,6 +101,8 @@ public final class RealBot implements Bot {
             config.limits(),
             config.progressInterval(),
             maxWaiting);
+    // Buttons are signed by the commands, made below; the renderer asks for them only later.
+    this.renderer = new JobRenderer(messages::describe, this::buttons, images::fit);
     this.commands =
         new Commands(
             new Services(
@@ -109,7 +113,8 @@ public final class RealBot implements Bot {
                 jobs,
                 new SettingsStore(db),
                 modelStore,
-                new AuditLog(db)));
+                new AuditLog(db),
+                renderer));
     registry.startChecks(config.gradio().driftCheckInterval());
     resume(jobs);
     int pruned = inbox.prune(INBOX_RETENTION);
@@ -142,7 +147,8 @@ public final class RealBot implements Bot {
     if (!left.isEmpty()) log.info("Resuming {} job(s) left by the previous run", left.size());
     for (Recovery r : left) {
       String platform = r.job().platform() == null ? "" : r.job().platform();
-      DeferredView view = new DeferredView(r.job().id(), platform, r.job().replyRef());
+      String language = commands.language(r.job().userKey(), r.job().language());
+      DeferredView view = new DeferredView(r.job().id(), platform, r.job().replyRef(), language);
       waitingForFrontEnd.computeIfAbsent(platform, p -> new CopyOnWriteArrayList<>()).add(view);
       engine.resume(r, view);
     }
@@ -243,7 +249,7 @@ public final class RealBot implements Bot {
     if (views == null) return;
     for (DeferredView v : views) {
       try {
-        v.attach(frontEnd.reattach(v.jobId, v.replyRef));
+        v.attach(renderer.listener(frontEnd.reattach(v.jobId, v.replyRef), v.language));
       } catch (RuntimeException e) {
         log.warn("Front-end {} could not reattach job {}", frontEnd.platform(), v.jobId, e);
       }

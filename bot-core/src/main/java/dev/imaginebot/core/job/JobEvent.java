@@ -26,20 +26,60 @@ public sealed interface JobEvent {
   record SpaceQueued(long jobId, int rank, int queueSize, Optional<Duration> eta)
       implements JobEvent {}
 
-  /** Running on the Space; {@code step}/{@code total} may be null when the Space reports none. */
-  record Progress(long jobId, Integer step, Integer total, Double fraction) implements JobEvent {}
+  /**
+   * Running on the Space; {@code step}/{@code total} may be null when the Space reports none. A job
+   * of several images (Variations) runs them one after another: {@code image} of {@code images}
+   * (both from 1) says which is running.
+   */
+  record Progress(long jobId, Integer step, Integer total, Double fraction, int image, int images)
+      implements JobEvent {
+    public Progress {
+      if (images < 1 || image < 1 || image > images) {
+        throw new IllegalArgumentException("image " + image + " of " + images);
+      }
+    }
 
-  /** Done: the images, and what produced them. Terminal. */
+    /** Progress of a job of one image. */
+    public Progress(long jobId, Integer step, Integer total, Double fraction) {
+      this(jobId, step, total, fraction, 1, 1);
+    }
+  }
+
+  /**
+   * Done: the images, and what produced them. Terminal.
+   *
+   * @param seed the first image's seed, or null
+   * @param seeds each image's seed, in the order of {@code images}, when known (empty when not, as
+   *     for a result shown again after a restart, which keeps only the first); two equal images
+   *     from two seeds are both kept
+   */
   record Completed(
       long jobId,
       String prompt,
       String model,
       Long seed,
       Duration elapsed,
-      List<StoredImage> images)
+      List<StoredImage> images,
+      List<Long> seeds)
       implements JobEvent {
     public Completed {
       images = List.copyOf(images);
+      seeds = List.copyOf(seeds);
+      if (!seeds.isEmpty() && seeds.size() != images.size()) {
+        throw new IllegalArgumentException(
+            seeds.size() + " seeds for " + images.size() + " images");
+      }
+    }
+
+    /** A result whose images' own seeds are not known beyond the first. */
+    public Completed(
+        long jobId,
+        String prompt,
+        String model,
+        Long seed,
+        Duration elapsed,
+        List<StoredImage> images) {
+      this(jobId, prompt, model, seed, elapsed, images, List.of());
     }
 
     @Override

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.imaginebot.core.CoreConfig.BackendConfig;
 import dev.imaginebot.core.CoreConfig.Limits;
 import dev.imaginebot.core.CoreConfig.ModelConfig;
+import dev.imaginebot.core.i18n.Messages;
 import dev.imaginebot.core.job.ChatRef;
 import dev.imaginebot.core.job.ErrorCode;
 import dev.imaginebot.core.job.GenerationRequest;
@@ -14,6 +15,7 @@ import dev.imaginebot.core.job.UserRef;
 import dev.imaginebot.core.model.Backend;
 import dev.imaginebot.core.model.BackendStatus;
 import dev.imaginebot.core.model.ModelRegistry;
+import dev.imaginebot.core.render.JobRenderer;
 import dev.imaginebot.core.store.Database;
 import dev.imaginebot.core.store.DbVendor;
 import dev.imaginebot.core.store.ImageStore;
@@ -92,7 +94,7 @@ class JobEngineTest {
     if (db != null) db.close();
   }
 
-  private long submit(UserRef user, String prompt, RecordingView view) {
+  private long submit(UserRef user, String prompt, JobEventListener view) {
     JobEngine.Submitted s =
         engine.submit(
             user, CHAT, "ref-" + prompt, GenerationRequest.of(prompt).withModel("flux"), view);
@@ -390,6 +392,79 @@ class JobEngineTest {
     gateway.nextCall().complete(2);
     JobEvent.Completed done = (JobEvent.Completed) view.terminal();
     assertThat(done.images()).hasSize(3);
+  }
+
+  @Test
+  void variationsNameEverySeedAndSayWhichImageIsRunning() {
+    start();
+    RecordingView view = new RecordingView();
+    GenerationRequest r =
+        new GenerationRequest("fox", "flux", null, 42L, null, null, null, null, null, 4);
+    assertThat(engine.submit(ALICE, CHAT, null, r, view).ok()).isTrue();
+    view.take(JobEvent.Accepted.class);
+    for (int image = 1; image <= 4; image++) {
+      FakeCall call = gateway.nextCall();
+      call.progress(1, 2);
+      JobEvent.Progress p = view.take(JobEvent.Progress.class);
+      assertThat(p.image()).as("which image runs").isEqualTo(image);
+      assertThat(p.images()).isEqualTo(4);
+      call.complete(1);
+    }
+    JobEvent.Completed done = (JobEvent.Completed) view.terminal();
+    assertThat(done.images()).hasSize(4);
+    assertThat(done.seeds()).hasSize(4).doesNotHaveDuplicates().startsWith(42L);
+    assertThat(done.seed()).isEqualTo(42L);
+  }
+
+  @Test
+  void twoSeedsThatMakeTheSameImageAreBothKeptWithTheirSeeds() {
+    start();
+    RecordingView view = new RecordingView();
+    GenerationRequest r =
+        new GenerationRequest("fox", "flux", null, 7L, null, null, null, null, null, 4);
+    assertThat(engine.submit(ALICE, CHAT, null, r, view).ok()).isTrue();
+    gateway.nextCall().completeWithImage(1);
+    gateway.nextCall().completeWithImage(2);
+    gateway.nextCall().completeWithImage(1);
+    gateway.nextCall().completeWithImage(3);
+    JobEvent.Completed done = (JobEvent.Completed) view.terminal();
+    assertThat(done.images()).as("nothing dropped silently").hasSize(4);
+    assertThat(done.images().get(0).sha256()).isEqualTo(done.images().get(2).sha256());
+    assertThat(done.seeds()).hasSize(4).doesNotHaveDuplicates();
+    String text = new Messages("en").describe(done, "en");
+    assertThat(text)
+        .contains("seeds " + done.seeds().get(0) + ", " + done.seeds().get(1))
+        .contains(
+            "Seeds "
+                + done.seeds().get(0)
+                + " and "
+                + done.seeds().get(2)
+                + " made the same image.");
+  }
+
+  @Test
+  void aBurstReachesTheFrontEndViewAsOneRenderedUpdatePerInterval() {
+    start(Limits.defaults(), Duration.ofSeconds(1), twoBackends());
+    RecordingView front = new RecordingView();
+    Messages messages = new Messages("en");
+    JobRenderer renderer =
+        new JobRenderer(messages::describe, (e, l) -> List.of(), (image, max) -> new byte[0]);
+    submit(ALICE, "fox", renderer.listener(front, "zh-CN"));
+    front.take(JobEvent.Accepted.class);
+    FakeCall call = gateway.nextCall();
+
+    for (int step = 1; step <= 8; step++) call.progress(step, 8);
+    assertThat(front.pending()).as("nothing more within the interval").isZero();
+    timer.advance(Duration.ofSeconds(1));
+    assertThat(front.take(JobEvent.Progress.class).step()).as("one, the latest").isEqualTo(8);
+    front.assertExhausted();
+    assertThat(front.updates())
+        .last()
+        .satisfies(
+            u -> {
+              assertThat(u.language()).isEqualTo("zh-CN");
+              assertThat(u.text()).startsWith("\u751f\u6210\u4e2d").endsWith("8/8");
+            });
   }
 
   @Test

@@ -15,6 +15,7 @@ import dev.imaginebot.core.command.Reply;
 import dev.imaginebot.core.job.ChatRef;
 import dev.imaginebot.core.job.ErrorCode;
 import dev.imaginebot.core.job.JobEvent;
+import dev.imaginebot.core.job.JobUpdate;
 import dev.imaginebot.core.job.JobView;
 import dev.imaginebot.core.job.UserRef;
 import dev.imaginebot.core.store.Database;
@@ -113,13 +114,13 @@ class LifecycleTest {
     final RecordingView events = new RecordingView();
 
     @Override
-    public void onEvent(JobEvent event) {
-      events.onEvent(event);
+    public void onUpdate(JobUpdate update) {
+      events.onUpdate(update);
     }
 
     @Override
-    public CompletionStage<Void> deliver(JobEvent terminal) {
-      events.onEvent(terminal);
+    public CompletionStage<Void> deliver(JobUpdate outcome) {
+      events.onUpdate(outcome);
       return new CompletableFuture<>();
     }
   }

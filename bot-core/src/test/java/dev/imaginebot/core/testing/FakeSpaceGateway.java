@@ -259,6 +259,18 @@ public final class FakeSpaceGateway implements SpaceGateway {
           new Event.Completed(new Prediction(new ArrayList<>(refs), refs, Duration.ZERO)));
     }
 
+    /**
+     * Completes with one image whose bytes are {@code TestImages.png(which)}: two calls with the
+     * same {@code which} make the same image (as two seeds sometimes do).
+     */
+    public void completeWithImage(int which) {
+      String url = "http://127.0.0.1/file=same" + fileCounter.incrementAndGet() + ".png";
+      files.put(url, TestImages.png(which));
+      List<FileRef> refs = List.of(new FileRef(url, null, null, "image/png", null));
+      listener.onEvent(
+          new Event.Completed(new Prediction(new ArrayList<>(refs), refs, Duration.ZERO)));
+    }
+
     /** Completes with files that are not images. */
     public void completeWithGarbage() {
       String url = "http://127.0.0.1/file=garbage" + fileCounter.incrementAndGet();

@@ -123,6 +123,14 @@ public final class Commands implements AutoCloseable {
     return buttons.press(ctx, buttonId);
   }
 
+  /**
+   * The language of the user {@code userKey} (their setting, else {@code platformTag}, else the
+   * default), for a job shown again after a restart.
+   */
+  public String language(String userKey, String platformTag) {
+    return env.language(userKey, platformTag);
+  }
+
   /** The sender's language (their setting, their platform's, the default). */
   public String language(CommandContext ctx) {
     return env.lang(ctx);

@@ -78,9 +78,16 @@ final class Env {
 
   /** The user's language: their setting, else their platform's, else the configured default. */
   String language(UserRef user) {
-    Optional<String> stored = s.settings().get(userScope(user), LANGUAGE);
+    return language(user.key(), user.language());
+  }
+
+  /**
+   * As {@link #language(UserRef)}, for the user {@code userKey} whose platform says {@code tag}.
+   */
+  String language(String userKey, String tag) {
+    Optional<String> stored = s.settings().get("user:" + userKey, LANGUAGE);
     String lang = stored.map(Messages::normalize).orElse(null);
-    if (lang == null) lang = Messages.normalize(user.language());
+    if (lang == null) lang = Messages.normalize(tag);
     if (lang == null) lang = s.messages().language(s.config().defaultLanguage());
     return lang;
   }
@@ -149,7 +156,15 @@ final class Env {
   Reply start(CommandContext ctx, GenerationRequest request) {
     GenerationRequest r = request.model() == null ? request.withModel(defaultModel(ctx)) : request;
     JobEngine.Submitted submitted =
-        s.engine().submit(ctx.user(), ctx.chat(), ctx.replyRef(), r, ctx.view(), ctx.commandKey());
+        s.engine()
+            .submit(
+                ctx.user(),
+                ctx.chat(),
+                ctx.replyRef(),
+                r,
+                // The core renders: the view gets texts in the sender's language, fitted images.
+                s.renderer().listener(ctx.view(), lang(ctx)),
+                ctx.commandKey());
     if (!submitted.ok()) return error(ctx, submitted.error(), submitted.args().toArray());
     // Made before for the same update (handled again after a crash): the job shows itself in the
     // message it had; what the front-end just put up for it goes.

@@ -4,6 +4,7 @@ import dev.imaginebot.core.CoreConfig;
 import dev.imaginebot.core.engine.JobEngine;
 import dev.imaginebot.core.i18n.Messages;
 import dev.imaginebot.core.model.ModelRegistry;
+import dev.imaginebot.core.render.JobRenderer;
 import dev.imaginebot.core.store.AuditLog;
 import dev.imaginebot.core.store.JobStore;
 import dev.imaginebot.core.store.ModelStore;
@@ -19,7 +20,8 @@ public record Services(
     JobStore jobs,
     SettingsStore settings,
     ModelStore modelStore,
-    AuditLog audit) {
+    AuditLog audit,
+    JobRenderer renderer) {
   public Services {
     Objects.requireNonNull(config, "config == null");
     Objects.requireNonNull(messages, "messages == null");
@@ -29,5 +31,6 @@ public record Services(
     Objects.requireNonNull(settings, "settings == null");
     Objects.requireNonNull(modelStore, "modelStore == null");
     Objects.requireNonNull(audit, "audit == null");
+    Objects.requireNonNull(renderer, "renderer == null");
   }
 }
