@@ -14,6 +14,10 @@ import dev.imaginebot.core.model.Backend;
 import dev.imaginebot.core.model.BackendStatus;
 import dev.imaginebot.core.model.Model;
 import dev.imaginebot.core.model.ModelRegistry;
+import dev.imaginebot.core.model.SpaceEvent;
+import dev.imaginebot.core.model.SpaceException;
+import dev.imaginebot.core.model.SpaceFailure;
+import dev.imaginebot.core.model.SpaceFile;
 import dev.imaginebot.core.model.SpaceGateway;
 import dev.imaginebot.core.model.SpaceMapping;
 import dev.imaginebot.core.store.ImageStore;
@@ -22,11 +26,6 @@ import dev.imaginebot.core.store.JobState;
 import dev.imaginebot.core.store.JobStore;
 import dev.imaginebot.core.store.Recovery;
 import dev.imaginebot.core.store.ResultFile;
-import dev.imaginebot.gradio.Event;
-import dev.imaginebot.gradio.Failure;
-import dev.imaginebot.gradio.FailureCode;
-import dev.imaginebot.gradio.FileRef;
-import dev.imaginebot.gradio.GradioException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -355,9 +354,9 @@ public final class JobEngine implements AutoCloseable {
                       ? null
                       : Math.floorMod(recovery.plannedSeed(), max + 1);
         }
-        List<FileRef> files = new ArrayList<>();
+        List<SpaceFile> files = new ArrayList<>();
         for (ResultFile f : recovery.resultFiles()) {
-          files.add(new FileRef(f.url(), f.path(), null, f.mimeType(), null));
+          files.add(new SpaceFile(f.url(), f.path(), f.mimeType()));
         }
         execute(() -> guarded(entry, () -> collect(entry, token, files)));
         return;
@@ -657,9 +656,9 @@ public final class JobEngine implements AutoCloseable {
       // No attempt of this job failed: say what the last reads of the Spaces' APIs found.
       String unreachable = null;
       for (Backend b : e.model.backends()) {
-        Failure why = b.readFailure();
-        if (why != null && why.code() == FailureCode.UNREACHABLE && unreachable == null) {
-          unreachable = FailoverPolicy.unreachableReason(why.message());
+        SpaceFailure why = b.readFailure();
+        if (why != null && why.kind() == SpaceFailure.Kind.UNREACHABLE && unreachable == null) {
+          unreachable = FailoverPolicy.unreachableReason(why);
         }
       }
       if (unreachable != null) {
@@ -702,7 +701,7 @@ public final class JobEngine implements AutoCloseable {
           registry.check(
               b,
               event -> {
-                if (event instanceof Event.Waking && !stale(e, token)) {
+                if (event instanceof SpaceEvent.Waking && !stale(e, token)) {
                   e.sink.emit(new JobEvent.Waking(e.id, e.model.alias()));
                 }
               });
@@ -714,13 +713,14 @@ public final class JobEngine implements AutoCloseable {
         retryElsewhere(e, token, ErrorCode.MODEL_DEGRADED, s.reason(), s.reason());
       } else {
         // The actual reason (unreachable, timed out while waking, ...), not a guess.
-        Failure why = b.readFailure();
+        SpaceFailure why = b.readFailure();
         attemptFailed(
             e,
             token,
             why != null
                 ? why
-                : Failure.of(FailureCode.SPACE_NOT_RUNNING, "the Space's API could not be read"));
+                : SpaceFailure.of(
+                    SpaceFailure.Kind.SPACE_DOWN, "the Space's API could not be read"));
       }
       return;
     }
@@ -757,27 +757,27 @@ public final class JobEngine implements AutoCloseable {
     if (cancelNow) call.cancel();
   }
 
-  private void onSpaceEvent(Entry e, int token, Event event) {
+  private void onSpaceEvent(Entry e, int token, SpaceEvent event) {
     if (stale(e, token)) return;
-    if (event instanceof Event.Waking) {
+    if (event instanceof SpaceEvent.Waking) {
       e.sink.emit(new JobEvent.Waking(e.id, e.model.alias()));
-    } else if (event instanceof Event.Queued q) {
-      e.sink.emit(new JobEvent.SpaceQueued(e.id, q.rank(), q.queueSize(), q.eta()));
-    } else if (event instanceof Event.Started) {
+    } else if (event instanceof SpaceEvent.Queued q) {
+      e.sink.emit(new JobEvent.SpaceQueued(e.id, q.rank(), q.size(), q.eta()));
+    } else if (event instanceof SpaceEvent.Started) {
       markRunning(e);
       e.sink.emit(new JobEvent.Progress(e.id, null, null, null));
-    } else if (event instanceof Event.Progress p) {
+    } else if (event instanceof SpaceEvent.Progress p) {
       markRunning(e);
-      Event.ProgressUnit unit = p.units().isEmpty() ? null : p.units().get(0);
+      SpaceEvent.ProgressUnit unit = p.units().isEmpty() ? null : p.units().get(0);
       if (unit != null) {
         e.sink.emit(new JobEvent.Progress(e.id, unit.index(), unit.length(), unit.fraction()));
       }
-    } else if (event instanceof Event.Completed c) {
-      List<FileRef> files = c.prediction().files();
+    } else if (event instanceof SpaceEvent.Completed c) {
+      List<SpaceFile> files = c.files();
       execute(() -> guarded(e, () -> collect(e, token, files)));
-    } else if (event instanceof Event.Failed f) {
+    } else if (event instanceof SpaceEvent.Failed f) {
       execute(() -> guarded(e, () -> attemptFailed(e, token, f.failure())));
-    } else if (event instanceof Event.Cancelled) {
+    } else if (event instanceof SpaceEvent.Cancelled) {
       execute(
           () ->
               guarded(
@@ -786,7 +786,8 @@ public final class JobEngine implements AutoCloseable {
                       attemptFailed(
                           e,
                           token,
-                          Failure.of(FailureCode.CONNECTION_LOST, "the Space cancelled the job"))));
+                          SpaceFailure.of(
+                              SpaceFailure.Kind.CONNECTION_LOST, "the Space cancelled the job"))));
     }
   }
 
@@ -798,10 +799,10 @@ public final class JobEngine implements AutoCloseable {
   }
 
   /** Runs on a worker: downloads and stores the images, or calls again for more variations. */
-  private void collect(Entry e, int token, List<FileRef> files) {
+  private void collect(Entry e, int token, List<SpaceFile> files) {
     if (!files.isEmpty() && !stale(e, token)) {
       // Stored before downloading: a restart from here on downloads, it does not run the job again.
-      for (FileRef f : files) e.resultFiles.add(new ResultFile(f.url(), f.path(), f.mimeType()));
+      for (SpaceFile f : files) e.resultFiles.add(new ResultFile(f.url(), f.path(), f.mimeType()));
       jobs.saveResultFiles(e.id, e.resultFiles);
     }
     boolean rejected = false;
@@ -809,13 +810,13 @@ public final class JobEngine implements AutoCloseable {
     // A Space that returns several images per call (a Midjourney-style gallery) gives them all on
     // the first call; further calls for variations only top up to the count asked for.
     int keep = e.calls <= 1 ? Math.max(MAX_IMAGES, e.request.count()) : e.request.count();
-    for (FileRef f : files) {
+    for (SpaceFile f : files) {
       if (e.images.size() >= keep) break;
       byte[] bytes;
       try {
         bytes = gateway.download(e.backend.space(), f, limits.maxImageBytes());
-      } catch (GradioException g) {
-        rejected |= g.failure().code() == FailureCode.FILE_REJECTED;
+      } catch (SpaceException g) {
+        rejected |= g.failure().kind() == SpaceFailure.Kind.FILE_REJECTED;
         log.info("Job {}: could not download {}: {}", e.id, f.url(), g.getMessage());
         continue;
       }
@@ -855,22 +856,22 @@ public final class JobEngine implements AutoCloseable {
     dispatch();
   }
 
-  private void attemptFailed(Entry e, int token, Failure failure) {
+  private void attemptFailed(Entry e, int token, SpaceFailure failure) {
     if (stale(e, token)) return;
-    FailureCode code = failure.code();
+    SpaceFailure.Kind code = failure.kind();
     FailoverPolicy.Decision decision = FailoverPolicy.decide(code);
     ErrorCode mapped = decision.code();
     Backend b = e.backend;
     if (decision.recheckApi()) registry.checkLater(b);
     if (!decision.failover() || !e.images.isEmpty()) {
-      String detail = decision.showMessage() ? failure.message() : "";
+      String detail = decision.showMessage() ? failure.detail() : "";
       if (!e.images.isEmpty()) {
         // Some variations arrived before the failure: deliver what there is.
         e.calls = e.request.count();
         collect(e, token, List.of());
         return;
       }
-      fail(e, mapped, detail, failure.retryAfter(), failure.message());
+      fail(e, mapped, detail, failure.retryAfter(), failure.detail());
       return;
     }
     Instant until = b.coolDown(clock.instant(), failure.retryAfter().orElse(null));
@@ -884,11 +885,11 @@ public final class JobEngine implements AutoCloseable {
         e,
         token,
         mapped,
-        failure.message(),
+        failure.detail(),
         mapped == ErrorCode.MODEL_DEGRADED
-            ? failure.message()
+            ? failure.detail()
             : mapped == ErrorCode.SPACE_UNREACHABLE
-                ? FailoverPolicy.unreachableReason(failure.message())
+                ? FailoverPolicy.unreachableReason(failure)
                 : null);
   }
 
@@ -968,11 +969,6 @@ public final class JobEngine implements AutoCloseable {
         dispatch();
       }
     }
-  }
-
-  /** The core's code for a Gradio failure. */
-  public static ErrorCode map(FailureCode code) {
-    return FailoverPolicy.map(code);
   }
 
   /** A job the engine holds. Scheduling fields are guarded by the engine lock. */
