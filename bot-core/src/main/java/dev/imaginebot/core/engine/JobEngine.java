@@ -531,22 +531,48 @@ public final class JobEngine implements AutoCloseable {
 
   /**
    * Persists and shows new positions, outside the scheduling lock; {@code added}, a job just queued
-   * by this thread (or null), is acknowledged first. A position that is no longer the job's (a
-   * later one was worked out, or the job started) is skipped; the entry's monitor orders this
-   * against the job's start, see {@link #start}.
+   * by this thread (or null), is acknowledged first. The positions that changed are written in one
+   * batched statement, then shown. A position that is no longer the job's (a later one was worked
+   * out, or the job started) is skipped; the entry's monitor orders this against the job's start,
+   * see {@link #start}.
    */
   private void announce(List<Moved> moved, Entry added) {
-    if (added != null) acknowledge(added);
+    Map<Long, Integer> writes = new LinkedHashMap<>();
+    if (added != null) {
+      synchronized (added) {
+        if (added.position >= 0) toStore(added, added.position, writes);
+      }
+    }
+    List<Moved> shown = new ArrayList<>(moved.size());
     for (Moved m : moved) {
       Entry e = m.entry;
       synchronized (e) {
-        // Before its acknowledgement a job's position is the acknowledging thread's to show;
-        // after a failover the job keeps showing its progress, not a place in the queue.
-        if (!e.acknowledged || e.started || e.position != m.position) continue;
-        store(e, m.position);
-        e.sink.emit(new JobEvent.Accepted(e.id, m.position, e.model.alias()));
+        if (!showable(e, m.position)) continue;
+        toStore(e, m.position, writes);
+        shown.add(m);
       }
     }
+    // One round trip for the whole change of the queue. Only waiting jobs are written, so a job
+    // that started after its position was taken keeps its cleared one.
+    jobs.markQueuePositions(writes);
+    if (added != null) acknowledge(added);
+    for (Moved m : shown) {
+      Entry e = m.entry;
+      synchronized (e) {
+        if (showable(e, m.position)) {
+          e.sink.emit(new JobEvent.Accepted(e.id, m.position, e.model.alias()));
+        }
+      }
+    }
+  }
+
+  /**
+   * Whether {@code position} is a waiting job's to show now: before its acknowledgement a job's
+   * position is the acknowledging thread's to show, and after a failover the job keeps showing its
+   * progress, not a place in the queue. Holds the entry's monitor.
+   */
+  private static boolean showable(Entry e, int position) {
+    return e.acknowledged && !e.started && e.position == position;
   }
 
   /**
@@ -557,9 +583,7 @@ public final class JobEngine implements AutoCloseable {
     Integer deferred;
     synchronized (e) {
       try {
-        int position = e.position;
-        if (position >= 0) store(e, position);
-        e.sink.emit(new JobEvent.Accepted(e.id, Math.max(0, position), e.model.alias()));
+        e.sink.emit(new JobEvent.Accepted(e.id, Math.max(0, e.position), e.model.alias()));
       } finally {
         e.acknowledged = true;
         deferred = e.deferredStart;
@@ -572,10 +596,10 @@ public final class JobEngine implements AutoCloseable {
     }
   }
 
-  /** Writes a waiting job's position down when it changed. Holds the entry's monitor. */
-  private void store(Entry e, int position) {
+  /** Adds a waiting job's position to {@code writes} when it changed. Holds the entry's monitor. */
+  private static void toStore(Entry e, int position, Map<Long, Integer> writes) {
     if (e.storedPosition != position) {
-      jobs.markQueuePosition(e.id, position);
+      writes.put(e.id, position);
       e.storedPosition = position;
     }
   }

@@ -244,6 +244,33 @@ public final class JobStore {
   }
 
   /**
+   * Records the positions of many waiting jobs in one batched statement (one round trip and one
+   * commit however many moved), as the queue drains. Only jobs still {@link JobState#QUEUED} are
+   * touched: a job that started meanwhile keeps its cleared position.
+   *
+   * @param positions job id to its new position
+   */
+  public void markQueuePositions(Map<Long, Integer> positions) {
+    if (positions.isEmpty()) return;
+    Map<Long, Integer> copy = new LinkedHashMap<>(positions);
+    Sql.inTransaction(
+        db,
+        "mark queue positions",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE jobs SET queue_position = ? WHERE id = ? AND state = 'QUEUED'")) {
+            for (Map.Entry<Long, Integer> e : copy.entrySet()) {
+              Sql.setInt(ps, 1, e.getValue());
+              ps.setLong(2, e.getKey());
+              ps.addBatch();
+            }
+            return ps.executeBatch();
+          }
+        });
+  }
+
+  /**
    * Marks a job succeeded with its images, in order. Images not yet in the images table (normally
    * they are, from {@link ImageStore#store}) get a row from the values given.
    */
