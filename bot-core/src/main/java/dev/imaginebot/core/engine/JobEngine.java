@@ -334,12 +334,11 @@ public final class JobEngine implements AutoCloseable {
     if (onSpace && !recovery.resultFiles().isEmpty()) {
       Backend backend = backendNamed(model.get(), record.backend());
       if (backend != null) {
-        int token;
+        Attempt attempt = Attempt.collecting(backend);
         synchronized (lock) {
           if (closed) return;
           active.put(entry.id, entry);
-          entry.backend = backend;
-          token = entry.token;
+          entry.attempt = attempt;
         }
         // Every variation asked for was made; only the download is left.
         entry.calls = Math.max(1, record.request().count());
@@ -358,7 +357,7 @@ public final class JobEngine implements AutoCloseable {
         for (ResultFile f : recovery.resultFiles()) {
           files.add(new SpaceFile(f.url(), f.path(), f.mimeType()));
         }
-        execute(() -> guarded(entry, () -> collect(entry, token, files)));
+        execute(() -> guarded(entry, () -> collect(entry, attempt, files)));
         return;
       }
       jobs.markRestarted(record.id());
@@ -410,13 +409,15 @@ public final class JobEngine implements AutoCloseable {
   /** Cancels a waiting or running job: the owner's own, or any when {@code admin}. */
   public CancelOutcome cancel(long jobId, String actorKey, boolean admin) {
     Entry e;
+    SpaceGateway.Call call;
     synchronized (lock) {
       e = active.get(jobId);
       if (e == null) return CancelOutcome.NOT_FOUND;
       if (!admin && !e.userKey.equals(actorKey)) return CancelOutcome.NOT_ALLOWED;
       if (!finish(e)) return CancelOutcome.NOT_FOUND;
+      call = e.attempt == null || e.attempt.state().terminal() ? null : e.attempt.cancelled();
     }
-    SpaceGateway.Call call = e.call;
+    // Stops the job on the Space too (the protocol's cancel), outside the lock.
     if (call != null) call.cancel();
     jobs.markCancelled(jobId);
     e.sink.emit(new JobEvent.Cancelled(jobId));
@@ -580,7 +581,7 @@ public final class JobEngine implements AutoCloseable {
    * meanwhile), before anything else about it; then starts it if its start waited for this.
    */
   private void acknowledge(Entry e) {
-    Integer deferred;
+    Attempt deferred;
     synchronized (e) {
       try {
         e.sink.emit(new JobEvent.Accepted(e.id, Math.max(0, e.position), e.model.alias()));
@@ -591,8 +592,8 @@ public final class JobEngine implements AutoCloseable {
       }
     }
     if (deferred != null) {
-      int token = deferred;
-      execute(() -> guarded(e, () -> start(e, token)));
+      Attempt attempt = deferred;
+      execute(() -> guarded(e, () -> start(e, attempt)));
     }
   }
 
@@ -607,6 +608,7 @@ public final class JobEngine implements AutoCloseable {
   /** Starts what may start now, and tells waiting jobs their new positions. */
   private void dispatch() {
     List<Entry> starts = new ArrayList<>();
+    List<Attempt> attempts = new ArrayList<>();
     List<Entry> stuck;
     List<Moved> moved = List.of();
     synchronized (lock) {
@@ -619,11 +621,11 @@ public final class JobEngine implements AutoCloseable {
       FairQueue.Drained<Entry, Backend> drained = queue.drain(e -> pick(e, now));
       for (FairQueue.Start<Entry, Backend> s : drained.starts()) {
         Entry e = s.job();
-        e.backend = s.backend();
+        e.attempt = Attempt.starting(s.backend());
         e.running = true;
         e.position = -1;
-        e.token++;
         starts.add(e);
+        attempts.add(e.attempt);
       }
       stuck = drained.unplaceable();
       for (Entry e : stuck) e.position = -1;
@@ -631,9 +633,10 @@ public final class JobEngine implements AutoCloseable {
     }
     announce(moved, null);
     for (Entry e : stuck) noBackend(e);
-    for (Entry e : starts) {
-      int token = e.token;
-      execute(() -> guarded(e, () -> start(e, token)));
+    for (int i = 0; i < starts.size(); i++) {
+      Entry e = starts.get(i);
+      Attempt attempt = attempts.get(i);
+      execute(() -> guarded(e, () -> start(e, attempt)));
     }
   }
 
@@ -707,17 +710,17 @@ public final class JobEngine implements AutoCloseable {
   }
 
   /** Runs on a worker: maps the request onto the backend and calls the Space. */
-  private void start(Entry e, int token) {
+  private void start(Entry e, Attempt attempt) {
     // Nothing about the job is shown before its acknowledgement, and no place in the queue
     // after it started: a start that beat the submitting thread is run by that thread instead.
     synchronized (e) {
       if (!e.acknowledged) {
-        e.deferredStart = token;
+        e.deferredStart = attempt;
         return;
       }
       e.started = true;
     }
-    Backend b = e.backend;
+    Backend b = attempt.backend();
     SpaceMapping mapping = b.mapping();
     if (mapping == null) {
       // Reading the API is what wakes a sleeping Space: let the user see that it is waking.
@@ -725,22 +728,22 @@ public final class JobEngine implements AutoCloseable {
           registry.check(
               b,
               event -> {
-                if (event instanceof SpaceEvent.Waking && !stale(e, token)) {
+                if (event instanceof SpaceEvent.Waking && !stale(e, attempt)) {
                   e.sink.emit(new JobEvent.Waking(e.id, e.model.alias()));
                 }
               });
     }
-    if (stale(e, token)) return;
+    if (stale(e, attempt)) return;
     if (mapping == null) {
       BackendStatus s = b.status(clock.instant());
       if (s.kind() == BackendStatus.Kind.DEGRADED) {
-        retryElsewhere(e, token, ErrorCode.MODEL_DEGRADED, s.reason(), s.reason());
+        retryElsewhere(e, attempt, ErrorCode.MODEL_DEGRADED, s.reason(), s.reason());
       } else {
         // The actual reason (unreachable, timed out while waking, ...), not a guess.
         SpaceFailure why = b.readFailure();
         attemptFailed(
             e,
-            token,
+            attempt,
             why != null
                 ? why
                 : SpaceFailure.of(
@@ -750,10 +753,14 @@ public final class JobEngine implements AutoCloseable {
     }
     jobs.markSubmitted(e.id, b.space());
     e.mapping = mapping;
-    call(e, token);
+    call(e, attempt);
   }
 
-  private void call(Entry e, int token) {
+  /** Sends one call of the attempt (the first, or another for more variations). */
+  private void call(Entry e, Attempt attempt) {
+    // Before the call goes out (its events may arrive before submit returns); nothing is sent
+    // for an attempt that ended meanwhile.
+    if (!attempt.submitted()) return;
     SpaceMapping mapping = e.mapping;
     Long seed = null;
     if (mapping.takesSeed()) {
@@ -768,39 +775,47 @@ public final class JobEngine implements AutoCloseable {
     List<Object> args = mapping.arguments(e.request, seed);
     SpaceGateway.Call call =
         gateway.submit(
-            e.backend.space(),
+            attempt.backend().space(),
             mapping.endpoint(),
             args,
             // Also on the client's callback thread, a fault (the store failing) ends the job.
-            event -> guarded(e, () -> onSpaceEvent(e, token, event)));
-    boolean cancelNow;
+            event -> guarded(e, () -> onSpaceEvent(e, attempt, event)));
+    boolean movedOn;
     synchronized (lock) {
-      cancelNow = e.done || e.token != token;
-      if (!cancelNow) e.call = call;
+      movedOn = e.done || e.attempt != attempt;
     }
-    if (cancelNow) call.cancel();
+    // Cancelled, failed or moved on while the call went out: stop it on the Space.
+    if (movedOn || !attempt.holds(call)) call.cancel();
   }
 
-  private void onSpaceEvent(Entry e, int token, SpaceEvent event) {
-    if (stale(e, token)) return;
+  private void onSpaceEvent(Entry e, Attempt attempt, SpaceEvent event) {
+    if (stale(e, attempt)) return;
     if (event instanceof SpaceEvent.Waking) {
       e.sink.emit(new JobEvent.Waking(e.id, e.model.alias()));
     } else if (event instanceof SpaceEvent.Queued q) {
-      e.sink.emit(new JobEvent.SpaceQueued(e.id, q.rank(), q.size(), q.eta()));
+      if (attempt.queued()) {
+        e.sink.emit(new JobEvent.SpaceQueued(e.id, q.rank(), q.size(), q.eta()));
+      }
     } else if (event instanceof SpaceEvent.Started) {
-      markRunning(e);
-      e.sink.emit(new JobEvent.Progress(e.id, null, null, null));
+      if (attempt.running()) {
+        markRunning(e, attempt);
+        e.sink.emit(new JobEvent.Progress(e.id, null, null, null));
+      }
     } else if (event instanceof SpaceEvent.Progress p) {
-      markRunning(e);
-      SpaceEvent.ProgressUnit unit = p.units().isEmpty() ? null : p.units().get(0);
-      if (unit != null) {
-        e.sink.emit(new JobEvent.Progress(e.id, unit.index(), unit.length(), unit.fraction()));
+      if (attempt.running()) {
+        markRunning(e, attempt);
+        SpaceEvent.ProgressUnit unit = p.units().isEmpty() ? null : p.units().get(0);
+        if (unit != null) {
+          e.sink.emit(new JobEvent.Progress(e.id, unit.index(), unit.length(), unit.fraction()));
+        }
       }
     } else if (event instanceof SpaceEvent.Completed c) {
-      List<SpaceFile> files = c.files();
-      execute(() -> guarded(e, () -> collect(e, token, files)));
+      if (attempt.completed()) {
+        List<SpaceFile> files = c.files();
+        execute(() -> guarded(e, () -> collect(e, attempt, files)));
+      }
     } else if (event instanceof SpaceEvent.Failed f) {
-      execute(() -> guarded(e, () -> attemptFailed(e, token, f.failure())));
+      execute(() -> guarded(e, () -> attemptFailed(e, attempt, f.failure())));
     } else if (event instanceof SpaceEvent.Cancelled) {
       execute(
           () ->
@@ -809,22 +824,20 @@ public final class JobEngine implements AutoCloseable {
                   () ->
                       attemptFailed(
                           e,
-                          token,
+                          attempt,
                           SpaceFailure.of(
                               SpaceFailure.Kind.CONNECTION_LOST, "the Space cancelled the job"))));
     }
   }
 
-  private void markRunning(Entry e) {
-    if (!e.markedRunning) {
-      e.markedRunning = true;
-      jobs.markRunning(e.id);
-    }
+  /** Persists that the job runs, once per attempt (not for each progress report). */
+  private void markRunning(Entry e, Attempt attempt) {
+    if (attempt.firstRun()) jobs.markRunning(e.id);
   }
 
   /** Runs on a worker: downloads and stores the images, or calls again for more variations. */
-  private void collect(Entry e, int token, List<SpaceFile> files) {
-    if (!files.isEmpty() && !stale(e, token)) {
+  private void collect(Entry e, Attempt attempt, List<SpaceFile> files) {
+    if (!files.isEmpty() && !stale(e, attempt)) {
       // Stored before downloading: a restart from here on downloads, it does not run the job again.
       for (SpaceFile f : files) e.resultFiles.add(new ResultFile(f.url(), f.path(), f.mimeType()));
       jobs.saveResultFiles(e.id, e.resultFiles);
@@ -838,7 +851,7 @@ public final class JobEngine implements AutoCloseable {
       if (e.images.size() >= keep) break;
       byte[] bytes;
       try {
-        bytes = gateway.download(e.backend.space(), f, limits.maxImageBytes());
+        bytes = gateway.download(attempt.backend().space(), f, limits.maxImageBytes());
       } catch (SpaceException g) {
         rejected |= g.failure().kind() == SpaceFailure.Kind.FILE_REJECTED;
         log.info("Job {}: could not download {}: {}", e.id, f.url(), g.getMessage());
@@ -852,10 +865,10 @@ public final class JobEngine implements AutoCloseable {
         log.info("Job {}: output {} is not an image", e.id, f.url());
       }
     }
-    if (stale(e, token)) return;
+    if (stale(e, attempt)) return;
     boolean gotSome = e.images.size() > before;
     if (gotSome && e.images.size() < e.request.count() && e.calls < e.request.count()) {
-      call(e, token);
+      call(e, attempt);
       return;
     }
     if (e.images.isEmpty()) {
@@ -863,10 +876,11 @@ public final class JobEngine implements AutoCloseable {
       fail(e, code, "", Optional.empty(), code.name());
       return;
     }
-    e.backend.succeeded();
+    attempt.backend().succeeded();
     List<StoredImage> result = List.copyOf(e.images);
     synchronized (lock) {
-      if (!finish(e)) return;
+      if (e.attempt != attempt || !finish(e)) return;
+      attempt.succeeded();
     }
     jobs.markSucceeded(e.id, e.firstSeed, result);
     e.sink.emit(
@@ -880,19 +894,20 @@ public final class JobEngine implements AutoCloseable {
     dispatch();
   }
 
-  private void attemptFailed(Entry e, int token, SpaceFailure failure) {
-    if (stale(e, token)) return;
+  private void attemptFailed(Entry e, Attempt attempt, SpaceFailure failure) {
+    if (stale(e, attempt)) return;
     SpaceFailure.Kind code = failure.kind();
     FailoverPolicy.Decision decision = FailoverPolicy.decide(code);
     ErrorCode mapped = decision.code();
-    Backend b = e.backend;
+    Backend b = attempt.backend();
     if (decision.recheckApi()) registry.checkLater(b);
     if (!decision.failover() || !e.images.isEmpty()) {
       String detail = decision.showMessage() ? failure.detail() : "";
       if (!e.images.isEmpty()) {
         // Some variations arrived before the failure: deliver what there is.
         e.calls = e.request.count();
-        collect(e, token, List.of());
+        attempt.completed();
+        collect(e, attempt, List.of());
         return;
       }
       fail(e, mapped, detail, failure.retryAfter(), failure.detail());
@@ -907,7 +922,7 @@ public final class JobEngine implements AutoCloseable {
         until);
     retryElsewhere(
         e,
-        token,
+        attempt,
         mapped,
         failure.detail(),
         mapped == ErrorCode.MODEL_DEGRADED
@@ -918,16 +933,18 @@ public final class JobEngine implements AutoCloseable {
   }
 
   /** Puts the job back at the front of its user's queue to try the model's next backend. */
-  private void retryElsewhere(Entry e, int token, ErrorCode code, String message, String detail) {
-    e.tried.add(e.backend);
+  private void retryElsewhere(
+      Entry e, Attempt attempt, ErrorCode code, String message, String detail) {
+    e.tried.add(attempt.backend());
     e.lastError = code;
     e.lastMessage = message;
     e.lastDetail = detail;
     synchronized (lock) {
-      if (e.done || e.token != token) return;
+      if (e.done || e.attempt != attempt) return;
+      attempt.failed();
       release(e);
-      e.call = null;
-      e.token++;
+      // No attempt until the queue places the job again: late events of this one are stale.
+      e.attempt = null;
       if (closed) return;
       queue.retryFirst(e);
       positionsStale = true;
@@ -939,6 +956,8 @@ public final class JobEngine implements AutoCloseable {
       Entry e, ErrorCode code, String detail, Optional<Duration> retry, String message) {
     synchronized (lock) {
       if (!finish(e)) return;
+      Attempt attempt = e.attempt;
+      if (attempt != null && !attempt.state().terminal()) attempt.failed();
     }
     jobs.markFailed(e.id, code.name(), message);
     e.sink.emit(new JobEvent.Failed(e.id, code, detail == null ? "" : detail, retry));
@@ -967,9 +986,10 @@ public final class JobEngine implements AutoCloseable {
     lock.notifyAll();
   }
 
-  private boolean stale(Entry e, int token) {
+  /** Whether {@code attempt} is no longer its job's current one (or the engine closed). */
+  private boolean stale(Entry e, Attempt attempt) {
     synchronized (lock) {
-      return closed || e.done || e.token != token;
+      return closed || e.done || e.attempt != attempt;
     }
   }
 
@@ -1006,11 +1026,12 @@ public final class JobEngine implements AutoCloseable {
     final Set<Backend> tried = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     final List<StoredImage> images = new ArrayList<>(1);
     final List<ResultFile> resultFiles = new ArrayList<>(1);
-    Backend backend;
     volatile Long plannedSeed;
     volatile SpaceMapping mapping;
-    volatile SpaceGateway.Call call;
-    int token;
+
+    /** The attempt on a backend, null while the job waits for one; guarded by the engine lock. */
+    Attempt attempt;
+
     boolean running;
     boolean done;
 
@@ -1026,10 +1047,9 @@ public final class JobEngine implements AutoCloseable {
     /** Whether its user was told it was accepted; guarded by the entry's monitor. */
     boolean acknowledged;
 
-    /** The token of a start that waits for the acknowledgement; guarded by the monitor. */
-    Integer deferredStart;
+    /** The attempt of a start that waits for the acknowledgement; guarded by the monitor. */
+    Attempt deferredStart;
 
-    volatile boolean markedRunning;
     volatile Long firstSeed;
     volatile int calls;
     ErrorCode lastError;
