@@ -54,6 +54,11 @@ import org.slf4j.LoggerFactory;
  * failing one down. Persists every state change through {@link JobStore} and reports coalesced
  * events to each job's {@link JobView}.
  *
+ * <p>Thin wiring: the {@code FairQueue} decides who starts where, an {@code Attempt} follows one
+ * job on one backend, the {@code FailoverPolicy} decides what a failed attempt means, and the store
+ * keeps the job's life. It speaks the core's own Space types only ({@link SpaceEvent}, {@link
+ * SpaceFailure}), never gradio-client's.
+ *
  * <p>Thread-safe; {@link #submit} returns at once. Views are called on engine threads. Owns a
  * bounded executor; close it to stop.
  */
