@@ -244,16 +244,18 @@ public final class JobStore {
   }
 
   /**
-   * Records the positions of many waiting jobs in one batched statement (one round trip and one
-   * commit however many moved), as the queue drains. Only jobs still {@link JobState#QUEUED} are
-   * touched: a job that started meanwhile keeps its cleared position.
+   * Records the positions of many waiting jobs in one batched statement (one round trip however
+   * many moved), as the queue drains. Only jobs still {@link JobState#QUEUED} are touched: a job
+   * that started meanwhile keeps its cleared position.
    *
    * @param positions job id to its new position
    */
   public void markQueuePositions(Map<Long, Integer> positions) {
     if (positions.isEmpty()) return;
     Map<Long, Integer> copy = new LinkedHashMap<>(positions);
-    Sql.inTransaction(
+    // Auto-commit: positions are shown, not relied on, so they need no transaction of their own
+    // (and a queue of one pays for no begin and commit).
+    Sql.run(
         db,
         "mark queue positions",
         c -> {
