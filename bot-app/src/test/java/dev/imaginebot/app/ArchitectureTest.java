@@ -92,6 +92,19 @@ class ArchitectureTest {
   }
 
   @Test
+  void theJobEngineSpeaksOnlyCoreTypes() {
+    // The Space gateway translates gradio-client's events and failures; the engine, its queue,
+    // attempts and failover policy reason about the core's own.
+    check(
+        noClasses()
+            .that()
+            .resideInAPackage("dev.imaginebot.core.engine..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("dev.imaginebot.gradio.."));
+  }
+
+  @Test
   void frontEndsAndTheAppUseOnlyTheCoresApi() {
     check(
         noClasses()

@@ -135,9 +135,10 @@ public final class DiscordFrontEnd implements FrontEnd, AutoCloseable {
   }
 
   /**
-   * Finishes the commands the previous run stored but did not hand to the core, on the workers.
-   * Only while an interaction's token lives can its reply be edited; older ones are dropped with a
-   * log line (the user saw "thinking…" end in Discord's own failure notice).
+   * Finishes the commands and job-starting button presses the previous run stored but did not hand
+   * to the core, on the workers. Only while an interaction's token lives can its reply be edited;
+   * older ones are dropped with a log line (the user saw "thinking…" end in Discord's own failure
+   * notice).
    */
   private void resumeStored() {
     for (dev.imaginebot.core.command.PendingUpdate p :
@@ -151,7 +152,9 @@ public final class DiscordFrontEnd implements FrontEnd, AutoCloseable {
         continue;
       }
       long age = services.clock().millis() - stored.createdMillis();
-      if (!stored.name().equals("imagine") || age > DiscordJobView.TOKEN_SAFE_AGE.toMillis()) {
+      boolean press = stored.customId() != null && ButtonHandler.startsJob(stored.customId());
+      if (!(press || stored.name().equals("imagine"))
+          || age > DiscordJobView.TOKEN_SAFE_AGE.toMillis()) {
         log.info("stored interaction {} can no longer be answered; dropped", p.key());
         services.bot().handled(Interactions.PLATFORM, p.key());
         continue;
@@ -161,7 +164,8 @@ public final class DiscordFrontEnd implements FrontEnd, AutoCloseable {
           .execute(
               () -> {
                 try {
-                  ImagineCommand.resume(services, jda, stored);
+                  if (press) ButtonHandler.resume(services, jda, stored);
+                  else ImagineCommand.resume(services, jda, stored);
                 } catch (RuntimeException e) {
                   log.error("stored interaction {} could not be finished", p.key(), e);
                 }

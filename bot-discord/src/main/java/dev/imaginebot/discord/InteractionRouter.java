@@ -109,6 +109,7 @@ final class InteractionRouter extends ListenerAdapter {
 
   @Override
   public void onButtonInteraction(ButtonInteractionEvent e) {
+    if (!buttons.store(e)) return;
     e.deferEdit().queue(null, err -> log.warn("button: could not acknowledge: {}", err));
     submit(e, e.getHook(), "button " + e.getComponentId(), () -> buttons.run(e));
   }

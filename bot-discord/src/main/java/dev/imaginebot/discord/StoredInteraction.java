@@ -14,9 +14,10 @@ import net.dv8tion.jda.api.utils.data.DataArray;
 import net.dv8tion.jda.api.utils.data.DataObject;
 
 /**
- * A slash command as the core's inbox keeps it: the interaction's own JSON, stored before Discord
- * is told it arrived (the defer), so that a start after a crash can still finish it in its reply
- * while its token lives. Reads back who, where, which options and how to answer.
+ * A slash command or a button press that starts a job, as the core's inbox keeps it: the
+ * interaction's own JSON, stored before Discord is told it arrived (the defer), so that a start
+ * after a crash can still finish it in its reply while its token lives. Reads back who, where,
+ * which options or button, and how to answer.
  */
 final class StoredInteraction {
   /** Discord's epoch, for the creation time a snowflake id carries. */
@@ -53,6 +54,11 @@ final class StoredInteraction {
 
   String name() {
     return d.optObject("data").map(data -> data.getString("name", "")).orElse("");
+  }
+
+  /** The pressed button's custom id, or null when this is not a button press. */
+  String customId() {
+    return d.optObject("data").map(data -> data.getString("custom_id", null)).orElse(null);
   }
 
   long createdMillis() {
@@ -99,14 +105,22 @@ final class StoredInteraction {
 
   /** Where the interaction's original reply is (the message id is learned on the first edit). */
   ReplyRef ref() {
+    return ref(channelId(), 0, true);
+  }
+
+  /**
+   * Where a message of this interaction is: its original reply ({@code original}) or a followup
+   * sent through its token.
+   */
+  ReplyRef ref(long channelId, long messageId, boolean original) {
     long limit = d.getLong("attachment_size_limit", 0);
     return new ReplyRef(
         d.getString("token"),
         createdMillis(),
         guildId(),
-        channelId(),
-        0,
-        true,
+        channelId,
+        messageId,
+        original,
         Long.parseUnsignedLong(user().getString("id")),
         language(),
         limit > 0 ? limit : Interactions.DEFAULT_SIZE_LIMIT);

@@ -240,4 +240,159 @@ class DiscordRestartTest {
     assertThat(done.files()).hasSize(1);
     assertThat(discord.pending(i.token())).noneMatch(c -> c.kind().equals("edit"));
   }
+
+  /**
+   * A core that stores presses but never gets to make their job: the bot dies between the
+   * acknowledgement of a Reroll and its job, its worker stuck until the test ends.
+   */
+  static final class DiesBeforeThePress extends dev.imaginebot.core.ForwardingBot {
+    final CountDownLatch entered = new CountDownLatch(1);
+    final CountDownLatch end = new CountDownLatch(1);
+
+    DiesBeforeThePress(Bot delegate) {
+      super(delegate);
+    }
+
+    @Override
+    public dev.imaginebot.core.command.Reply press(
+        dev.imaginebot.core.command.CommandContext ctx, String buttonId) {
+      if (!ButtonHandler.startsJob(buttonId)) return super.press(ctx, buttonId);
+      entered.countDown();
+      while (true) {
+        try {
+          if (end.await(5, TimeUnit.MINUTES)) throw new IllegalStateException("crashed");
+        } catch (InterruptedException ignored) {
+          // A crash does not answer: stay stuck through the front-end's shutdown.
+        }
+      }
+    }
+  }
+
+  @Test
+  void aRerollPressedJustBeforeACrashIsFinishedInItsFollowupAtTheNextStart()
+      throws InterruptedException {
+    bot = Bot.start(RealCore.config(dataDir, RealCore.gradio().url("flux")));
+    DiesBeforeThePress dying = new DiesBeforeThePress(bot);
+    frontEnd = frontEnd(dying);
+    Interaction i = discord.slash("imagine", ALICE).option("prompt", "a lark").send();
+    List<Call> edits = discord.editsUntilDone(i.token(), "edit");
+    Call done = edits.get(edits.size() - 1);
+    String reroll =
+        done.customIds().stream().filter(id -> id.startsWith("reroll:")).findFirst().orElseThrow();
+    java.util.concurrent.atomic.AtomicReference<List<String>> storedAtAck =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    discord.onNext(
+        c -> c.kind().equals("callback"),
+        () ->
+            storedAtAck.set(
+                bot.pending("discord").stream()
+                    .map(dev.imaginebot.core.command.PendingUpdate::key)
+                    .toList()));
+    Interaction click = discord.click(ALICE, done.messageId(), reroll);
+    assertThat(discord.next(click.token()).kind()).isEqualTo("callback");
+    assertThat(dying.entered.await(30, TimeUnit.SECONDS)).isTrue();
+    try {
+      Crash.now(bot);
+      frontEnd.close();
+    } finally {
+      dying.end.countDown();
+    }
+    frontEnd = null;
+    assertThat(storedAtAck.get()).containsExactly("interaction:" + click.id());
+    assertThat(discord.pending(click.token())).noneMatch(c -> c.kind().equals("edit"));
+
+    bot = Bot.start(RealCore.config(dataDir, RealCore.gradio().url("flux")));
+    frontEnd = frontEnd(bot);
+    // The first run's placeholder, then the one the next start sends for the press it finishes.
+    discord.next(click.token(), "followup");
+    Call followup = discord.next(click.token(), "followup");
+    List<Call> rerolled = discord.editsUntilDone(click.token(), "edit");
+    Call last = rerolled.get(rerolled.size() - 1);
+    assertThat(last.messageId()).isEqualTo(followup.messageId());
+    assertThat(last.content()).startsWith("Done: \"a lark\"");
+    assertThat(last.files()).hasSize(1);
+    assertThat(bot.pending("discord")).isEmpty();
+  }
+
+  /**
+   * A core that makes the press's job and dies before the front-end hears back: the press stays
+   * stored (not marked handled) though its job exists.
+   */
+  static final class DiesAfterThePress extends dev.imaginebot.core.ForwardingBot {
+    final CountDownLatch made = new CountDownLatch(1);
+    final CountDownLatch end = new CountDownLatch(1);
+
+    DiesAfterThePress(Bot delegate) {
+      super(delegate);
+    }
+
+    @Override
+    public dev.imaginebot.core.command.Reply press(
+        dev.imaginebot.core.command.CommandContext ctx, String buttonId) {
+      dev.imaginebot.core.command.Reply reply = super.press(ctx, buttonId);
+      if (!ButtonHandler.startsJob(buttonId)) return reply;
+      made.countDown();
+      while (true) {
+        try {
+          if (end.await(5, TimeUnit.MINUTES)) throw new IllegalStateException("crashed");
+        } catch (InterruptedException ignored) {
+          // A crash does not answer: stay stuck through the front-end's shutdown.
+        }
+      }
+    }
+  }
+
+  @Test
+  void aPressWhoseJobWasMadeBeforeACrashFindsThatJobAndMakesNoOther() throws InterruptedException {
+    bot = Bot.start(RealCore.config(dataDir, RealCore.gradio().url("flux")));
+    Call done;
+    try (DiscordFrontEnd plain = frontEnd(bot)) {
+      Interaction i = discord.slash("imagine", ALICE).option("prompt", "a finch").send();
+      List<Call> edits = discord.editsUntilDone(i.token(), "edit");
+      done = edits.get(edits.size() - 1);
+    }
+    bot.close();
+    // The Space stalls from here on, so the press's job is surely still running at the crash.
+    bot = Bot.start(RealCore.config(dataDir, stalledSpace.url("/flux").toString()));
+    DiesAfterThePress dying = new DiesAfterThePress(bot);
+    frontEnd = frontEnd(dying);
+    String vary =
+        done.customIds().stream().filter(id -> id.startsWith("vary:")).findFirst().orElseThrow();
+    Interaction click = discord.click(ALICE, done.messageId(), vary);
+    Call placeholder = discord.next(click.token(), "followup");
+    assertThat(dying.made.await(30, TimeUnit.SECONDS)).isTrue();
+    try {
+      Crash.now(bot);
+      frontEnd.close();
+    } finally {
+      dying.end.countDown();
+    }
+    frontEnd = null;
+
+    bot = Bot.start(RealCore.config(dataDir, RealCore.gradio().url("flux")));
+    frontEnd = frontEnd(bot);
+    // The stored press is run again: the core finds its job by the press, so the new followup
+    // goes, and the one job ends in the message it had from the first run.
+    List<Call> calls = new java.util.ArrayList<>();
+    Call last = null;
+    boolean deleted = false;
+    while (last == null || !deleted) {
+      Call c = discord.next(click.token());
+      calls.add(c);
+      if (c.kind().equals("delete")) deleted = true;
+      if (c.kind().equals("edit")
+          && c.customIds().stream().noneMatch(x -> x.startsWith("cancel:"))) {
+        last = c;
+      }
+    }
+    List<Call> followups = calls.stream().filter(c -> c.kind().equals("followup")).toList();
+    assertThat(followups).hasSize(1);
+    assertThat(calls.stream().filter(c -> c.kind().equals("delete")).toList())
+        .singleElement()
+        .satisfies(c -> assertThat(c.messageId()).isEqualTo(followups.get(0).messageId()));
+    assertThat(last.messageId()).isEqualTo(placeholder.messageId());
+    assertThat(last.content()).startsWith("Done: \"a finch\"");
+    assertThat(last.files()).hasSize(4);
+    assertThat(bot.pending("discord")).isEmpty();
+  }
 }

@@ -14,11 +14,24 @@ public class GradioException extends RuntimeException {
     this(failure, null);
   }
 
+  /**
+   * An exception for {@code failure}, caused by {@code cause} (may be null). An {@link
+   * FailureCode#UNREACHABLE} failure that names no reason takes it from the cause (a host that did
+   * not resolve, a refused connection, a timeout), so callers never read it back from the message.
+   */
   public GradioException(Failure failure, Throwable cause) {
     super(
         Objects.requireNonNull(failure, "failure == null").code() + ": " + failure.message(),
         cause);
-    this.failure = failure;
+    this.failure = withReason(failure, cause);
+  }
+
+  private static Failure withReason(Failure failure, Throwable cause) {
+    if (failure.code() != FailureCode.UNREACHABLE || failure.unreachable().isPresent()) {
+      return failure;
+    }
+    Failure.Unreachable why = Failure.Unreachable.of(cause);
+    return why == null ? failure : failure.withUnreachable(why);
   }
 
   /** The failure as a value. */

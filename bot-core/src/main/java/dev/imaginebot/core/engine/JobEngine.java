@@ -13,6 +13,10 @@ import dev.imaginebot.core.model.Backend;
 import dev.imaginebot.core.model.BackendStatus;
 import dev.imaginebot.core.model.Model;
 import dev.imaginebot.core.model.ModelRegistry;
+import dev.imaginebot.core.model.SpaceEvent;
+import dev.imaginebot.core.model.SpaceException;
+import dev.imaginebot.core.model.SpaceFailure;
+import dev.imaginebot.core.model.SpaceFile;
 import dev.imaginebot.core.model.SpaceGateway;
 import dev.imaginebot.core.model.SpaceMapping;
 import dev.imaginebot.core.store.ImageStore;
@@ -21,11 +25,6 @@ import dev.imaginebot.core.store.JobState;
 import dev.imaginebot.core.store.JobStore;
 import dev.imaginebot.core.store.Recovery;
 import dev.imaginebot.core.store.ResultFile;
-import dev.imaginebot.gradio.Event;
-import dev.imaginebot.gradio.Failure;
-import dev.imaginebot.gradio.FailureCode;
-import dev.imaginebot.gradio.FileRef;
-import dev.imaginebot.gradio.GradioException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,6 +52,11 @@ import org.slf4j.LoggerFactory;
  * job to a model's next backend when a Space is out of quota, down, full or too slow, cooling the
  * failing one down. Persists every state change through {@link JobStore} and reports coalesced
  * events to each job's {@link JobEventListener}.
+ *
+ * <p>Thin wiring: the {@code FairQueue} decides who starts where, an {@code Attempt} follows one
+ * job on one backend, the {@code FailoverPolicy} decides what a failed attempt means, and the store
+ * keeps the job's life. It speaks the core's own Space types only ({@link SpaceEvent}, {@link
+ * SpaceFailure}), never gradio-client's.
  *
  * <p>Thread-safe; {@link #submit} returns at once. Views are called on engine threads. Owns a
  * bounded executor; close it to stop.
@@ -339,12 +343,11 @@ public final class JobEngine implements AutoCloseable {
     if (onSpace && !recovery.resultFiles().isEmpty()) {
       Backend backend = backendNamed(model.get(), record.backend());
       if (backend != null) {
-        int token;
+        Attempt attempt = Attempt.collecting(backend);
         synchronized (lock) {
           if (closed) return;
           active.put(entry.id, entry);
-          entry.backend = backend;
-          token = entry.token;
+          entry.attempt = attempt;
         }
         // Every variation asked for was made; only the download is left.
         entry.calls = Math.max(1, record.request().count());
@@ -359,11 +362,11 @@ public final class JobEngine implements AutoCloseable {
                       ? null
                       : Math.floorMod(recovery.plannedSeed(), max + 1);
         }
-        List<FileRef> files = new ArrayList<>();
+        List<SpaceFile> files = new ArrayList<>();
         for (ResultFile f : recovery.resultFiles()) {
-          files.add(new FileRef(f.url(), f.path(), null, f.mimeType(), null));
+          files.add(new SpaceFile(f.url(), f.path(), f.mimeType()));
         }
-        execute(() -> guarded(entry, () -> collect(entry, token, files)));
+        execute(() -> guarded(entry, () -> collect(entry, attempt, files)));
         return;
       }
       jobs.markRestarted(record.id());
@@ -415,13 +418,15 @@ public final class JobEngine implements AutoCloseable {
   /** Cancels a waiting or running job: the owner's own, or any when {@code admin}. */
   public CancelOutcome cancel(long jobId, String actorKey, boolean admin) {
     Entry e;
+    SpaceGateway.Call call;
     synchronized (lock) {
       e = active.get(jobId);
       if (e == null) return CancelOutcome.NOT_FOUND;
       if (!admin && !e.userKey.equals(actorKey)) return CancelOutcome.NOT_ALLOWED;
       if (!finish(e)) return CancelOutcome.NOT_FOUND;
+      call = e.attempt == null || e.attempt.state().terminal() ? null : e.attempt.cancelled();
     }
-    SpaceGateway.Call call = e.call;
+    // Stops the job on the Space too (the protocol's cancel), outside the lock.
     if (call != null) call.cancel();
     jobs.markCancelled(jobId);
     e.sink.emit(new JobEvent.Cancelled(jobId));
@@ -536,22 +541,48 @@ public final class JobEngine implements AutoCloseable {
 
   /**
    * Persists and shows new positions, outside the scheduling lock; {@code added}, a job just queued
-   * by this thread (or null), is acknowledged first. A position that is no longer the job's (a
-   * later one was worked out, or the job started) is skipped; the entry's monitor orders this
-   * against the job's start, see {@link #start}.
+   * by this thread (or null), is acknowledged first. The positions that changed are written in one
+   * batched statement, then shown. A position that is no longer the job's (a later one was worked
+   * out, or the job started) is skipped; the entry's monitor orders this against the job's start,
+   * see {@link #start}.
    */
   private void announce(List<Moved> moved, Entry added) {
-    if (added != null) acknowledge(added);
+    Map<Long, Integer> writes = new LinkedHashMap<>();
+    if (added != null) {
+      synchronized (added) {
+        if (added.position >= 0) toStore(added, added.position, writes);
+      }
+    }
+    List<Moved> shown = new ArrayList<>(moved.size());
     for (Moved m : moved) {
       Entry e = m.entry;
       synchronized (e) {
-        // Before its acknowledgement a job's position is the acknowledging thread's to show;
-        // after a failover the job keeps showing its progress, not a place in the queue.
-        if (!e.acknowledged || e.started || e.position != m.position) continue;
-        store(e, m.position);
-        e.sink.emit(new JobEvent.Accepted(e.id, m.position, e.model.alias()));
+        if (!showable(e, m.position)) continue;
+        toStore(e, m.position, writes);
+        shown.add(m);
       }
     }
+    // One round trip for the whole change of the queue. Only waiting jobs are written, so a job
+    // that started after its position was taken keeps its cleared one.
+    jobs.markQueuePositions(writes);
+    if (added != null) acknowledge(added);
+    for (Moved m : shown) {
+      Entry e = m.entry;
+      synchronized (e) {
+        if (showable(e, m.position)) {
+          e.sink.emit(new JobEvent.Accepted(e.id, m.position, e.model.alias()));
+        }
+      }
+    }
+  }
+
+  /**
+   * Whether {@code position} is a waiting job's to show now: before its acknowledgement a job's
+   * position is the acknowledging thread's to show, and after a failover the job keeps showing its
+   * progress, not a place in the queue. Holds the entry's monitor.
+   */
+  private static boolean showable(Entry e, int position) {
+    return e.acknowledged && !e.started && e.position == position;
   }
 
   /**
@@ -559,12 +590,10 @@ public final class JobEngine implements AutoCloseable {
    * meanwhile), before anything else about it; then starts it if its start waited for this.
    */
   private void acknowledge(Entry e) {
-    Integer deferred;
+    Attempt deferred;
     synchronized (e) {
       try {
-        int position = e.position;
-        if (position >= 0) store(e, position);
-        e.sink.emit(new JobEvent.Accepted(e.id, Math.max(0, position), e.model.alias()));
+        e.sink.emit(new JobEvent.Accepted(e.id, Math.max(0, e.position), e.model.alias()));
       } finally {
         e.acknowledged = true;
         deferred = e.deferredStart;
@@ -572,15 +601,15 @@ public final class JobEngine implements AutoCloseable {
       }
     }
     if (deferred != null) {
-      int token = deferred;
-      execute(() -> guarded(e, () -> start(e, token)));
+      Attempt attempt = deferred;
+      execute(() -> guarded(e, () -> start(e, attempt)));
     }
   }
 
-  /** Writes a waiting job's position down when it changed. Holds the entry's monitor. */
-  private void store(Entry e, int position) {
+  /** Adds a waiting job's position to {@code writes} when it changed. Holds the entry's monitor. */
+  private static void toStore(Entry e, int position, Map<Long, Integer> writes) {
     if (e.storedPosition != position) {
-      jobs.markQueuePosition(e.id, position);
+      writes.put(e.id, position);
       e.storedPosition = position;
     }
   }
@@ -588,6 +617,7 @@ public final class JobEngine implements AutoCloseable {
   /** Starts what may start now, and tells waiting jobs their new positions. */
   private void dispatch() {
     List<Entry> starts = new ArrayList<>();
+    List<Attempt> attempts = new ArrayList<>();
     List<Entry> stuck;
     List<Moved> moved = List.of();
     synchronized (lock) {
@@ -600,11 +630,11 @@ public final class JobEngine implements AutoCloseable {
       FairQueue.Drained<Entry, Backend> drained = queue.drain(e -> pick(e, now));
       for (FairQueue.Start<Entry, Backend> s : drained.starts()) {
         Entry e = s.job();
-        e.backend = s.backend();
+        e.attempt = Attempt.starting(s.backend());
         e.running = true;
         e.position = -1;
-        e.token++;
         starts.add(e);
+        attempts.add(e.attempt);
       }
       stuck = drained.unplaceable();
       for (Entry e : stuck) e.position = -1;
@@ -612,9 +642,10 @@ public final class JobEngine implements AutoCloseable {
     }
     announce(moved, null);
     for (Entry e : stuck) noBackend(e);
-    for (Entry e : starts) {
-      int token = e.token;
-      execute(() -> guarded(e, () -> start(e, token)));
+    for (int i = 0; i < starts.size(); i++) {
+      Entry e = starts.get(i);
+      Attempt attempt = attempts.get(i);
+      execute(() -> guarded(e, () -> start(e, attempt)));
     }
   }
 
@@ -661,9 +692,9 @@ public final class JobEngine implements AutoCloseable {
       // No attempt of this job failed: say what the last reads of the Spaces' APIs found.
       String unreachable = null;
       for (Backend b : e.model.backends()) {
-        Failure why = b.readFailure();
-        if (why != null && why.code() == FailureCode.UNREACHABLE && unreachable == null) {
-          unreachable = FailoverPolicy.unreachableReason(why.message());
+        SpaceFailure why = b.readFailure();
+        if (why != null && why.kind() == SpaceFailure.Kind.UNREACHABLE && unreachable == null) {
+          unreachable = FailoverPolicy.unreachableReason(why);
         }
       }
       if (unreachable != null) {
@@ -688,17 +719,17 @@ public final class JobEngine implements AutoCloseable {
   }
 
   /** Runs on a worker: maps the request onto the backend and calls the Space. */
-  private void start(Entry e, int token) {
+  private void start(Entry e, Attempt attempt) {
     // Nothing about the job is shown before its acknowledgement, and no place in the queue
     // after it started: a start that beat the submitting thread is run by that thread instead.
     synchronized (e) {
       if (!e.acknowledged) {
-        e.deferredStart = token;
+        e.deferredStart = attempt;
         return;
       }
       e.started = true;
     }
-    Backend b = e.backend;
+    Backend b = attempt.backend();
     SpaceMapping mapping = b.mapping();
     if (mapping == null) {
       // Reading the API is what wakes a sleeping Space: let the user see that it is waking.
@@ -706,34 +737,39 @@ public final class JobEngine implements AutoCloseable {
           registry.check(
               b,
               event -> {
-                if (event instanceof Event.Waking && !stale(e, token)) {
+                if (event instanceof SpaceEvent.Waking && !stale(e, attempt)) {
                   e.sink.emit(new JobEvent.Waking(e.id, e.model.alias()));
                 }
               });
     }
-    if (stale(e, token)) return;
+    if (stale(e, attempt)) return;
     if (mapping == null) {
       BackendStatus s = b.status(clock.instant());
       if (s.kind() == BackendStatus.Kind.DEGRADED) {
-        retryElsewhere(e, token, ErrorCode.MODEL_DEGRADED, s.reason(), s.reason());
+        retryElsewhere(e, attempt, ErrorCode.MODEL_DEGRADED, s.reason(), s.reason());
       } else {
         // The actual reason (unreachable, timed out while waking, ...), not a guess.
-        Failure why = b.readFailure();
+        SpaceFailure why = b.readFailure();
         attemptFailed(
             e,
-            token,
+            attempt,
             why != null
                 ? why
-                : Failure.of(FailureCode.SPACE_NOT_RUNNING, "the Space's API could not be read"));
+                : SpaceFailure.of(
+                    SpaceFailure.Kind.SPACE_DOWN, "the Space's API could not be read"));
       }
       return;
     }
     jobs.markSubmitted(e.id, b.space());
     e.mapping = mapping;
-    call(e, token);
+    call(e, attempt);
   }
 
-  private void call(Entry e, int token) {
+  /** Sends one call of the attempt (the first, or another for more variations). */
+  private void call(Entry e, Attempt attempt) {
+    // Before the call goes out (its events may arrive before submit returns); nothing is sent
+    // for an attempt that ended meanwhile.
+    if (!attempt.submitted()) return;
     SpaceMapping mapping = e.mapping;
     Long seed = null;
     if (mapping.takesSeed()) {
@@ -749,42 +785,50 @@ public final class JobEngine implements AutoCloseable {
     List<Object> args = mapping.arguments(e.request, seed);
     SpaceGateway.Call call =
         gateway.submit(
-            e.backend.space(),
+            attempt.backend().space(),
             mapping.endpoint(),
             args,
             // Also on the client's callback thread, a fault (the store failing) ends the job.
-            event -> guarded(e, () -> onSpaceEvent(e, token, event)));
-    boolean cancelNow;
+            event -> guarded(e, () -> onSpaceEvent(e, attempt, event)));
+    boolean movedOn;
     synchronized (lock) {
-      cancelNow = e.done || e.token != token;
-      if (!cancelNow) e.call = call;
+      movedOn = e.done || e.attempt != attempt;
     }
-    if (cancelNow) call.cancel();
+    // Cancelled, failed or moved on while the call went out: stop it on the Space.
+    if (movedOn || !attempt.holds(call)) call.cancel();
   }
 
-  private void onSpaceEvent(Entry e, int token, Event event) {
-    if (stale(e, token)) return;
-    if (event instanceof Event.Waking) {
+  private void onSpaceEvent(Entry e, Attempt attempt, SpaceEvent event) {
+    if (stale(e, attempt)) return;
+    if (event instanceof SpaceEvent.Waking) {
       e.sink.emit(new JobEvent.Waking(e.id, e.model.alias()));
-    } else if (event instanceof Event.Queued q) {
-      e.sink.emit(new JobEvent.SpaceQueued(e.id, q.rank(), q.queueSize(), q.eta()));
-    } else if (event instanceof Event.Started) {
-      markRunning(e);
-      e.sink.emit(new JobEvent.Progress(e.id, null, null, null, image(e), images(e)));
-    } else if (event instanceof Event.Progress p) {
-      markRunning(e);
-      Event.ProgressUnit unit = p.units().isEmpty() ? null : p.units().get(0);
-      if (unit != null) {
-        e.sink.emit(
-            new JobEvent.Progress(
-                e.id, unit.index(), unit.length(), unit.fraction(), image(e), images(e)));
+    } else if (event instanceof SpaceEvent.Queued q) {
+      if (attempt.queued()) {
+        e.sink.emit(new JobEvent.SpaceQueued(e.id, q.rank(), q.size(), q.eta()));
       }
-    } else if (event instanceof Event.Completed c) {
-      List<FileRef> files = c.prediction().files();
-      execute(() -> guarded(e, () -> collect(e, token, files)));
-    } else if (event instanceof Event.Failed f) {
-      execute(() -> guarded(e, () -> attemptFailed(e, token, f.failure())));
-    } else if (event instanceof Event.Cancelled) {
+    } else if (event instanceof SpaceEvent.Started) {
+      if (attempt.running()) {
+        markRunning(e, attempt);
+        e.sink.emit(new JobEvent.Progress(e.id, null, null, null, image(e), images(e)));
+      }
+    } else if (event instanceof SpaceEvent.Progress p) {
+      if (attempt.running()) {
+        markRunning(e, attempt);
+        SpaceEvent.ProgressUnit unit = p.units().isEmpty() ? null : p.units().get(0);
+        if (unit != null) {
+          e.sink.emit(
+              new JobEvent.Progress(
+                  e.id, unit.index(), unit.length(), unit.fraction(), image(e), images(e)));
+        }
+      }
+    } else if (event instanceof SpaceEvent.Completed c) {
+      if (attempt.completed()) {
+        List<SpaceFile> files = c.files();
+        execute(() -> guarded(e, () -> collect(e, attempt, files)));
+      }
+    } else if (event instanceof SpaceEvent.Failed f) {
+      execute(() -> guarded(e, () -> attemptFailed(e, attempt, f.failure())));
+    } else if (event instanceof SpaceEvent.Cancelled) {
       execute(
           () ->
               guarded(
@@ -792,8 +836,9 @@ public final class JobEngine implements AutoCloseable {
                   () ->
                       attemptFailed(
                           e,
-                          token,
-                          Failure.of(FailureCode.CONNECTION_LOST, "the Space cancelled the job"))));
+                          attempt,
+                          SpaceFailure.of(
+                              SpaceFailure.Kind.CONNECTION_LOST, "the Space cancelled the job"))));
     }
   }
 
@@ -806,18 +851,16 @@ public final class JobEngine implements AutoCloseable {
     return Math.max(1, e.request.count());
   }
 
-  private void markRunning(Entry e) {
-    if (!e.markedRunning) {
-      e.markedRunning = true;
-      jobs.markRunning(e.id);
-    }
+  /** Persists that the job runs, once per attempt (not for each progress report). */
+  private void markRunning(Entry e, Attempt attempt) {
+    if (attempt.firstRun()) jobs.markRunning(e.id);
   }
 
   /** Runs on a worker: downloads and stores the images, or calls again for more variations. */
-  private void collect(Entry e, int token, List<FileRef> files) {
-    if (!files.isEmpty() && !stale(e, token)) {
+  private void collect(Entry e, Attempt attempt, List<SpaceFile> files) {
+    if (!files.isEmpty() && !stale(e, attempt)) {
       // Stored before downloading: a restart from here on downloads, it does not run the job again.
-      for (FileRef f : files) e.resultFiles.add(new ResultFile(f.url(), f.path(), f.mimeType()));
+      for (SpaceFile f : files) e.resultFiles.add(new ResultFile(f.url(), f.path(), f.mimeType()));
       jobs.saveResultFiles(e.id, e.resultFiles);
     }
     boolean rejected = false;
@@ -825,13 +868,13 @@ public final class JobEngine implements AutoCloseable {
     // A Space that returns several images per call (a Midjourney-style gallery) gives them all on
     // the first call; further calls for variations only top up to the count asked for.
     int keep = e.calls <= 1 ? Math.max(MAX_IMAGES, e.request.count()) : e.request.count();
-    for (FileRef f : files) {
+    for (SpaceFile f : files) {
       if (e.images.size() >= keep) break;
       byte[] bytes;
       try {
-        bytes = gateway.download(e.backend.space(), f, limits.maxImageBytes());
-      } catch (GradioException g) {
-        rejected |= g.failure().code() == FailureCode.FILE_REJECTED;
+        bytes = gateway.download(attempt.backend().space(), f, limits.maxImageBytes());
+      } catch (SpaceException g) {
+        rejected |= g.failure().kind() == SpaceFailure.Kind.FILE_REJECTED;
         log.info("Job {}: could not download {}: {}", e.id, f.url(), g.getMessage());
         continue;
       }
@@ -848,10 +891,10 @@ public final class JobEngine implements AutoCloseable {
         log.info("Job {}: output {} is not an image", e.id, f.url());
       }
     }
-    if (stale(e, token)) return;
+    if (stale(e, attempt)) return;
     boolean gotSome = e.images.size() > before;
     if (gotSome && e.images.size() < e.request.count() && e.calls < e.request.count()) {
-      call(e, token);
+      call(e, attempt);
       return;
     }
     if (e.images.isEmpty()) {
@@ -859,11 +902,12 @@ public final class JobEngine implements AutoCloseable {
       fail(e, code, "", Optional.empty(), code.name());
       return;
     }
-    e.backend.succeeded();
+    attempt.backend().succeeded();
     List<StoredImage> result = List.copyOf(e.images);
     List<Long> seeds = e.seeds.contains(null) ? List.of() : List.copyOf(e.seeds);
     synchronized (lock) {
-      if (!finish(e)) return;
+      if (e.attempt != attempt || !finish(e)) return;
+      attempt.succeeded();
     }
     jobs.markSucceeded(e.id, e.firstSeed, result);
     e.sink.emit(
@@ -878,22 +922,23 @@ public final class JobEngine implements AutoCloseable {
     dispatch();
   }
 
-  private void attemptFailed(Entry e, int token, Failure failure) {
-    if (stale(e, token)) return;
-    FailureCode code = failure.code();
+  private void attemptFailed(Entry e, Attempt attempt, SpaceFailure failure) {
+    if (stale(e, attempt)) return;
+    SpaceFailure.Kind code = failure.kind();
     FailoverPolicy.Decision decision = FailoverPolicy.decide(code);
     ErrorCode mapped = decision.code();
-    Backend b = e.backend;
+    Backend b = attempt.backend();
     if (decision.recheckApi()) registry.checkLater(b);
     if (!decision.failover() || !e.images.isEmpty()) {
-      String detail = decision.showMessage() ? failure.message() : "";
+      String detail = decision.showMessage() ? failure.detail() : "";
       if (!e.images.isEmpty()) {
         // Some variations arrived before the failure: deliver what there is.
         e.calls = e.request.count();
-        collect(e, token, List.of());
+        attempt.completed();
+        collect(e, attempt, List.of());
         return;
       }
-      fail(e, mapped, detail, failure.retryAfter(), failure.message());
+      fail(e, mapped, detail, failure.retryAfter(), failure.detail());
       return;
     }
     Instant until = b.coolDown(clock.instant(), failure.retryAfter().orElse(null));
@@ -905,27 +950,29 @@ public final class JobEngine implements AutoCloseable {
         until);
     retryElsewhere(
         e,
-        token,
+        attempt,
         mapped,
-        failure.message(),
+        failure.detail(),
         mapped == ErrorCode.MODEL_DEGRADED
-            ? failure.message()
+            ? failure.detail()
             : mapped == ErrorCode.SPACE_UNREACHABLE
-                ? FailoverPolicy.unreachableReason(failure.message())
+                ? FailoverPolicy.unreachableReason(failure)
                 : null);
   }
 
   /** Puts the job back at the front of its user's queue to try the model's next backend. */
-  private void retryElsewhere(Entry e, int token, ErrorCode code, String message, String detail) {
-    e.tried.add(e.backend);
+  private void retryElsewhere(
+      Entry e, Attempt attempt, ErrorCode code, String message, String detail) {
+    e.tried.add(attempt.backend());
     e.lastError = code;
     e.lastMessage = message;
     e.lastDetail = detail;
     synchronized (lock) {
-      if (e.done || e.token != token) return;
+      if (e.done || e.attempt != attempt) return;
+      attempt.failed();
       release(e);
-      e.call = null;
-      e.token++;
+      // No attempt until the queue places the job again: late events of this one are stale.
+      e.attempt = null;
       if (closed) return;
       queue.retryFirst(e);
       positionsStale = true;
@@ -937,6 +984,8 @@ public final class JobEngine implements AutoCloseable {
       Entry e, ErrorCode code, String detail, Optional<Duration> retry, String message) {
     synchronized (lock) {
       if (!finish(e)) return;
+      Attempt attempt = e.attempt;
+      if (attempt != null && !attempt.state().terminal()) attempt.failed();
     }
     jobs.markFailed(e.id, code.name(), message);
     e.sink.emit(new JobEvent.Failed(e.id, code, detail == null ? "" : detail, retry));
@@ -965,9 +1014,10 @@ public final class JobEngine implements AutoCloseable {
     lock.notifyAll();
   }
 
-  private boolean stale(Entry e, int token) {
+  /** Whether {@code attempt} is no longer its job's current one (or the engine closed). */
+  private boolean stale(Entry e, Attempt attempt) {
     synchronized (lock) {
-      return closed || e.done || e.token != token;
+      return closed || e.done || e.attempt != attempt;
     }
   }
 
@@ -993,11 +1043,6 @@ public final class JobEngine implements AutoCloseable {
     }
   }
 
-  /** The core's code for a Gradio failure. */
-  public static ErrorCode map(FailureCode code) {
-    return FailoverPolicy.map(code);
-  }
-
   /** A job the engine holds. Scheduling fields are guarded by the engine lock. */
   private static final class Entry {
     final long id;
@@ -1016,11 +1061,12 @@ public final class JobEngine implements AutoCloseable {
     Long callSeed;
 
     final List<ResultFile> resultFiles = new ArrayList<>(1);
-    Backend backend;
     volatile Long plannedSeed;
     volatile SpaceMapping mapping;
-    volatile SpaceGateway.Call call;
-    int token;
+
+    /** The attempt on a backend, null while the job waits for one; guarded by the engine lock. */
+    Attempt attempt;
+
     boolean running;
     boolean done;
 
@@ -1036,10 +1082,9 @@ public final class JobEngine implements AutoCloseable {
     /** Whether its user was told it was accepted; guarded by the entry's monitor. */
     boolean acknowledged;
 
-    /** The token of a start that waits for the acknowledgement; guarded by the monitor. */
-    Integer deferredStart;
+    /** The attempt of a start that waits for the acknowledgement; guarded by the monitor. */
+    Attempt deferredStart;
 
-    volatile boolean markedRunning;
     volatile Long firstSeed;
     volatile int calls;
     ErrorCode lastError;

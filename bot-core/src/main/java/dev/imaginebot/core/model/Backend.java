@@ -21,7 +21,7 @@ public final class Backend {
   private final BackendConfig config;
   private SpaceMapping mapping;
   private String problem;
-  private dev.imaginebot.gradio.Failure readFailure;
+  private SpaceFailure readFailure;
   private Instant coolUntil;
   private int failures;
   private boolean checked;
@@ -77,11 +77,11 @@ public final class Backend {
    * Why the last read of the Space's API failed (unreachable, timed out, ...), or null when it
    * succeeded or none failed yet.
    */
-  public synchronized dev.imaginebot.gradio.Failure readFailure() {
+  public synchronized SpaceFailure readFailure() {
     return readFailure;
   }
 
-  synchronized void readFailed(dev.imaginebot.gradio.Failure failure) {
+  synchronized void readFailed(SpaceFailure failure) {
     readFailure = failure;
   }
 

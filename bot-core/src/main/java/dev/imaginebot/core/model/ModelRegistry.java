@@ -7,7 +7,6 @@ import dev.imaginebot.core.store.ModelStore;
 import dev.imaginebot.gradio.ApiInfo;
 import dev.imaginebot.gradio.FailureCode;
 import dev.imaginebot.gradio.GradioException;
-import dev.imaginebot.gradio.JobListener;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -221,19 +220,19 @@ public final class ModelRegistry implements AutoCloseable {
    * reached. Returns the mapping, or null when there is none.
    */
   public SpaceMapping check(Backend backend) {
-    return check(backend, JobListener.NONE);
+    return check(backend, SpaceGateway.Listener.NONE);
   }
 
   /**
    * Like {@link #check(Backend)}, for a job waiting on the result: {@code wakeListener} hears when
    * the Space has to be woken first.
    */
-  public SpaceMapping check(Backend backend, JobListener wakeListener) {
+  public SpaceMapping check(Backend backend, SpaceGateway.Listener wakeListener) {
     return check(backend, wakeListener, false);
   }
 
   /** {@code fresh}: re-read the Space's API now rather than take a connection's copy. */
-  private SpaceMapping check(Backend backend, JobListener wakeListener, boolean fresh) {
+  private SpaceMapping check(Backend backend, SpaceGateway.Listener wakeListener, boolean fresh) {
     try {
       ApiInfo api =
           fresh ? gateway.refresh(backend.space()) : gateway.api(backend.space(), wakeListener);
@@ -243,7 +242,7 @@ public final class ModelRegistry implements AutoCloseable {
       return r.mapping();
     } catch (GradioException e) {
       FailureCode code = e.failure().code();
-      backend.readFailed(e.failure());
+      backend.readFailed(GradioTranslation.failure(e.failure()));
       if (code == FailureCode.SPACE_NOT_FOUND) {
         backend.degrade("Space not found");
       } else if (code == FailureCode.HOST_REFUSED) {
@@ -261,7 +260,7 @@ public final class ModelRegistry implements AutoCloseable {
    */
   public void checkLater(Backend backend) {
     if (checks.isShutdown()) return;
-    checks.execute(() -> check(backend, JobListener.NONE, true));
+    checks.execute(() -> check(backend, SpaceGateway.Listener.NONE, true));
   }
 
   /** Checks every backend in the background now, then every {@code interval}. */
@@ -281,7 +280,7 @@ public final class ModelRegistry implements AutoCloseable {
     for (Map<String, Model> chat : chatModels.values()) all.addAll(chat.values());
     for (Model m : all) {
       for (Backend b : m.backends()) {
-        if (!checks.isShutdown()) checks.execute(() -> check(b, JobListener.NONE, fresh));
+        if (!checks.isShutdown()) checks.execute(() -> check(b, SpaceGateway.Listener.NONE, fresh));
       }
     }
   }

@@ -5,9 +5,6 @@ import dev.imaginebot.core.CoreConfig.GradioSettings;
 import dev.imaginebot.gradio.ApiInfo;
 import dev.imaginebot.gradio.Arguments;
 import dev.imaginebot.gradio.Event;
-import dev.imaginebot.gradio.Failure;
-import dev.imaginebot.gradio.FailureCode;
-import dev.imaginebot.gradio.FileRef;
 import dev.imaginebot.gradio.GradioClient;
 import dev.imaginebot.gradio.GradioException;
 import dev.imaginebot.gradio.GradioOptions;
@@ -32,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * cached, at most {@code maxClients} of them (the least recently used idle one is closed first).
  * Only hosts a strict {@link HostPolicy} allows are reached: Space ids, {@code https://*.hf.space},
  * the Hub, the Spaces of configured models and the configured {@link
- * GradioSettings#allowedHosts()}. Thread-safe; close it to close every client.
+ * GradioSettings#allowedHosts()}. Translates gradio-client's events, failures and files into the
+ * core's. Thread-safe; close it to close every client.
  */
 public final class RealSpaceGateway implements SpaceGateway {
   private static final Logger log = LoggerFactory.getLogger(RealSpaceGateway.class);
@@ -154,12 +152,18 @@ public final class RealSpaceGateway implements SpaceGateway {
 
   @Override
   public ApiInfo api(String space) {
-    return api(space, JobListener.NONE);
+    return api(space, Listener.NONE);
   }
 
   @Override
-  public ApiInfo api(String space, JobListener wakeListener) {
-    Cached c = acquire(space, wakeListener);
+  public ApiInfo api(String space, Listener wakeListener) {
+    Objects.requireNonNull(wakeListener, "wakeListener == null");
+    Cached c =
+        acquire(
+            space,
+            event -> {
+              if (event instanceof Event.Waking) wakeListener.onEvent(new SpaceEvent.Waking());
+            });
     try {
       return c.client.api();
     } finally {
@@ -183,10 +187,13 @@ public final class RealSpaceGateway implements SpaceGateway {
   }
 
   @Override
-  public Call submit(String space, String endpoint, List<Object> args, JobListener listener) {
+  public Call submit(String space, String endpoint, List<Object> args, Listener listener) {
+    Objects.requireNonNull(listener, "listener == null");
     AtomicBoolean done = new AtomicBoolean();
     JobListener once =
-        event -> {
+        gradioEvent -> {
+          SpaceEvent event = GradioTranslation.event(gradioEvent);
+          if (event == null) return;
           if (!event.terminal()) {
             if (!done.get()) listener.onEvent(event);
           } else if (done.compareAndSet(false, true)) {
@@ -211,13 +218,17 @@ public final class RealSpaceGateway implements SpaceGateway {
           fnIndex.isPresent()
               ? c.client.submitOnOwnSession(fnIndex.getAsInt(), arguments, once)
               : c.client.submitOnOwnSession(endpoint, arguments, once);
-    } catch (GradioException | IllegalStateException e) {
+    } catch (GradioException e) {
       release(c);
-      Failure f =
-          e instanceof GradioException g
-              ? g.failure()
-              : Failure.of(FailureCode.CONNECTION_LOST, "the client was closed");
-      once.onEvent(new Event.Failed(f));
+      once.onEvent(new Event.Failed(e.failure()));
+      return () -> {};
+    } catch (IllegalStateException e) {
+      release(c);
+      if (done.compareAndSet(false, true)) {
+        listener.onEvent(
+            new SpaceEvent.Failed(
+                SpaceFailure.of(SpaceFailure.Kind.CONNECTION_LOST, "the client was closed")));
+      }
       return () -> {};
     }
     job.result()
@@ -234,22 +245,28 @@ public final class RealSpaceGateway implements SpaceGateway {
                       : error;
               if (cause instanceof GradioException g) {
                 once.onEvent(new Event.Failed(g.failure()));
-              } else {
+              } else if (done.compareAndSet(false, true)) {
                 log.warn("Call to {} {} failed unexpectedly", space, endpoint, cause);
-                once.onEvent(
-                    new Event.Failed(Failure.of(FailureCode.PROTOCOL_ERROR, "unexpected failure")));
+                listener.onEvent(
+                    new SpaceEvent.Failed(
+                        SpaceFailure.of(SpaceFailure.Kind.PROTOCOL_ERROR, "unexpected failure")));
               }
             });
     return job::cancel;
   }
 
   @Override
-  public byte[] download(String space, FileRef file, long maxBytes) {
-    Cached c = acquire(space, JobListener.NONE);
+  public byte[] download(String space, SpaceFile file, long maxBytes) {
+    Objects.requireNonNull(file, "file == null");
     try {
-      return c.client.download(file, maxBytes);
-    } finally {
-      release(c);
+      Cached c = acquire(space, JobListener.NONE);
+      try {
+        return c.client.download(GradioTranslation.fileRef(file), maxBytes);
+      } finally {
+        release(c);
+      }
+    } catch (GradioException e) {
+      throw new SpaceException(GradioTranslation.failure(e.failure()));
     }
   }
 

@@ -1,14 +1,16 @@
 package dev.imaginebot.core.model;
 
 import dev.imaginebot.gradio.ApiInfo;
-import dev.imaginebot.gradio.FileRef;
-import dev.imaginebot.gradio.JobListener;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * The core's small port onto Spaces, so the engine can be driven by a hand-stepped fake in tests.
  * {@link RealSpaceGateway} is the production one (one cached {@code GradioClient} per Space).
+ *
+ * <p>Calls and downloads speak the core's own types ({@link SpaceEvent}, {@link SpaceFailure},
+ * {@link SpaceFile}), so the job engine knows nothing of gradio-client; only reading a Space's API,
+ * which the model registry maps onto requests, returns gradio-client's {@link ApiInfo}.
  */
 public interface SpaceGateway extends AutoCloseable {
 
@@ -20,10 +22,10 @@ public interface SpaceGateway extends AutoCloseable {
   ApiInfo api(String space);
 
   /**
-   * Like {@link #api(String)}, telling {@code wakeListener} about {@code Waking} events while a
-   * sleeping Space is started, so the job waiting for it can say so.
+   * Like {@link #api(String)}, telling {@code wakeListener} about {@link SpaceEvent.Waking} while a
+   * sleeping Space is started, so the job waiting for it can say so. It hears nothing else.
    */
-  default ApiInfo api(String space, JobListener wakeListener) {
+  default ApiInfo api(String space, Listener wakeListener) {
     return api(space);
   }
 
@@ -47,17 +49,19 @@ public interface SpaceGateway extends AutoCloseable {
 
   /**
    * Calls {@code endpoint} with positional {@code args}. May block while connecting. {@code
-   * listener} gets the call's events and exactly one terminal event ({@code Completed}, {@code
-   * Failed} or {@code Cancelled}), also when connecting fails.
+   * listener} gets the call's events and exactly one terminal event ({@link SpaceEvent.Completed},
+   * {@link SpaceEvent.Failed} or {@link SpaceEvent.Cancelled}), also when connecting fails; it is
+   * called on the gateway's threads (or on the submitting thread, for a failure to connect).
    */
-  Call submit(String space, String endpoint, List<Object> args, JobListener listener);
+  Call submit(String space, String endpoint, List<Object> args, Listener listener);
 
   /**
    * Downloads an output file, at most {@code maxBytes}.
    *
-   * @throws dev.imaginebot.gradio.GradioException {@code FILE_REJECTED} when off-origin or too big
+   * @throws SpaceException {@link SpaceFailure.Kind#FILE_REJECTED} when off-origin or too big, or
+   *     another kind when the Space could not serve it
    */
-  byte[] download(String space, FileRef file, long maxBytes);
+  byte[] download(String space, SpaceFile file, long maxBytes);
 
   /**
    * Forgets the cached connection to a Space that no model uses (a probe that found nothing); calls
@@ -67,6 +71,15 @@ public interface SpaceGateway extends AutoCloseable {
 
   @Override
   void close();
+
+  /** Hears the events of one call (or the waking of a Space). */
+  @FunctionalInterface
+  interface Listener {
+    /** Listens to nothing. */
+    Listener NONE = event -> {};
+
+    void onEvent(SpaceEvent event);
+  }
 
   /** A call in progress. */
   interface Call {

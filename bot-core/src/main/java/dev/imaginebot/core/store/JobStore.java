@@ -244,6 +244,35 @@ public final class JobStore {
   }
 
   /**
+   * Records the positions of many waiting jobs in one batched statement (one round trip however
+   * many moved), as the queue drains. Only jobs still {@link JobState#QUEUED} are touched: a job
+   * that started meanwhile keeps its cleared position.
+   *
+   * @param positions job id to its new position
+   */
+  public void markQueuePositions(Map<Long, Integer> positions) {
+    if (positions.isEmpty()) return;
+    Map<Long, Integer> copy = new LinkedHashMap<>(positions);
+    // Auto-commit: positions are shown, not relied on, so they need no transaction of their own
+    // (and a queue of one pays for no begin and commit).
+    Sql.run(
+        db,
+        "mark queue positions",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE jobs SET queue_position = ? WHERE id = ? AND state = 'QUEUED'")) {
+            for (Map.Entry<Long, Integer> e : copy.entrySet()) {
+              Sql.setInt(ps, 1, e.getValue());
+              ps.setLong(2, e.getKey());
+              ps.addBatch();
+            }
+            return ps.executeBatch();
+          }
+        });
+  }
+
+  /**
    * Marks a job succeeded with its images, in order. Images not yet in the images table (normally
    * they are, from {@link ImageStore#store}) get a row from the values given.
    */

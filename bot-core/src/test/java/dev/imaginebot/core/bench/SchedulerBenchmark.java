@@ -8,14 +8,13 @@ import dev.imaginebot.core.job.ChatRef;
 import dev.imaginebot.core.job.GenerationRequest;
 import dev.imaginebot.core.job.UserRef;
 import dev.imaginebot.core.model.ModelRegistry;
+import dev.imaginebot.core.model.SpaceFile;
 import dev.imaginebot.core.model.SpaceGateway;
 import dev.imaginebot.core.store.Database;
 import dev.imaginebot.core.store.ImageStore;
 import dev.imaginebot.core.store.JobStore;
 import dev.imaginebot.core.testing.FakeSpaceGateway;
 import dev.imaginebot.gradio.ApiInfo;
-import dev.imaginebot.gradio.FileRef;
-import dev.imaginebot.gradio.JobListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -48,13 +47,13 @@ public final class SchedulerBenchmark {
     }
 
     @Override
-    public Call submit(String space, String endpoint, List<Object> args, JobListener listener) {
+    public Call submit(String space, String endpoint, List<Object> args, Listener listener) {
       calls.countDown();
       return () -> {};
     }
 
     @Override
-    public byte[] download(String space, FileRef file, long maxBytes) {
+    public byte[] download(String space, SpaceFile file, long maxBytes) {
       throw new UnsupportedOperationException();
     }
 

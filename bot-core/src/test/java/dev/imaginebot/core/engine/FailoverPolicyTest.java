@@ -3,7 +3,8 @@ package dev.imaginebot.core.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imaginebot.core.job.ErrorCode;
-import dev.imaginebot.gradio.FailureCode;
+import dev.imaginebot.core.model.SpaceFailure;
+import dev.imaginebot.core.model.SpaceFailure.Kind;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
@@ -13,31 +14,57 @@ import org.junit.jupiter.api.Test;
 class FailoverPolicyTest {
   @Test
   void onlyTheUsersOwnInputAndTheAppsOwnAnswerEndTheJobWithoutFailover() {
-    Set<FailureCode> ending =
-        Arrays.stream(FailureCode.values())
+    Set<Kind> ending =
+        Arrays.stream(Kind.values())
             .filter(c -> !FailoverPolicy.decide(c).failover())
-            .collect(Collectors.toCollection(() -> EnumSet.noneOf(FailureCode.class)));
+            .collect(Collectors.toCollection(() -> EnumSet.noneOf(Kind.class)));
     assertThat(ending)
-        .containsExactlyInAnyOrder(
-            FailureCode.INPUT_REJECTED, FailureCode.APP_ERROR, FailureCode.FILE_REJECTED);
+        .containsExactlyInAnyOrder(Kind.INPUT_REJECTED, Kind.APP_ERROR, Kind.FILE_REJECTED);
   }
 
   @Test
   void theSpacesOwnWordsAreShownOnlyForTheUsersInputAndTheAppsError() {
-    for (FailureCode c : FailureCode.values()) {
+    for (Kind c : Kind.values()) {
       assertThat(FailoverPolicy.decide(c).showMessage())
           .as("%s", c)
-          .isEqualTo(c == FailureCode.INPUT_REJECTED || c == FailureCode.APP_ERROR);
+          .isEqualTo(c == Kind.INPUT_REJECTED || c == Kind.APP_ERROR);
     }
   }
 
   @Test
-  void everyCodeHasTheUsersWordingAndTheEngineAgrees() {
-    for (FailureCode c : FailureCode.values()) {
+  void everyKindHasTheUsersWordingAndTheDecisionAgrees() {
+    for (Kind c : Kind.values()) {
       ErrorCode mapped = FailoverPolicy.decide(c).code();
-      assertThat(mapped).as("%s", c).isNotNull().isEqualTo(JobEngine.map(c));
+      assertThat(mapped).as("%s", c).isNotNull().isEqualTo(FailoverPolicy.map(c));
     }
-    assertThat(JobEngine.map(FailureCode.ENDPOINT_NOT_FOUND)).isEqualTo(ErrorCode.MODEL_DEGRADED);
-    assertThat(JobEngine.map(FailureCode.QUOTA_EXCEEDED)).isEqualTo(ErrorCode.QUOTA_EXCEEDED);
+    assertThat(FailoverPolicy.map(Kind.ENDPOINT_MISSING)).isEqualTo(ErrorCode.MODEL_DEGRADED);
+    assertThat(FailoverPolicy.map(Kind.QUOTA_EXCEEDED)).isEqualTo(ErrorCode.QUOTA_EXCEEDED);
+    assertThat(FailoverPolicy.map(Kind.UNREACHABLE)).isEqualTo(ErrorCode.SPACE_UNREACHABLE);
+  }
+
+  @Test
+  void onlyAMissingEndpointOrRejectedInputRereadsTheApi() {
+    for (Kind c : Kind.values()) {
+      assertThat(FailoverPolicy.decide(c).recheckApi())
+          .as("%s", c)
+          .isEqualTo(c == Kind.ENDPOINT_MISSING || c == Kind.INPUT_REJECTED);
+    }
+  }
+
+  @Test
+  void theUnreachableReasonIsReadFromTheValueNotTheWords() {
+    assertThat(
+            FailoverPolicy.unreachableReason(
+                SpaceFailure.unreachable(
+                    SpaceFailure.Unreachable.NAME_NOT_RESOLVED, "the connection was refused")))
+        .isEqualTo("reason.unreachable.dns");
+    assertThat(
+            FailoverPolicy.unreachableReason(
+                SpaceFailure.unreachable(SpaceFailure.Unreachable.TIMED_OUT, "")))
+        .isEqualTo("reason.unreachable.timeout");
+    assertThat(
+            FailoverPolicy.unreachableReason(
+                SpaceFailure.unreachable(null, "its host name did not resolve")))
+        .isNull();
   }
 }

@@ -12,6 +12,7 @@ import dev.imaginebot.core.job.GenerationRequest;
 import dev.imaginebot.core.job.JobEvent;
 import dev.imaginebot.core.job.UserRef;
 import dev.imaginebot.core.model.ModelRegistry;
+import dev.imaginebot.core.model.SpaceFile;
 import dev.imaginebot.core.model.SpaceGateway;
 import dev.imaginebot.core.store.Database;
 import dev.imaginebot.core.store.DbVendor;
@@ -22,8 +23,6 @@ import dev.imaginebot.core.testing.FakeSpaceGateway;
 import dev.imaginebot.core.testing.FakeSpaceGateway.FakeCall;
 import dev.imaginebot.core.testing.RecordingView;
 import dev.imaginebot.gradio.ApiInfo;
-import dev.imaginebot.gradio.FileRef;
-import dev.imaginebot.gradio.JobListener;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -238,12 +237,12 @@ class JobEngineSchedulingTest {
           }
 
           @Override
-          public Call submit(String space, String endpoint, List<Object> args, JobListener l) {
+          public Call submit(String space, String endpoint, List<Object> args, Listener l) {
             return fake.submit(space, endpoint, args, l);
           }
 
           @Override
-          public byte[] download(String space, FileRef file, long maxBytes) {
+          public byte[] download(String space, SpaceFile file, long maxBytes) {
             throw new OutOfMemoryError("Java heap space (a test's huge image)");
           }
 

@@ -15,6 +15,7 @@ import dev.imaginebot.core.job.UserRef;
 import dev.imaginebot.core.model.Backend;
 import dev.imaginebot.core.model.BackendStatus;
 import dev.imaginebot.core.model.ModelRegistry;
+import dev.imaginebot.core.model.SpaceFailure;
 import dev.imaginebot.core.render.JobRenderer;
 import dev.imaginebot.core.store.Database;
 import dev.imaginebot.core.store.DbVendor;
@@ -24,7 +25,6 @@ import dev.imaginebot.core.store.JobStore;
 import dev.imaginebot.core.testing.FakeSpaceGateway;
 import dev.imaginebot.core.testing.FakeSpaceGateway.FakeCall;
 import dev.imaginebot.core.testing.RecordingView;
-import dev.imaginebot.gradio.FailureCode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -287,7 +287,9 @@ class JobEngineTest {
     FakeCall onA = gateway.nextCall();
     assertThat(onA.space).isEqualTo("a");
     onA.fail(
-        FailureCode.QUOTA_EXCEEDED, "You have exceeded your GPU quota", Duration.ofMinutes(10));
+        SpaceFailure.Kind.QUOTA_EXCEEDED,
+        "You have exceeded your GPU quota",
+        Duration.ofMinutes(10));
 
     FakeCall onB = gateway.nextCall();
     assertThat(onB.space).isEqualTo("b");
@@ -307,7 +309,7 @@ class JobEngineTest {
   void backoffWithoutRetryHintGrows() {
     start();
     submit(ALICE, "fox", new RecordingView());
-    gateway.nextCall().fail(FailureCode.TIMEOUT, "slow", null);
+    gateway.nextCall().fail(SpaceFailure.Kind.TIMEOUT, "slow", null);
     gateway.nextCall(); // on b
     Backend a = backendOf("flux", 0);
     assertThat(a.status(timer.instant()).until()).isEqualTo(timer.instant().plusSeconds(30));
@@ -320,7 +322,7 @@ class JobEngineTest {
     start();
     RecordingView view = new RecordingView();
     long id = submit(ALICE, "fox", view);
-    gateway.nextCall().fail(FailureCode.APP_ERROR, "NSFW content detected", null);
+    gateway.nextCall().fail(SpaceFailure.Kind.APP_ERROR, "NSFW content detected", null);
     JobEvent.Failed failed = (JobEvent.Failed) view.terminal();
     assertThat(failed.code()).isEqualTo(ErrorCode.APP_ERROR);
     assertThat(failed.detail()).isEqualTo("NSFW content detected");
@@ -336,7 +338,7 @@ class JobEngineTest {
     start();
     RecordingView view = new RecordingView();
     submit(ALICE, "fox", view);
-    gateway.nextCall().fail(FailureCode.INPUT_REJECTED, "width too large", null);
+    gateway.nextCall().fail(SpaceFailure.Kind.INPUT_REJECTED, "width too large", null);
     assertThat(((JobEvent.Failed) view.terminal()).code()).isEqualTo(ErrorCode.INPUT_REJECTED);
     assertThat(gateway.submitted()).isEqualTo(1);
   }
@@ -346,8 +348,8 @@ class JobEngineTest {
     start();
     RecordingView view = new RecordingView();
     submit(ALICE, "fox", view);
-    gateway.nextCall().fail(FailureCode.QUOTA_EXCEEDED, "quota", Duration.ofMinutes(10));
-    gateway.nextCall().fail(FailureCode.QUOTA_EXCEEDED, "quota", Duration.ofMinutes(5));
+    gateway.nextCall().fail(SpaceFailure.Kind.QUOTA_EXCEEDED, "quota", Duration.ofMinutes(10));
+    gateway.nextCall().fail(SpaceFailure.Kind.QUOTA_EXCEEDED, "quota", Duration.ofMinutes(5));
     JobEvent.Failed failed = (JobEvent.Failed) view.terminal();
     assertThat(failed.code()).isEqualTo(ErrorCode.QUOTA_EXCEEDED);
     assertThat(failed.retryAfter()).contains(Duration.ofMinutes(5));

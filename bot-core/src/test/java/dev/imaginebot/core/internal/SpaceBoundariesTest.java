@@ -15,6 +15,7 @@ import dev.imaginebot.core.job.ChatRef;
 import dev.imaginebot.core.job.ErrorCode;
 import dev.imaginebot.core.job.JobEvent;
 import dev.imaginebot.core.job.UserRef;
+import dev.imaginebot.core.model.SpaceFailure;
 import dev.imaginebot.core.testing.FakeSpaceGateway;
 import dev.imaginebot.core.testing.RecordingView;
 import dev.imaginebot.core.testing.Replies;
@@ -183,7 +184,9 @@ class SpaceBoundariesTest {
     bot = RealBot.start(config(), spaces);
     RecordingView view = new RecordingView();
     assertThat(run(ALICE, "imagine", "a red fox", view).kind()).isEqualTo(Reply.Kind.JOB_STARTED);
-    spaces.nextCall().fail(FailureCode.QUOTA_EXCEEDED, "retry in 999:00:00", Duration.ofHours(999));
+    spaces
+        .nextCall()
+        .fail(SpaceFailure.Kind.QUOTA_EXCEEDED, "retry in 999:00:00", Duration.ofHours(999));
     JobEvent end = view.terminal();
     assertThat(end).isInstanceOf(JobEvent.Failed.class);
     JobEvent.Failed failed = (JobEvent.Failed) end;

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.imaginebot.core.CoreConfig.BackendConfig;
 import dev.imaginebot.core.CoreConfig.GradioSettings;
 import dev.imaginebot.core.CoreConfig.ModelConfig;
-import dev.imaginebot.gradio.Event;
 import dev.imaginebot.gradio.FailureCode;
 import dev.imaginebot.gradio.testing.GradioTestServer;
 import java.time.Clock;
@@ -42,19 +41,19 @@ class RealSpaceGatewayTest {
   @Test
   void aClientInUseIsNeverEvictedAndItsJobCompletes() throws Exception {
     String key = "gateway-" + System.nanoTime();
-    LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    LinkedBlockingQueue<SpaceEvent> events = new LinkedBlockingQueue<>();
     try (RealSpaceGateway spaces = gateway(1)) {
       spaces.submit(gradio.url("queue"), "/hold", List.of(key, 30), events::add);
       spaces.api(gradio.url("flux"));
       spaces.api(gradio.url("mj"));
       assertThat(spaces.cachedClients()).isEqualTo(2);
       gradio.release(key);
-      Event last;
+      SpaceEvent last;
       do {
         last = events.poll(20, TimeUnit.SECONDS);
         assertThat(last).as("an event within 20 s").isNotNull();
       } while (!last.terminal());
-      assertThat(last).as(String.valueOf(last)).isInstanceOf(Event.Completed.class);
+      assertThat(last).as(String.valueOf(last)).isInstanceOf(SpaceEvent.Completed.class);
     }
   }
 

@@ -97,6 +97,37 @@ class JobStoreTest {
   }
 
   @Test
+  void positionsOfManyWaitingJobsAreWrittenInOneBatchAndOnlyWhileTheyWait() {
+    GenerationRequest request = GenerationRequest.of("a cat").withModel("flux");
+    List<Long> waiting = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) waiting.add(jobs.create(ALICE, GUILD, null, request, "flux").id());
+    long started = jobs.create(BOB, DM, null, request, "flux").id();
+    jobs.markSubmitted(started, "owner/space");
+    long cancelled = jobs.create(BOB, DM, null, request, "flux").id();
+    jobs.markCancelled(cancelled);
+
+    java.util.Map<Long, Integer> positions = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < waiting.size(); i++) positions.put(waiting.get(i), i + 1);
+    positions.put(started, 9);
+    positions.put(cancelled, 9);
+    jobs.markQueuePositions(positions);
+
+    for (int i = 0; i < waiting.size(); i++) {
+      assertThat(jobs.find(waiting.get(i)).orElseThrow().queuePosition()).isEqualTo(i + 1);
+    }
+    assertThat(jobs.find(started).orElseThrow().queuePosition()).isNull();
+    assertThat(jobs.find(cancelled).orElseThrow().queuePosition()).isNull();
+
+    // The queue drains: the next change moves every waiting job up, in the same one call.
+    java.util.Map<Long, Integer> next = new java.util.LinkedHashMap<>();
+    for (int i = 1; i < waiting.size(); i++) next.put(waiting.get(i), i);
+    jobs.markQueuePositions(next);
+    jobs.markQueuePositions(java.util.Map.of());
+    assertThat(jobs.find(waiting.get(0)).orElseThrow().queuePosition()).isEqualTo(1);
+    assertThat(jobs.find(waiting.get(4)).orElseThrow().queuePosition()).isEqualTo(4);
+  }
+
+  @Test
   void nullRequestFieldsStayNull() {
     JobRecord job = jobs.create(BOB, DM, null, GenerationRequest.of("a cat"), "mj");
     JobRecord found = jobs.find(job.id()).orElseThrow();

@@ -1,16 +1,16 @@
 package dev.imaginebot.core.testing;
 
+import dev.imaginebot.core.model.SpaceEvent;
+import dev.imaginebot.core.model.SpaceException;
+import dev.imaginebot.core.model.SpaceFailure;
+import dev.imaginebot.core.model.SpaceFile;
 import dev.imaginebot.core.model.SpaceGateway;
 import dev.imaginebot.gradio.ApiInfo;
 import dev.imaginebot.gradio.Endpoint;
-import dev.imaginebot.gradio.Event;
 import dev.imaginebot.gradio.Failure;
 import dev.imaginebot.gradio.FailureCode;
-import dev.imaginebot.gradio.FileRef;
 import dev.imaginebot.gradio.GradioException;
-import dev.imaginebot.gradio.JobListener;
 import dev.imaginebot.gradio.Parameter;
-import dev.imaginebot.gradio.Prediction;
 import dev.imaginebot.gradio.ReturnValue;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -114,15 +114,18 @@ public final class FakeSpaceGateway implements SpaceGateway {
       throw new GradioException(Failure.of(FailureCode.SPACE_NOT_FOUND, "no such Space"));
     }
     if (space.startsWith("unreachable")) {
-      // What gradio-client says when the host name does not resolve (no route to the Hub).
+      // What gradio-client says when the host name does not resolve (no route to the Hub): the
+      // reason comes from the cause, as it does in the real client.
+      String host = space + ".hf.space";
       throw new GradioException(
           Failure.of(
               FailureCode.UNREACHABLE,
               "Could not reach the app at https://"
-                  + space
-                  + ".hf.space: "
+                  + host
+                  + ": "
                   + FailureCode.UNREACHABLE_DNS
-                  + "."));
+                  + "."),
+          new java.net.UnknownHostException(host));
     }
     if (space.startsWith("sleepy")) {
       // Nobody waits on a background read: it gives up while the Space is still starting.
@@ -133,16 +136,16 @@ public final class FakeSpaceGateway implements SpaceGateway {
 
   /** Spaces whose id starts with "sleepy" have to be woken first, which the listener hears. */
   @Override
-  public ApiInfo api(String space, JobListener wakeListener) {
+  public ApiInfo api(String space, Listener wakeListener) {
     if (space.startsWith("sleepy")) {
-      wakeListener.onEvent(new Event.Waking("SLEEPING", "The Space is asleep. Waking it up..."));
+      wakeListener.onEvent(new SpaceEvent.Waking());
       return apis.getOrDefault(space, fluxApi());
     }
     return api(space);
   }
 
   @Override
-  public Call submit(String space, String endpoint, List<Object> args, JobListener listener) {
+  public Call submit(String space, String endpoint, List<Object> args, Listener listener) {
     submitted.incrementAndGet();
     FakeCall call = new FakeCall(space, endpoint, args, listener);
     if (completeAtOnce) call.complete(1);
@@ -159,7 +162,7 @@ public final class FakeSpaceGateway implements SpaceGateway {
   }
 
   @Override
-  public byte[] download(String space, FileRef file, long maxBytes) {
+  public byte[] download(String space, SpaceFile file, long maxBytes) {
     java.util.concurrent.CountDownLatch gate = downloadGate;
     if (gate != null) {
       try {
@@ -171,7 +174,7 @@ public final class FakeSpaceGateway implements SpaceGateway {
     }
     byte[] b = files.get(file.url());
     if (b == null || b.length > maxBytes) {
-      throw new GradioException(Failure.of(FailureCode.FILE_REJECTED, "rejected"));
+      throw new SpaceException(SpaceFailure.of(SpaceFailure.Kind.FILE_REJECTED, "rejected"));
     }
     return b;
   }
@@ -212,10 +215,10 @@ public final class FakeSpaceGateway implements SpaceGateway {
     public final String space;
     public final String endpoint;
     public final List<Object> args;
-    private final JobListener listener;
+    private final Listener listener;
     private final AtomicBoolean cancelled = new AtomicBoolean();
 
-    FakeCall(String space, String endpoint, List<Object> args, JobListener listener) {
+    FakeCall(String space, String endpoint, List<Object> args, Listener listener) {
       this.space = space;
       this.endpoint = endpoint;
       this.args = java.util.Collections.unmodifiableList(new ArrayList<>(args));
@@ -231,32 +234,31 @@ public final class FakeSpaceGateway implements SpaceGateway {
     }
 
     public FakeCall waking() {
-      listener.onEvent(new Event.Waking("BUILDING", "starting"));
+      listener.onEvent(new SpaceEvent.Waking());
       return this;
     }
 
     public FakeCall queued(int rank, int size) {
-      listener.onEvent(new Event.Queued(rank, size, Optional.empty()));
+      listener.onEvent(new SpaceEvent.Queued(rank, size, Optional.empty()));
       return this;
     }
 
     public FakeCall progress(int step, int total) {
       listener.onEvent(
-          new Event.Progress(List.of(new Event.ProgressUnit(step, total, "steps", null, null))));
+          new SpaceEvent.Progress(List.of(new SpaceEvent.ProgressUnit(step, total, null))));
       return this;
     }
 
     /** Completes with {@code images} distinct PNG files. */
     public void complete(int images) {
-      List<FileRef> refs = new ArrayList<>();
+      List<SpaceFile> refs = new ArrayList<>();
       for (int i = 0; i < images; i++) {
         int n = fileCounter.incrementAndGet();
         String url = "http://127.0.0.1/file=" + n + ".png";
         files.put(url, TestImages.png(n));
-        refs.add(new FileRef(url, null, null, "image/png", null));
+        refs.add(new SpaceFile(url, null, "image/png"));
       }
-      listener.onEvent(
-          new Event.Completed(new Prediction(new ArrayList<>(refs), refs, Duration.ZERO)));
+      listener.onEvent(new SpaceEvent.Completed(refs));
     }
 
     /**
@@ -266,22 +268,20 @@ public final class FakeSpaceGateway implements SpaceGateway {
     public void completeWithImage(int which) {
       String url = "http://127.0.0.1/file=same" + fileCounter.incrementAndGet() + ".png";
       files.put(url, TestImages.png(which));
-      List<FileRef> refs = List.of(new FileRef(url, null, null, "image/png", null));
-      listener.onEvent(
-          new Event.Completed(new Prediction(new ArrayList<>(refs), refs, Duration.ZERO)));
+      listener.onEvent(new SpaceEvent.Completed(List.of(new SpaceFile(url, null, "image/png"))));
     }
 
     /** Completes with files that are not images. */
     public void completeWithGarbage() {
       String url = "http://127.0.0.1/file=garbage" + fileCounter.incrementAndGet();
       files.put(url, "not an image".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      FileRef ref = new FileRef(url, null, null, null, null);
-      listener.onEvent(new Event.Completed(new Prediction(List.of(), List.of(ref), Duration.ZERO)));
+      listener.onEvent(new SpaceEvent.Completed(List.of(new SpaceFile(url, null, null))));
     }
 
-    public void fail(FailureCode code, String message, Duration retryAfter) {
+    public void fail(SpaceFailure.Kind kind, String detail, Duration retryAfter) {
       listener.onEvent(
-          new Event.Failed(new Failure(code, message, Optional.ofNullable(retryAfter))));
+          new SpaceEvent.Failed(
+              new SpaceFailure(kind, detail, Optional.ofNullable(retryAfter), Optional.empty())));
     }
   }
 }

@@ -1,9 +1,8 @@
 package dev.imaginebot.core.testing;
 
+import dev.imaginebot.core.model.SpaceFile;
 import dev.imaginebot.core.model.SpaceGateway;
 import dev.imaginebot.gradio.ApiInfo;
-import dev.imaginebot.gradio.FileRef;
-import dev.imaginebot.gradio.JobListener;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
@@ -56,12 +55,12 @@ public final class HeldApis implements SpaceGateway {
   }
 
   @Override
-  public Call submit(String space, String endpoint, List<Object> args, JobListener listener) {
+  public Call submit(String space, String endpoint, List<Object> args, Listener listener) {
     return delegate.submit(space, endpoint, args, listener);
   }
 
   @Override
-  public byte[] download(String space, FileRef file, long maxBytes) {
+  public byte[] download(String space, SpaceFile file, long maxBytes) {
     return delegate.download(space, file, maxBytes);
   }
 

@@ -34,22 +34,13 @@ final class Failures {
 
   /**
    * Why a host could not be reached, in words for a failure message: the name did not resolve, the
-   * connection was refused, or it timed out. Null when the exception says none of these.
+   * connection was refused, or it timed out. Null when the exception says none of these. The same
+   * classification becomes the failure's {@link Failure#unreachable()} reason (see {@link
+   * GradioException}).
    */
   static String unreachable(IOException e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof java.net.UnknownHostException) {
-        return FailureCode.UNREACHABLE_DNS;
-      }
-      if (t instanceof java.net.ConnectException || t instanceof java.net.NoRouteToHostException) {
-        return FailureCode.UNREACHABLE_REFUSED;
-      }
-      if (t instanceof java.net.SocketTimeoutException
-          || t instanceof java.io.InterruptedIOException) {
-        return FailureCode.UNREACHABLE_TIMEOUT;
-      }
-    }
-    return null;
+    Failure.Unreachable why = Failure.Unreachable.of(e);
+    return why == null ? null : why.phrase();
   }
 
   /** Plain text of an HTML-ish message: tags removed, entities decoded, whitespace collapsed. */

@@ -2,6 +2,7 @@ package dev.imaginebot.gradio.internal;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.imaginebot.gradio.Failure;
 import dev.imaginebot.gradio.FailureCode;
 import dev.imaginebot.gradio.GradioClient;
 import dev.imaginebot.gradio.GradioException;
@@ -46,6 +47,8 @@ class UnreachableHostTest {
               org.assertj.core.api.Assertions.assertThat(e.failure().message())
                   .contains("owner-gone.example.invalid")
                   .contains("host name did not resolve");
+              org.assertj.core.api.Assertions.assertThat(e.failure().unreachable())
+                  .contains(Failure.Unreachable.NAME_NOT_RESOLVED);
             });
   }
 
@@ -65,6 +68,8 @@ class UnreachableHostTest {
               org.assertj.core.api.Assertions.assertThat(e.failure().message())
                   .contains("127.0.0.1:" + port)
                   .contains("the connection was refused");
+              org.assertj.core.api.Assertions.assertThat(e.failure().unreachable())
+                  .contains(Failure.Unreachable.REFUSED);
             });
   }
 }
