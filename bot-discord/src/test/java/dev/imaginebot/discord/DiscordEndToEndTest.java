@@ -139,13 +139,19 @@ class DiscordEndToEndTest {
   }
 
   @Test
-  void flagsInsideThePromptWork() {
+  void typedOptionsReachTheJobAndTheTextOfThePromptStaysText() {
+    // Slash options are typed: the seed and model come from their options, and text in the prompt
+    // that looks like flags is drawn as written (it is not parsed again).
     Interaction i =
-        discord.slash("imagine", ALICE).option("prompt", "a boat --seed 7 --n 2 mj").send();
+        discord
+            .slash("imagine", ALICE)
+            .option("prompt", "a boat --n 2")
+            .option("seed", 7)
+            .option("model", "mj")
+            .send();
     Call done = last(discord.editsUntilDone(i.token(), "edit"));
-    assertThat(done.files()).hasSize(2);
     assertThat(done.embed().getArray("fields").toList().toString()).contains("mj");
-    assertThat(done.content()).contains("seed 7").contains("a boat");
+    assertThat(done.content()).contains("seed 7").contains("a boat --n 2");
   }
 
   @Test
