@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * The YAML file as written, before validation: every field may be null (meaning "not given, use the
  * default"). Keys are kebab-case ({@code data-dir}, {@code per-user-running}). {@link ConfigLoader}
- * turns this into {@link Settings}.
+ * turns this into {@link AppSettings}.
  */
 record AppConfig(
     String language,

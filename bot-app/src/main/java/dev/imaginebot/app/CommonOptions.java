@@ -44,9 +44,9 @@ final class CommonOptions {
    * @param quietLogs log only warnings and errors unless the config asks for DEBUG or TRACE (for
    *     commands whose output is meant for a person or a script)
    */
-  Settings load(boolean quietLogs) {
+  AppSettings load(boolean quietLogs) {
     ConfigLoader loader = new ConfigLoader(System::getenv, systemLanguage());
-    Settings settings;
+    AppSettings settings;
     if (config != null) {
       settings = loader.load(config);
     } else if (Files.isRegularFile(DEFAULT_CONFIG)) {

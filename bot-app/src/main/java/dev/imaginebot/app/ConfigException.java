@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * A problem the user must fix before the program can start (bad config, missing token). Its text is
- * one line naming the key and the fix, looked up in {@link Messages} by {@code key}; the program
+ * one line naming the key and the fix, looked up in {@link CliMessages} by {@code key}; the program
  * prints it without a stack trace and exits with status 2.
  */
 final class ConfigException extends RuntimeException {
@@ -19,7 +19,7 @@ final class ConfigException extends RuntimeException {
   }
 
   /** The message in the given bundle. */
-  String render(Messages messages) {
+  String render(CliMessages messages) {
     return messages.text(messageKey, args.toArray());
   }
 

@@ -90,12 +90,12 @@ final class ConfigLoader {
   }
 
   /** The built-in defaults alone. */
-  Settings loadDefaults() {
+  AppSettings loadDefaults() {
     return validate(defaultsTree(), "built-in defaults");
   }
 
   /** {@code file} merged over the built-in defaults. */
-  Settings load(Path file) {
+  AppSettings load(Path file) {
     String yaml;
     try {
       yaml = Files.readString(file, StandardCharsets.UTF_8);
@@ -108,7 +108,7 @@ final class ConfigLoader {
   }
 
   /** YAML text merged over the built-in defaults; {@code source} names it in messages. */
-  Settings loadString(String yaml, String source) {
+  AppSettings loadString(String yaml, String source) {
     JsonNode user;
     try {
       // First pass straight into the records: errors then carry the key path and line number.
@@ -146,7 +146,7 @@ final class ConfigLoader {
     }
   }
 
-  private Settings validate(ObjectNode tree, String source) {
+  private AppSettings validate(ObjectNode tree, String source) {
     AppConfig c;
     try {
       c = mapper.treeToValue(tree, AppConfig.class);
@@ -215,24 +215,25 @@ final class ConfigLoader {
             language,
             gradio);
 
-    Settings.DiscordSettings discord = null;
+    AppSettings.DiscordSettings discord = null;
     AppConfig.Discord d = c.discord();
     String discordToken = frontEndToken(d.enabled(), d.token(), "discord", "DISCORD_TOKEN");
     if (discordToken != null) {
       discord =
-          new Settings.DiscordSettings(
+          new AppSettings.DiscordSettings(
               discordToken,
               blankToNull(d.guildId()),
               discordUrl(d.restUrl(), "discord.rest-url", DiscordConfig.DISCORD_REST),
               discordUrl(d.gatewayUrl(), "discord.gateway-url", DiscordConfig.DISCORD_GATEWAY),
               shards(d));
     }
-    Settings.TelegramSettings telegram = null;
+    AppSettings.TelegramSettings telegram = null;
     AppConfig.Telegram tg = c.telegram();
     String telegramToken = frontEndToken(tg.enabled(), tg.token(), "telegram", "TELEGRAM_TOKEN");
     if (telegramToken != null) {
       telegram =
-          new Settings.TelegramSettings(telegramToken, apiUrl(tg.apiUrl()), webhook(tg.webhook()));
+          new AppSettings.TelegramSettings(
+              telegramToken, apiUrl(tg.apiUrl()), webhook(tg.webhook()));
     }
 
     AppConfig.Http http = c.http();
@@ -244,7 +245,7 @@ final class ConfigLoader {
     if (!LEVELS.contains(level)) {
       throw new ConfigException("config.badValue", "logging.level", level, "INFO");
     }
-    return new Settings(
+    return new AppSettings(
         source,
         core,
         discord,
@@ -298,7 +299,7 @@ final class ConfigLoader {
    * Discord sharding: {@code shards} ({@code auto} or the total), or {@code shard-total} with this
    * instance's {@code shard-ids}; null when none is given (one unsharded connection).
    */
-  private static Settings.Shards shards(AppConfig.Discord d) {
+  private static AppSettings.Shards shards(AppConfig.Discord d) {
     String shards = blankToNull(d.shards());
     String ids = blankToNull(d.shardIds());
     Integer total = d.shardTotal();
@@ -319,7 +320,7 @@ final class ConfigLoader {
     if (total != null && total < 1) {
       throw new ConfigException("config.badValue", "discord.shard-total", total, "8");
     }
-    if (ids == null) return new Settings.Shards(total, List.of());
+    if (ids == null) return new AppSettings.Shards(total, List.of());
     if (total == null) {
       // Splitting shards among instances needs one total that every instance agrees on.
       throw new ConfigException("config.badValue", "discord.shard-ids", ids, "with shard-total: 8");
@@ -338,7 +339,7 @@ final class ConfigLoader {
       throw new ConfigException(
           "config.badValue", "discord.shard-ids", ids, "0-" + (total - 1) + " or 0,2,4");
     }
-    return new Settings.Shards(total, List.copyOf(list));
+    return new AppSettings.Shards(total, List.copyOf(list));
   }
 
   private List<CoreConfig.ModelConfig> models(List<AppConfig.Model> raw, int perBackend) {

@@ -44,11 +44,12 @@ final class ConsoleCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Settings settings = common.load(true);
-    return run(settings, Messages.forLanguage(settings.language()), out, user);
+    AppSettings settings = common.load(true);
+    return run(settings, CliMessages.forLanguage(settings.language()), out, user);
   }
 
-  static int run(Settings settings, Messages messages, Path out, String userName) throws Exception {
+  static int run(AppSettings settings, CliMessages messages, Path out, String userName)
+      throws Exception {
     String name = userName == null ? systemUser() : userName;
     CoreConfig c = settings.core();
     // The person at the terminal runs the bot, so they are its admin.

@@ -28,7 +28,7 @@ final class ConsoleFrontEnd implements FrontEnd {
   private final Bot bot;
   private final BufferedReader in;
   private final Terminal terminal;
-  private final Messages messages;
+  private final CliMessages messages;
   private final JobPrinter printer;
   private final UserRef user;
   private final ChatRef chat;
@@ -38,7 +38,7 @@ final class ConsoleFrontEnd implements FrontEnd {
       Bot bot,
       BufferedReader in,
       Terminal terminal,
-      Messages messages,
+      CliMessages messages,
       JobPrinter printer,
       String userName,
       String language,

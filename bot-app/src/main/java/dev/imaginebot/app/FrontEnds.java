@@ -22,7 +22,7 @@ final class FrontEnds {
 
   private FrontEnds() {}
 
-  static List<AutoCloseable> start(Settings settings, Bot bot, Messages messages) {
+  static List<AutoCloseable> start(AppSettings settings, Bot bot, CliMessages messages) {
     List<AutoCloseable> started = new ArrayList<>();
     try {
       if (settings.discord() != null) {
@@ -38,8 +38,8 @@ final class FrontEnds {
     return started;
   }
 
-  private static AutoCloseable startDiscord(Settings settings, Bot bot) {
-    Settings.DiscordSettings d = settings.discord();
+  private static AutoCloseable startDiscord(AppSettings settings, Bot bot) {
+    AppSettings.DiscordSettings d = settings.discord();
     DiscordConfig config =
         new DiscordConfig(d.token(), d.guildId(), d.restUrl(), d.gatewayUrl(), Clock.systemUTC());
     if (d.shards() != null) {
@@ -55,8 +55,8 @@ final class FrontEnds {
     }
   }
 
-  private static AutoCloseable startTelegram(Settings settings, Bot bot) {
-    Settings.TelegramSettings t = settings.telegram();
+  private static AutoCloseable startTelegram(AppSettings settings, Bot bot) {
+    AppSettings.TelegramSettings t = settings.telegram();
     TelegramConfig config = TelegramConfig.of(t.token());
     if (t.apiUrl() != null) {
       URI api = t.apiUrl();

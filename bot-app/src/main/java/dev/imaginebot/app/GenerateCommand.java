@@ -63,8 +63,8 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    Settings settings = common.load(true);
-    Messages messages = Messages.forLanguage(settings.language());
+    AppSettings settings = common.load(true);
+    CliMessages messages = CliMessages.forLanguage(settings.language());
     CoreConfig core = settings.core();
     String model = target == null ? null : target.model;
     if (target != null && target.space != null) {
@@ -136,7 +136,7 @@ final class GenerateCommand implements Callable<Integer> {
     return g.wakeTimeout().plus(g.jobTimeout()).multipliedBy(backends).plusSeconds(30);
   }
 
-  private static int fail(Messages messages, String text) {
+  private static int fail(CliMessages messages, String text) {
     System.err.println(messages.text("cli.error", text));
     return Main.EXIT_FAILED;
   }

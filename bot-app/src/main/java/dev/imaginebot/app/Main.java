@@ -24,7 +24,7 @@ import picocli.CommandLine.Mixin;
     subcommands = {
       RunCommand.class,
       ConsoleCommand.class,
-      InspectCommand.class,
+      InspectCli.class,
       GenerateCommand.class,
       HealthcheckCommand.class,
       CommandLine.HelpCommand.class
@@ -53,7 +53,7 @@ public final class Main implements Callable<Integer> {
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           if (e instanceof ConfigException) {
-            Messages messages = Messages.forLanguage(CommonOptions.systemLanguage());
+            CliMessages messages = CliMessages.forLanguage(CommonOptions.systemLanguage());
             System.err.println(messages.text("cli.error", ((ConfigException) e).render(messages)));
             return EXIT_CONFIG;
           }

@@ -41,11 +41,11 @@ final class RunCommand implements Callable<Integer> {
   }
 
   static int run(CommonOptions common, RunOptions options) throws Exception {
-    Settings settings = common.load(false);
+    AppSettings settings = common.load(false);
     if (options != null && options.httpPort != null) {
       settings = settings.withHttpPort(options.httpPort);
     }
-    Messages messages = Messages.forLanguage(settings.language());
+    CliMessages messages = CliMessages.forLanguage(settings.language());
     if (!settings.anyFrontEnd()) {
       System.out.println(messages.text("cli.noToken"));
       if (System.console() != null && offerConsole(messages)) {
@@ -56,7 +56,7 @@ final class RunCommand implements Callable<Integer> {
     return new Service(settings, messages).runUntilStopped();
   }
 
-  private static boolean offerConsole(Messages messages) throws IOException {
+  private static boolean offerConsole(CliMessages messages) throws IOException {
     System.out.print(messages.text("cli.offerConsole"));
     System.out.flush();
     String answer =
@@ -70,12 +70,12 @@ final class RunCommand implements Callable<Integer> {
   static final class Service {
     private static final Logger log = LoggerFactory.getLogger(Service.class);
 
-    private final Settings settings;
-    private final Messages messages;
+    private final AppSettings settings;
+    private final CliMessages messages;
     private final AtomicBoolean healthy = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    Service(Settings settings, Messages messages) {
+    Service(AppSettings settings, CliMessages messages) {
       this.settings = settings;
       this.messages = messages;
     }

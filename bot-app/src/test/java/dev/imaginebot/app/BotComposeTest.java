@@ -59,7 +59,7 @@ class BotComposeTest {
     return configs;
   }
 
-  private Settings load(String service, Path config) throws Exception {
+  private AppSettings load(String service, Path config) throws Exception {
     String yaml = Files.readString(config);
     JsonNode svc = compose.path("services").path(service);
     Set<String> mounted = new HashSet<>();
@@ -93,7 +93,7 @@ class BotComposeTest {
     Set<Integer> totals = new HashSet<>();
     for (Map.Entry<String, Path> e : configs.entrySet()) {
       JsonNode svc = compose.path("services").path(e.getKey());
-      Settings s = load(e.getKey(), e.getValue());
+      AppSettings s = load(e.getKey(), e.getValue());
 
       assertThat(s.core().jdbcUrl())
           .startsWith("jdbc:postgresql://postgres:5432/" + pg.path("POSTGRES_DB").asText())

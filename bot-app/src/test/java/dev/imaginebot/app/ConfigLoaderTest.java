@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ConfigLoaderTest {
   private final Map<String, String> env = new HashMap<>();
   private final ConfigLoader loader = new ConfigLoader(env::get, "en");
-  private final Messages en = Messages.forLanguage("en");
+  private final CliMessages en = CliMessages.forLanguage("en");
 
   @TempDir Path dir;
 
@@ -28,13 +28,13 @@ class ConfigLoaderTest {
     return text;
   }
 
-  private Settings load(String yaml) {
+  private AppSettings load(String yaml) {
     return loader.loadString(yaml, "config.yml");
   }
 
   @Test
   void builtInDefaultsNeedNoTokenAndKnowTheSeedSpaces() {
-    Settings s = loader.loadDefaults();
+    AppSettings s = loader.loadDefaults();
     assertThat(s.discord()).isNull();
     assertThat(s.telegram()).isNull();
     assertThat(s.anyFrontEnd()).isFalse();
@@ -56,7 +56,7 @@ class ConfigLoaderTest {
   void tokensInTheEnvironmentEnableTheirFrontEnds() {
     env.put("DISCORD_TOKEN", "discord-secret-value");
     env.put("HF_TOKEN", "hf_abcdefghijklmnopqrstuvwxyz");
-    Settings s = loader.loadDefaults();
+    AppSettings s = loader.loadDefaults();
     assertThat(s.discord().token()).isEqualTo("discord-secret-value");
     assertThat(s.telegram()).isNull();
     assertThat(s.core().gradio().hfToken()).isEqualTo("hf_abcdefghijklmnopqrstuvwxyz");
@@ -74,7 +74,7 @@ class ConfigLoaderTest {
     Path secret = dir.resolve("tg.secret");
     Files.writeString(secret, "  123456:from-a-file\n");
     env.put("MY_DISCORD", "from-env");
-    Settings s =
+    AppSettings s =
         load(
             "discord:\n  token: ${MY_DISCORD}\n  guild-id: \"42\"\n"
                 + "telegram:\n  token: file:"
@@ -89,7 +89,7 @@ class ConfigLoaderTest {
   void aTelegramWebhookIsReadWithItsSecretFromTheEnvironment() {
     env.put("TELEGRAM_TOKEN", "123456:telegram-secret");
     env.put("HOOK_SECRET", "s3cret_hook-value");
-    Settings s =
+    AppSettings s =
         load(
             "telegram:\n  webhook:\n    url: https://bot.example.com/tg/updates\n"
                 + "    port: 8443\n    secret: ${HOOK_SECRET}\n");
@@ -213,7 +213,7 @@ class ConfigLoaderTest {
 
   @Test
   void unitsAreUnderstood() {
-    Settings s =
+    AppSettings s =
         load(
             "limits:\n  max-image-bytes: 10MB\nprogress-interval: 500ms\n"
                 + "timeouts:\n  job: 2m\n  heartbeat: PT45S\n  shutdown: 1h\n");
@@ -226,7 +226,7 @@ class ConfigLoaderTest {
 
   @Test
   void modelsMapToTheCoreWithBackendsFixedValuesAndRenames() {
-    Settings s =
+    AppSettings s =
         load(
             "default-model: sdxl\n"
                 + "limits:\n  per-backend: 3\n"
@@ -278,7 +278,7 @@ class ConfigLoaderTest {
 
   @Test
   void adminsAndLanguageAreChecked() {
-    Settings s = load("admins: [discord:123, telegram:42]\nlanguage: zh\n");
+    AppSettings s = load("admins: [discord:123, telegram:42]\nlanguage: zh\n");
     assertThat(s.core().admins()).containsExactlyInAnyOrder("discord:123", "telegram:42");
     assertThat(s.language()).isEqualTo("zh-CN");
     assertThat(s.core().defaultLanguage()).isEqualTo("zh-CN");
@@ -288,7 +288,7 @@ class ConfigLoaderTest {
 
   @Test
   void spacesAllowListsHostsTheBotMayReachAndNamesABadEntry() {
-    Settings s = load("spaces:\n  allow:\n    - http://10.0.0.5:7860\n    - gradio.lan\n");
+    AppSettings s = load("spaces:\n  allow:\n    - http://10.0.0.5:7860\n    - gradio.lan\n");
     assertThat(s.core().gradio().allowedHosts())
         .containsExactly("http://10.0.0.5:7860", "gradio.lan");
     assertThat(loader.loadDefaults().core().gradio().allowedHosts()).isEmpty();
@@ -306,7 +306,7 @@ class ConfigLoaderTest {
   void theDocumentedExampleLoads() {
     env.put("DISCORD_TOKEN", "discord-token-value");
     env.put("TELEGRAM_TOKEN", "12345:telegram-token-value");
-    Settings s = loader.load(Path.of("..", "config.example.yml"));
+    AppSettings s = loader.load(Path.of("..", "config.example.yml"));
     assertThat(s.discord()).isNotNull();
     assertThat(s.telegram()).isNotNull();
     assertThat(s.core().models()).extracting(CoreConfig.ModelConfig::alias).contains("flux", "mj");
@@ -324,13 +324,13 @@ class ConfigLoaderTest {
   void chineseMessagesExistForEveryEnglishOne() throws Exception {
     java.util.Properties english = new java.util.Properties();
     java.util.Properties chinese = new java.util.Properties();
-    try (var in = Messages.class.getResourceAsStream("messages.properties");
-        var zh = Messages.class.getResourceAsStream("messages_zh_CN.properties")) {
+    try (var in = CliMessages.class.getResourceAsStream("messages.properties");
+        var zh = CliMessages.class.getResourceAsStream("messages_zh_CN.properties")) {
       english.load(new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8));
       chinese.load(new java.io.InputStreamReader(zh, java.nio.charset.StandardCharsets.UTF_8));
     }
     assertThat(chinese.keySet()).isEqualTo(english.keySet());
-    assertThat(Messages.forLanguage("zh-CN").text("config.missing", "data-dir"))
+    assertThat(CliMessages.forLanguage("zh-CN").text("config.missing", "data-dir"))
         .isEqualTo("必须设置“data-dir”；参见 config.example.yml");
   }
 
@@ -339,7 +339,7 @@ class ConfigLoaderTest {
     Path secret = dir.resolve("db-password");
     Files.writeString(secret, "p&ss w0rd\n");
     env.put("DB_USER", "imagine");
-    Settings s =
+    AppSettings s =
         load(
             "jdbc-url: jdbc:postgresql://db:5432/imagine?ssl=false\n"
                 + "jdbc-user: ${DB_USER}\n"

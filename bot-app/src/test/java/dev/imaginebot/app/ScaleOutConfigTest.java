@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 class ScaleOutConfigTest {
   private final Map<String, String> env = new HashMap<>(Map.of("DISCORD_TOKEN", "discord-secret"));
   private final ConfigLoader loader = new ConfigLoader(env::get, "en");
-  private final Messages en = Messages.forLanguage("en");
+  private final CliMessages en = CliMessages.forLanguage("en");
 
-  private Settings load(String yaml) {
+  private AppSettings load(String yaml) {
     return loader.loadString(yaml, "config.yml");
   }
 
@@ -29,7 +29,7 @@ class ScaleOutConfigTest {
 
   @Test
   void withoutShardKeysDiscordRunsUnshardedOnItsOwnEndpoints() {
-    Settings.DiscordSettings d = load("discord:\n  token: ${DISCORD_TOKEN}\n").discord();
+    AppSettings.DiscordSettings d = load("discord:\n  token: ${DISCORD_TOKEN}\n").discord();
     assertThat(d.shards()).isNull();
     assertThat(d.restUrl()).isEqualTo(DiscordConfig.DISCORD_REST);
     assertThat(d.gatewayUrl()).isEqualTo(DiscordConfig.DISCORD_GATEWAY);
@@ -37,7 +37,7 @@ class ScaleOutConfigTest {
 
   @Test
   void restAndGatewayUrlsPointElsewhere() {
-    Settings.DiscordSettings d =
+    AppSettings.DiscordSettings d =
         load("discord:\n  rest-url: http://ratelimit-proxy:8080/api/v10\n"
                 + "  gateway-url: ws://127.0.0.1:9999/gateway\n")
             .discord();
@@ -51,9 +51,9 @@ class ScaleOutConfigTest {
   @Test
   void shardsAreAutoOrACountThatThisInstanceRunsWhole() {
     assertThat(load("discord:\n  shards: auto\n").discord().shards())
-        .isEqualTo(new Settings.Shards(null, List.of()));
+        .isEqualTo(new AppSettings.Shards(null, List.of()));
     assertThat(load("discord:\n  shards: 4\n").discord().shards())
-        .isEqualTo(new Settings.Shards(4, List.of()));
+        .isEqualTo(new AppSettings.Shards(4, List.of()));
     assertThat(error("discord:\n  shards: many\n")).contains("'discord.shards'");
     assertThat(error("discord:\n  shards: 0\n")).contains("'discord.shards'");
   }
@@ -61,11 +61,11 @@ class ScaleOutConfigTest {
   @Test
   void instancesSplitShardsByIdsAndTotal() {
     assertThat(load("discord:\n  shard-total: 8\n  shard-ids: 0-3\n").discord().shards())
-        .isEqualTo(new Settings.Shards(8, List.of(0, 1, 2, 3)));
+        .isEqualTo(new AppSettings.Shards(8, List.of(0, 1, 2, 3)));
     assertThat(load("discord:\n  shard-total: 8\n  shard-ids: 1, 4-5\n").discord().shards())
-        .isEqualTo(new Settings.Shards(8, List.of(1, 4, 5)));
+        .isEqualTo(new AppSettings.Shards(8, List.of(1, 4, 5)));
     assertThat(load("discord:\n  shards: 8\n  shard-ids: 7\n").discord().shards())
-        .isEqualTo(new Settings.Shards(8, List.of(7)));
+        .isEqualTo(new AppSettings.Shards(8, List.of(7)));
   }
 
   @Test

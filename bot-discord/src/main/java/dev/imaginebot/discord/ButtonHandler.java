@@ -26,9 +26,9 @@ final class ButtonHandler {
   /** A placeholder shown until the new job's first event; no words, so no language. */
   static final String PLACEHOLDER = "\u23f3";
 
-  private final Services services;
+  private final DiscordServices services;
 
-  ButtonHandler(Services services) {
+  ButtonHandler(DiscordServices services) {
     this.services = services;
   }
 
@@ -87,7 +87,7 @@ final class ButtonHandler {
         List<String> parts = Text.parts(reply.text());
         // A personal reply replaces the message the button was on only if that one is private.
         if (id.startsWith("history:") && (!reply.personal() || e.getMessage().isEphemeral())) {
-          List<Button> buttons = parts.size() == 1 ? Buttons.of(reply.buttons()) : List.of();
+          List<Button> buttons = parts.size() == 1 ? DiscordButtons.of(reply.buttons()) : List.of();
           hook.editOriginal(Payload.text(parts.get(0), buttons).toEdit()).complete();
           SlashCommand.followups(
               hook, parts.subList(1, parts.size()), reply, e.getMessage().isEphemeral());
@@ -104,7 +104,7 @@ final class ButtonHandler {
    * token. When the job was made before (the run stopped after making it), the core finds it by the
    * interaction and it shows itself in its own message; the new followup goes.
    */
-  static void resume(Services services, JDA jda, StoredInteraction stored) {
+  static void resume(DiscordServices services, JDA jda, StoredInteraction stored) {
     InteractionHook hook = InteractionHook.from(jda, stored.ref().token());
     Message placeholder = placeholder(hook);
     ReplyRef ref = stored.ref(placeholder.getChannelIdLong(), placeholder.getIdLong(), false);
@@ -119,7 +119,11 @@ final class ButtonHandler {
 
   /** After the core answered a press that starts a job: its followup shows the job, or goes. */
   private static void finish(
-      Services services, InteractionHook hook, Message placeholder, String key, Reply reply) {
+      DiscordServices services,
+      InteractionHook hook,
+      Message placeholder,
+      String key,
+      Reply reply) {
     // The job (or the refusal) is stored: the press need not be finished at the next start.
     services.bot().handled(Interactions.PLATFORM, key);
     if (reply.kind() == Reply.Kind.JOB_STARTED) return;

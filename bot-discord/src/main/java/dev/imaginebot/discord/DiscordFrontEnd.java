@@ -31,13 +31,13 @@ public final class DiscordFrontEnd implements FrontEnd, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DiscordFrontEnd.class);
   private static final int WORKERS = 8;
 
-  private final Services services;
+  private final DiscordServices services;
   // Sharded, the lowest shard this instance runs: replies go through interaction tokens over REST,
   // which any shard's client can send, whichever shard received the interaction.
   private final JDA jda;
   private final ShardManager shards;
 
-  private DiscordFrontEnd(Services services, JDA jda, ShardManager shards) {
+  private DiscordFrontEnd(DiscordServices services, JDA jda, ShardManager shards) {
     this.services = services;
     this.jda = jda;
     this.shards = shards;
@@ -53,8 +53,8 @@ public final class DiscordFrontEnd implements FrontEnd, AutoCloseable {
   public static DiscordFrontEnd start(DiscordConfig config, Bot bot) {
     Objects.requireNonNull(config, "config == null");
     Objects.requireNonNull(bot, "bot == null");
-    Services services =
-        new Services(
+    DiscordServices services =
+        new DiscordServices(
             bot,
             config.clock(),
             Executors.newFixedThreadPool(WORKERS, threads("discord-worker")),
@@ -165,7 +165,7 @@ public final class DiscordFrontEnd implements FrontEnd, AutoCloseable {
               () -> {
                 try {
                   if (press) ButtonHandler.resume(services, jda, stored);
-                  else ImagineCommand.resume(services, jda, stored);
+                  else DiscordImagine.resume(services, jda, stored);
                 } catch (RuntimeException e) {
                   log.error("stored interaction {} could not be finished", p.key(), e);
                 }
@@ -201,7 +201,7 @@ public final class DiscordFrontEnd implements FrontEnd, AutoCloseable {
     shutdown(jda, shards, services);
   }
 
-  private static void shutdown(JDA jda, ShardManager shards, Services services) {
+  private static void shutdown(JDA jda, ShardManager shards, DiscordServices services) {
     services.timer().shutdownNow();
     services.worker().shutdown();
     List<JDA> clients = new ArrayList<>();

@@ -57,7 +57,7 @@ final class DiscordJobView implements JobView {
   static final String SEED_FIELD = "\ud83c\udf31";
   static final String TIME_FIELD = "\u23f1\ufe0f";
 
-  private final Services services;
+  private final DiscordServices services;
   private final JDA jda;
   private final InteractionHook hook;
   private final Object lock = new Object();
@@ -79,7 +79,7 @@ final class DiscordJobView implements JobView {
   /**
    * @param hook the interaction's hook, or null to make one from the ref's token (after a restart)
    */
-  DiscordJobView(Services services, JDA jda, ReplyRef ref, InteractionHook hook) {
+  DiscordJobView(DiscordServices services, JDA jda, ReplyRef ref, InteractionHook hook) {
     this.services = services;
     this.jda = jda;
     this.ref = ref;
@@ -203,7 +203,7 @@ final class DiscordJobView implements JobView {
         return;
       }
     }
-    Payload payload = Payload.text(update.text(), Buttons.of(update.buttons()));
+    Payload payload = Payload.text(update.text(), DiscordButtons.of(update.buttons()));
     if (deliver(payload)) lastPayload = payload;
   }
 
@@ -216,7 +216,8 @@ final class DiscordJobView implements JobView {
     List<Payload.NamedFile> files = new ArrayList<>();
     for (ImageFile f : update.images()) files.add(new Payload.NamedFile(f.name(), f.bytes()));
     Payload payload =
-        new Payload(update.text(), embed(update, done, files), files, Buttons.of(update.buttons()));
+        new Payload(
+            update.text(), embed(update, done, files), files, DiscordButtons.of(update.buttons()));
     log.debug("job {}: {} image(s), {} bytes", jobId, files.size(), payload.fileBytes());
     try {
       deliverOrThrowTooLarge(payload);

@@ -30,18 +30,18 @@ final class InteractionRouter extends ListenerAdapter {
   private static final Logger log = LoggerFactory.getLogger(InteractionRouter.class);
   private static final int CHOICES_MAX = 25;
 
-  private final Services services;
+  private final DiscordServices services;
   private final Map<String, SlashCommand> commands;
   private final ButtonHandler buttons;
 
-  InteractionRouter(Services services) {
+  InteractionRouter(DiscordServices services) {
     this.services = services;
     Map<String, SlashCommand> byName = new HashMap<>();
     for (CommandSpec spec : CommandCatalogue.all()) {
       byName.put(
           spec.name(),
-          spec.name().equals(ImagineCommand.NAME)
-              ? new ImagineCommand(services)
+          spec.name().equals(DiscordImagine.NAME)
+              ? new DiscordImagine(services)
               : new SlashCommand(services, spec));
     }
     this.commands = Map.copyOf(byName);
@@ -78,7 +78,7 @@ final class InteractionRouter extends ListenerAdapter {
                   e, services.bot().handle(SlashCommand.context(e), e.getName(), ""), services));
       return;
     }
-    if (command instanceof ImagineCommand && !store(e)) return;
+    if (command instanceof DiscordImagine && !store(e)) return;
     e.deferReply(command.ephemeral())
         .queue(null, err -> log.warn("/{}: could not defer the reply: {}", e.getName(), err));
     submit(e, e.getHook(), "/" + e.getName(), () -> command.run(e));

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * One catalogue command on Discord: its typed options go to the core as they are ({@code Bot#run}),
  * its reply is shown in the deferred original reply. The reply is already deferred when {@link
  * #run} is called (on a worker thread, never JDA's event thread). Subclassed only where Discord
- * really differs ({@link ImagineCommand}).
+ * really differs ({@link DiscordImagine}).
  */
 class SlashCommand {
   private static final Logger log = LoggerFactory.getLogger(SlashCommand.class);
@@ -27,10 +27,10 @@ class SlashCommand {
   /** For commands that never start a job. */
   static final JobView NO_VIEW = event -> {};
 
-  final Services services;
+  final DiscordServices services;
   final CommandSpec spec;
 
-  SlashCommand(Services services, CommandSpec spec) {
+  SlashCommand(DiscordServices services, CommandSpec spec) {
     this.services = services;
     this.spec = spec;
   }
@@ -75,7 +75,7 @@ class SlashCommand {
   }
 
   /** Shows a reply in the deferred original reply, which only the user sees. */
-  static void show(SlashCommandInteractionEvent e, Reply reply, Services services) {
+  static void show(SlashCommandInteractionEvent e, Reply reply, DiscordServices services) {
     show(e, reply, false, services);
   }
 
@@ -86,7 +86,7 @@ class SlashCommand {
    * and its answer, when the core has it, in its place (on a worker, not the core's thread).
    */
   static void show(
-      SlashCommandInteractionEvent e, Reply reply, boolean shownToAll, Services services) {
+      SlashCommandInteractionEvent e, Reply reply, boolean shownToAll, DiscordServices services) {
     if (reply.kind() == Reply.Kind.PENDING) {
       showPending(e, reply, shownToAll, services);
       return;
@@ -108,14 +108,14 @@ class SlashCommand {
       case ERROR:
       default:
         List<String> parts = Text.parts(reply.text());
-        List<Button> buttons = parts.size() == 1 ? Buttons.of(reply.buttons()) : List.of();
+        List<Button> buttons = parts.size() == 1 ? DiscordButtons.of(reply.buttons()) : List.of();
         e.getHook().editOriginal(Payload.text(parts.get(0), buttons).toEdit()).complete();
         followups(e.getHook(), parts.subList(1, parts.size()), reply, !shownToAll);
     }
   }
 
   private static void showPending(
-      SlashCommandInteractionEvent e, Reply pending, boolean shownToAll, Services services) {
+      SlashCommandInteractionEvent e, Reply pending, boolean shownToAll, DiscordServices services) {
     // A personal answer can't wait in an original everyone sees; it comes as an ephemeral
     // followup when ready.
     if (!(pending.personal() && shownToAll)) {
@@ -146,7 +146,7 @@ class SlashCommand {
    */
   static void followups(InteractionHook hook, List<String> parts, Reply reply, boolean ephemeral) {
     for (int i = 0; i < parts.size(); i++) {
-      List<Button> buttons = i == parts.size() - 1 ? Buttons.of(reply.buttons()) : List.of();
+      List<Button> buttons = i == parts.size() - 1 ? DiscordButtons.of(reply.buttons()) : List.of();
       hook.sendMessage(Payload.text(parts.get(i), buttons).toCreate())
           .setEphemeral(ephemeral)
           .complete();

@@ -18,12 +18,12 @@ import org.telegram.telegrambots.meta.api.objects.message.MaybeInaccessibleMessa
 final class ButtonPress {
   private static final Logger log = LoggerFactory.getLogger(ButtonPress.class);
 
-  void handle(Env env, CallbackQuery query) {
+  void handle(TelegramContext env, CallbackQuery query) {
     handle(env, query, null);
   }
 
   /** Handles a press that came in the stored update {@code updateKey} (null: not stored). */
-  void handle(Env env, CallbackQuery query, String updateKey) {
+  void handle(TelegramContext env, CallbackQuery query, String updateKey) {
     String data = query.getData() == null ? "" : query.getData();
     MaybeInaccessibleMessage message = query.getMessage();
     if (message == null) {
@@ -46,7 +46,7 @@ final class ButtonPress {
               chatId,
               group,
               false,
-              Env.pendingReplyRef(chatId, messageId),
+              TelegramContext.pendingReplyRef(chatId, messageId),
               env.statusView(0, chatId, messageId, language),
               updateKey);
       // An error shows as an alert; a job shows itself; one made before for this press (the
@@ -99,7 +99,7 @@ final class ButtonPress {
 
   /** {@code bot.press}; if it throws, the press is answered (empty) before the fault goes on. */
   private static Reply press(
-      Env env,
+      TelegramContext env,
       CallbackQuery query,
       String data,
       long chatId,
@@ -140,7 +140,7 @@ final class ButtonPress {
   }
 
   /** Every press is answered exactly once, or the user's client keeps spinning. */
-  private static void answer(Env env, CallbackQuery query, Reply reply) {
+  private static void answer(TelegramContext env, CallbackQuery query, Reply reply) {
     AnswerCallbackQuery.AnswerCallbackQueryBuilder<?, ?> answer =
         AnswerCallbackQuery.builder().callbackQueryId(query.getId());
     if (reply != null && reply.kind() == Reply.Kind.ERROR) {

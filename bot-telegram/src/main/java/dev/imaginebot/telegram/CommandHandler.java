@@ -5,7 +5,7 @@ import dev.imaginebot.core.command.Reply;
 /**
  * One Telegram command: hand the text after it to the core and show its reply; a job it starts
  * shows itself through a view that sends its own status message. Every catalogue command but {@code
- * /imagine} ({@link ImagineCommand}) is one of these, as is a command the core does not know (it
+ * /imagine} ({@link TelegramImagine}) is one of these, as is a command the core does not know (it
  * words "unknown command").
  */
 class CommandHandler {
@@ -28,7 +28,7 @@ class CommandHandler {
   }
 
   /** Runs on a worker thread; may block briefly on the Bot API, never on a Space. */
-  void handle(Env env, Incoming in) {
+  void handle(TelegramContext env, Incoming in) {
     TelegramJobView view = env.lazyView(in.chatId(), in.messageId(), in.language());
     boolean platformAdmin = admin && env.chatAdmin(in.chatId(), in.group(), in.from().getId());
     Reply reply =

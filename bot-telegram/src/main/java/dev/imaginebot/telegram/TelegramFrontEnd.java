@@ -67,7 +67,7 @@ public final class TelegramFrontEnd implements FrontEnd, AutoCloseable {
   private final ExecutorService workers;
   private final ScheduledExecutorService outboxThreads;
   private final ScheduledExecutorService pollThread;
-  private final Env env;
+  private final TelegramContext env;
   private final String botUsername;
   private final long botId;
   private UpdateRouter router;
@@ -113,7 +113,7 @@ public final class TelegramFrontEnd implements FrontEnd, AutoCloseable {
     this.pollThread =
         Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("telegram-poll"));
     this.env =
-        new Env(
+        new TelegramContext(
             bot,
             api,
             new Outbox(
@@ -161,7 +161,7 @@ public final class TelegramFrontEnd implements FrontEnd, AutoCloseable {
       commands.put(
           spec.name(),
           spec.name().equals("imagine")
-              ? new ImagineCommand()
+              ? new TelegramImagine()
               : new CommandHandler(spec.name(), spec.adminOnly()));
     }
     publishMenu();
@@ -329,7 +329,7 @@ public final class TelegramFrontEnd implements FrontEnd, AutoCloseable {
 
   @Override
   public String platform() {
-    return Env.PLATFORM;
+    return TelegramContext.PLATFORM;
   }
 
   /**

@@ -126,7 +126,7 @@ final class TelegramJobView implements JobView {
     language = update.language();
     JobEvent event = update.event();
     String text = update.text();
-    InlineKeyboardMarkup keyboard = Env.keyboard(update.buttons());
+    InlineKeyboardMarkup keyboard = TelegramContext.keyboard(update.buttons());
     if (needsMessage) {
       needsMessage = false;
       lastText = text;

@@ -28,7 +28,7 @@ import org.telegram.telegrambots.meta.api.objects.message.Message;
 final class UpdateRouter implements LongPollingUpdateConsumer {
   private static final Logger log = LoggerFactory.getLogger(UpdateRouter.class);
 
-  private final Env env;
+  private final TelegramContext env;
   private final Executor workers;
   private final Map<String, CommandHandler> commands;
   private static final ObjectMapper JSON =
@@ -39,7 +39,8 @@ final class UpdateRouter implements LongPollingUpdateConsumer {
   private final long botId;
   private volatile boolean stopped;
 
-  UpdateRouter(Env env, Map<String, CommandHandler> commands, String botUsername, long botId) {
+  UpdateRouter(
+      TelegramContext env, Map<String, CommandHandler> commands, String botUsername, long botId) {
     this.env = env;
     this.workers = env.workers;
     this.commands = Map.copyOf(commands);
@@ -73,7 +74,7 @@ final class UpdateRouter implements LongPollingUpdateConsumer {
         log.warn("Telegram update {} cannot be stored: {}", update.getUpdateId(), e.toString());
         continue;
       }
-      if (!env.bot.receive(Env.PLATFORM, key, payload)) {
+      if (!env.bot.receive(TelegramContext.PLATFORM, key, payload)) {
         log.debug("Telegram update {} came again; handled already", update.getUpdateId());
         continue;
       }
@@ -83,7 +84,7 @@ final class UpdateRouter implements LongPollingUpdateConsumer {
 
   /** Hands the updates the previous run stored but did not handle to the workers. */
   void replayPending() {
-    List<PendingUpdate> pending = env.bot.pending(Env.PLATFORM);
+    List<PendingUpdate> pending = env.bot.pending(TelegramContext.PLATFORM);
     if (!pending.isEmpty()) log.info("Handling {} stored Telegram update(s)", pending.size());
     for (PendingUpdate p : pending) {
       Update update;
@@ -163,7 +164,7 @@ final class UpdateRouter implements LongPollingUpdateConsumer {
       Incoming in = new Incoming(chatId, group, m.getMessageId(), m.getFrom(), name, args, key);
       if (handler != null) {
         handler.handle(env, in);
-        return handler instanceof ImagineCommand;
+        return handler instanceof TelegramImagine;
       } else if (!group || target != null) {
         // Let the core word "unknown command"; in groups a bare /foo may be another bot's.
         new CommandHandler(name, false).handle(env, in);

@@ -1,7 +1,7 @@
 package dev.imaginebot.gradio;
 
+import dev.imaginebot.gradio.internal.ClientSettings;
 import dev.imaginebot.gradio.internal.Connection;
-import dev.imaginebot.gradio.internal.Settings;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
@@ -52,8 +52,8 @@ public final class GradioClient implements AutoCloseable {
    */
   public static GradioClient connect(String src, GradioOptions options, JobListener wakeListener) {
     Objects.requireNonNull(options, "options == null");
-    Settings settings =
-        new Settings(
+    ClientSettings settings =
+        new ClientSettings(
             options.hubUrl,
             options.hfToken,
             options.username,

@@ -10,8 +10,8 @@ import dev.imaginebot.core.command.CommandOptions;
 import dev.imaginebot.core.command.FrontEnd;
 import dev.imaginebot.core.command.PendingUpdate;
 import dev.imaginebot.core.command.Reply;
+import dev.imaginebot.core.command.handlers.CommandServices;
 import dev.imaginebot.core.command.handlers.Commands;
-import dev.imaginebot.core.command.handlers.Services;
 import dev.imaginebot.core.engine.JobEngine;
 import dev.imaginebot.core.i18n.Messages;
 import dev.imaginebot.core.job.ChatRef;
@@ -105,7 +105,7 @@ public final class RealBot implements Bot {
     this.renderer = new JobRenderer(messages::describe, this::buttons, images::fit);
     this.commands =
         new Commands(
-            new Services(
+            new CommandServices(
                 config,
                 messages,
                 registry,

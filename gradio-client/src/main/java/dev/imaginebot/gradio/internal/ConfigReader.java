@@ -29,7 +29,7 @@ final class ConfigReader {
       Pattern.compile("window\\.gradio_config\\s*=\\s*(\\{.*?\\});?\\s*</script>", Pattern.DOTALL);
 
   private final HttpTransport http;
-  private final Settings settings;
+  private final ClientSettings settings;
   private final String base;
   private final boolean patient;
   private final ScheduledExecutorService timer;
@@ -41,7 +41,7 @@ final class ConfigReader {
    */
   ConfigReader(
       HttpTransport http,
-      Settings settings,
+      ClientSettings settings,
       String base,
       boolean patient,
       ScheduledExecutorService timer) {

@@ -37,7 +37,7 @@ public final class Connection implements AutoCloseable {
   private static final Pattern SPACE_ID = Pattern.compile("^[\\w\\-.]+/[\\w\\-.]+$");
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private final Settings settings;
+  private final ClientSettings settings;
   private final ClientThreads threads;
   private final String hubUrl;
   private final HostRules rules;
@@ -53,7 +53,7 @@ public final class Connection implements AutoCloseable {
   private QueueSession shared;
   private volatile boolean closed;
 
-  private Connection(Settings settings) {
+  private Connection(ClientSettings settings) {
     this.settings = settings;
     this.hubUrl = stripSlash(settings.hubUrl());
     HttpUrl hub = HttpUrl.parse(hubUrl);
@@ -66,7 +66,7 @@ public final class Connection implements AutoCloseable {
   // ---------------------------------------------------------------- connecting
 
   /** Connects, waking a sleeping Space first; see {@code GradioClient#connect}. */
-  public static Connection connect(String src, Settings settings, JobListener wakeListener) {
+  public static Connection connect(String src, ClientSettings settings, JobListener wakeListener) {
     Objects.requireNonNull(src, "src == null");
     Connection c = new Connection(settings);
     try {
@@ -163,7 +163,7 @@ public final class Connection implements AutoCloseable {
     return model;
   }
 
-  Settings settings() {
+  ClientSettings settings() {
     return settings;
   }
 

@@ -41,7 +41,7 @@ final class FileTransfer {
 
   private final HttpTransport http;
   private final HostRules rules;
-  private final Settings settings;
+  private final ClientSettings settings;
   private final String base;
   private final String origin;
 
@@ -49,7 +49,8 @@ final class FileTransfer {
    * @param base the app's base URL, without a trailing slash
    * @param origin the app's origin
    */
-  FileTransfer(HttpTransport http, HostRules rules, Settings settings, String base, String origin) {
+  FileTransfer(
+      HttpTransport http, HostRules rules, ClientSettings settings, String base, String origin) {
     this.http = http;
     this.rules = rules;
     this.settings = settings;

@@ -41,7 +41,7 @@ final class HttpTransport {
   private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
   static final int MAX_REDIRECTS = 5;
 
-  private final Settings settings;
+  private final ClientSettings settings;
   private final HostRules rules;
   private final HttpUrl hub;
   private final AtomicLong requests = new AtomicLong();
@@ -52,7 +52,7 @@ final class HttpTransport {
   /**
    * @param hub the Hub's URL, or null when it is not one
    */
-  HttpTransport(Settings settings, HostRules rules, HttpUrl hub) {
+  HttpTransport(ClientSettings settings, HostRules rules, HttpUrl hub) {
     this.settings = settings;
     this.rules = rules;
     this.hub = hub;

@@ -25,11 +25,12 @@ final class SpaceWaker {
   private static final Set<String> RUN_STAGES = Set.of("RUNNING", "RUNNING_BUILDING");
 
   private final HttpTransport http;
-  private final Settings settings;
+  private final ClientSettings settings;
   private final String hubUrl;
   private final ScheduledExecutorService timer;
 
-  SpaceWaker(HttpTransport http, Settings settings, String hubUrl, ScheduledExecutorService timer) {
+  SpaceWaker(
+      HttpTransport http, ClientSettings settings, String hubUrl, ScheduledExecutorService timer) {
     this.http = http;
     this.settings = settings;
     this.hubUrl = hubUrl;

@@ -32,8 +32,8 @@ class FileTransferTest {
     server.setDispatcher(space);
     // The app on 127.0.0.1, so that "localhost" on the same port is another origin.
     app = "http://127.0.0.1:" + server.getPort();
-    Settings settings =
-        new Settings(
+    ClientSettings settings =
+        new ClientSettings(
             "https://huggingface.co",
             null,
             null,

@@ -29,8 +29,8 @@ class IdleRevalidationTest {
   void connect() {
     space.routes.put(APP_ID, r -> FakeSpace.json(200, "{\"app_id\":1234}"));
     server.setDispatcher(space);
-    Settings settings =
-        new Settings(
+    ClientSettings settings =
+        new ClientSettings(
             "http://127.0.0.1:1",
             null,
             null,

@@ -28,9 +28,9 @@ final class AddModelCommand implements Command {
   /** Models one chat's admins may add for their chat. */
   static final int MAX_PER_CHAT = 10;
 
-  private final Env env;
+  private final CommandSupport env;
 
-  AddModelCommand(Env env) {
+  AddModelCommand(CommandSupport env) {
     this.env = env;
   }
 

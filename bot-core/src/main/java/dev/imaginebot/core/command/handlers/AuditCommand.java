@@ -11,9 +11,9 @@ import java.util.List;
  * admins, those made in this chat for a chat's admins.
  */
 final class AuditCommand implements Command {
-  private final Env env;
+  private final CommandSupport env;
 
-  AuditCommand(Env env) {
+  AuditCommand(CommandSupport env) {
     this.env = env;
   }
 
@@ -51,7 +51,7 @@ final class AuditCommand implements Command {
               env.text(
                   ctx,
                   "cmd.audit.line",
-                  Env.TIME.format(e.at()),
+                  CommandSupport.TIME.format(e.at()),
                   e.actorKey(),
                   e.action(),
                   e.detail()));

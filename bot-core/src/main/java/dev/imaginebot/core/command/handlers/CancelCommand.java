@@ -12,9 +12,9 @@ import java.util.List;
  * chat; bot admins: any job).
  */
 final class CancelCommand implements Command {
-  private final Env env;
+  private final CommandSupport env;
 
-  CancelCommand(Env env) {
+  CancelCommand(CommandSupport env) {
     this.env = env;
   }
 

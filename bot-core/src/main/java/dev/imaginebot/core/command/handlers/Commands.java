@@ -32,13 +32,13 @@ public final class Commands implements AutoCloseable {
 
   static final int SLOW_QUEUE = 64;
 
-  private final Env env;
+  private final CommandSupport env;
   private final Map<String, Command> byName = new LinkedHashMap<>();
-  private final Buttons buttons;
+  private final ButtonPresses buttons;
   private final ThreadPoolExecutor slow;
   private final ImagineCommand imagine;
 
-  public Commands(Services services) {
+  public Commands(CommandServices services) {
     this.slow =
         new ThreadPoolExecutor(
             SLOW_THREADS,
@@ -48,7 +48,7 @@ public final class Commands implements AutoCloseable {
             new ArrayBlockingQueue<>(SLOW_QUEUE),
             DaemonThreads.named("core-commands"));
     slow.allowCoreThreadTimeOut(true);
-    this.env = new Env(services, slow);
+    this.env = new CommandSupport(services, slow);
     CancelCommand cancel = new CancelCommand(env);
     HistoryCommand history = new HistoryCommand(env);
     this.imagine = new ImagineCommand(env);
@@ -75,7 +75,7 @@ public final class Commands implements AutoCloseable {
         throw new IllegalStateException("no handler for catalogue command " + spec.name());
       }
     }
-    this.buttons = new Buttons(env, cancel, history);
+    this.buttons = new ButtonPresses(env, cancel, history);
   }
 
   /** Runs a command by name (a leading slash is ignored) from its text. */

@@ -6,9 +6,9 @@ import dev.imaginebot.core.command.Reply;
 
 /** {@code /help}. */
 final class HelpCommand implements Command {
-  private final Env env;
+  private final CommandSupport env;
 
-  HelpCommand(Env env) {
+  HelpCommand(CommandSupport env) {
     this.env = env;
   }
 

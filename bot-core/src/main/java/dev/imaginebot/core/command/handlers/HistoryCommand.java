@@ -19,9 +19,9 @@ import java.util.List;
 final class HistoryCommand implements Command {
   static final int PAGE_SIZE = 5;
   private static final int PREVIEW = 60;
-  private final Env env;
+  private final CommandSupport env;
 
-  HistoryCommand(Env env) {
+  HistoryCommand(CommandSupport env) {
     this.env = env;
   }
 
@@ -74,7 +74,7 @@ final class HistoryCommand implements Command {
                   env.text(ctx, "state." + j.state().name()),
                   j.model(),
                   seed,
-                  Env.TIME.format(j.createdAt()),
+                  CommandSupport.TIME.format(j.createdAt()),
                   prompt));
       buttons.add(env.button(ctx, "rerun", j.id(), "button.rerun", j.id()));
     }

@@ -12,10 +12,10 @@ import dev.imaginebot.core.request.RequestParser;
  * aspect}, {@code seed}, {@code negative}, or a whole {@link GenerationRequest}.
  */
 final class ImagineCommand implements Command {
-  private final Env env;
+  private final CommandSupport env;
   private final RequestParser parser;
 
-  ImagineCommand(Env env) {
+  ImagineCommand(CommandSupport env) {
     this.env = env;
     this.parser = new RequestParser(env.s.config().limits().maxPromptLength());
   }

@@ -15,9 +15,9 @@ import java.time.Instant;
  * core's slow-work threads first ({@link Reply.Kind#PENDING}).
  */
 final class InspectCommand implements Command {
-  private final Env env;
+  private final CommandSupport env;
 
-  InspectCommand(Env env) {
+  InspectCommand(CommandSupport env) {
     this.env = env;
   }
 

@@ -7,9 +7,9 @@ import dev.imaginebot.core.model.Model;
 
 /** {@code /models}: every model with its health. */
 final class ModelsCommand implements Command {
-  private final Env env;
+  private final CommandSupport env;
 
-  ModelsCommand(Env env) {
+  ModelsCommand(CommandSupport env) {
     this.env = env;
   }
 

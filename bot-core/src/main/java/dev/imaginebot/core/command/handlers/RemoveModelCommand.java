@@ -12,9 +12,9 @@ import java.util.Optional;
  * chat's.
  */
 final class RemoveModelCommand implements Command {
-  private final Env env;
+  private final CommandSupport env;
 
-  RemoveModelCommand(Env env) {
+  RemoveModelCommand(CommandSupport env) {
     this.env = env;
   }
 

@@ -9,9 +9,9 @@ import dev.imaginebot.core.job.ErrorCode;
  * {@code /setdefault <model> [global]}: the chat's default model, or (bot admins) the global one.
  */
 final class SetDefaultCommand implements Command {
-  private final Env env;
+  private final CommandSupport env;
 
-  SetDefaultCommand(Env env) {
+  SetDefaultCommand(CommandSupport env) {
     this.env = env;
   }
 
@@ -45,11 +45,11 @@ final class SetDefaultCommand implements Command {
     if (model.isEmpty()) return SettingsCommand.unknownModel(env, ctx, name);
     String alias = model.get().alias();
     if (global) {
-      env.s.settings().put(Env.GLOBAL, Env.MODEL, alias);
+      env.s.settings().put(CommandSupport.GLOBAL, CommandSupport.MODEL, alias);
       env.audit(ctx, "setdefault", "global " + alias);
       return Reply.message(env.text(ctx, "cmd.setdefault.global", alias));
     }
-    env.s.settings().put(Env.chatScope(ctx), Env.MODEL, alias);
+    env.s.settings().put(CommandSupport.chatScope(ctx), CommandSupport.MODEL, alias);
     env.audit(ctx, "setdefault", ctx.chat().key() + " " + alias);
     return Reply.message(env.text(ctx, "cmd.setdefault.chat", alias));
   }

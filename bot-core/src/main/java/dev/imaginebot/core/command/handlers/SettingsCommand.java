@@ -11,9 +11,9 @@ import java.util.Optional;
 
 /** {@code /settings [model <alias>|none] [language en|zh-CN]}: the user's own settings. */
 final class SettingsCommand implements Command {
-  private final Env env;
+  private final CommandSupport env;
 
-  SettingsCommand(Env env) {
+  SettingsCommand(CommandSupport env) {
     this.env = env;
   }
 
@@ -49,7 +49,8 @@ final class SettingsCommand implements Command {
   }
 
   private Reply show(CommandContext ctx) {
-    Optional<String> own = env.s.settings().get(Env.userScope(ctx.user()), Env.MODEL);
+    Optional<String> own =
+        env.s.settings().get(CommandSupport.userScope(ctx.user()), CommandSupport.MODEL);
     return Reply.message(
             env.text(
                 ctx,
@@ -60,25 +61,25 @@ final class SettingsCommand implements Command {
   }
 
   private Reply model(CommandContext ctx, String value) {
-    String scope = Env.userScope(ctx.user());
+    String scope = CommandSupport.userScope(ctx.user());
     if (value.equalsIgnoreCase("none") || value.equalsIgnoreCase("default")) {
-      env.s.settings().remove(scope, Env.MODEL);
+      env.s.settings().remove(scope, CommandSupport.MODEL);
       return Reply.message(env.text(ctx, "cmd.settings.model.cleared")).asPersonal();
     }
     var model = env.s.registry().find(value, ctx.chat().key());
     if (model.isEmpty()) return unknownModel(ctx, value);
-    env.s.settings().put(scope, Env.MODEL, model.get().alias());
+    env.s.settings().put(scope, CommandSupport.MODEL, model.get().alias());
     return Reply.message(env.text(ctx, "cmd.settings.model.set", model.get().alias())).asPersonal();
   }
 
   private Reply language(CommandContext ctx, String value) {
     String lang = Messages.normalize(value);
     if (lang == null) return env.errorText(ctx, "cmd.settings.language.unknown", value);
-    env.s.settings().put(Env.userScope(ctx.user()), Env.LANGUAGE, lang);
+    env.s.settings().put(CommandSupport.userScope(ctx.user()), CommandSupport.LANGUAGE, lang);
     return Reply.message(env.text(ctx, "cmd.settings.language.set")).asPersonal();
   }
 
-  static Reply unknownModel(Env env, CommandContext ctx, String value) {
+  static Reply unknownModel(CommandSupport env, CommandContext ctx, String value) {
     var aliases = env.s.registry().aliases(ctx.chat().key());
     var close = RequestParser.suggestions(value, aliases);
     if (!close.isEmpty()) {

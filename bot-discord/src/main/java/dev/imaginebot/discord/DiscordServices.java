@@ -9,4 +9,5 @@ import java.util.concurrent.ScheduledExecutorService;
  * What handlers and views share: the core, the clock, and the front-end's own threads (JDA's event
  * thread is never blocked; REST calls are completed on {@code worker}).
  */
-record Services(Bot bot, Clock clock, ExecutorService worker, ScheduledExecutorService timer) {}
+record DiscordServices(
+    Bot bot, Clock clock, ExecutorService worker, ScheduledExecutorService timer) {}

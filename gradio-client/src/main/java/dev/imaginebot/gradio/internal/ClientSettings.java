@@ -19,7 +19,7 @@ import okhttp3.OkHttpClient;
  * @param hostPolicy which hosts may be reached
  * @param downloadTimeout overall time for one file download
  */
-public record Settings(
+public record ClientSettings(
     String hubUrl,
     String hfToken,
     String username,
@@ -40,6 +40,6 @@ public record Settings(
   @Override
   public String toString() {
     // Never print the token or the password.
-    return "Settings[hubUrl=" + hubUrl + ", strict=" + strictArguments + "]";
+    return "ClientSettings[hubUrl=" + hubUrl + ", strict=" + strictArguments + "]";
   }
 }

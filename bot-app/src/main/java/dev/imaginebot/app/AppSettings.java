@@ -23,7 +23,7 @@ import java.util.Objects;
  * @param instanceId this instance's name in metrics and logs ({@code instance-id}, else the host
  *     name)
  */
-record Settings(
+record AppSettings(
     String source,
     CoreConfig core,
     DiscordSettings discord,
@@ -36,7 +36,7 @@ record Settings(
     String logLevel,
     String instanceId) {
 
-  Settings {
+  AppSettings {
     Objects.requireNonNull(core, "core == null");
   }
 
@@ -87,8 +87,8 @@ record Settings(
     return discord != null || telegram != null;
   }
 
-  Settings withCore(CoreConfig newCore) {
-    return new Settings(
+  AppSettings withCore(CoreConfig newCore) {
+    return new AppSettings(
         source,
         newCore,
         discord,
@@ -102,8 +102,8 @@ record Settings(
         instanceId);
   }
 
-  Settings withHttpPort(int port) {
-    return new Settings(
+  AppSettings withHttpPort(int port) {
+    return new AppSettings(
         source,
         core,
         discord,

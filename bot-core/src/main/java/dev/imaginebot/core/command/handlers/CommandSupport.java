@@ -22,22 +22,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Helpers every command shares: language, admin checks, default models, replies. */
-final class Env {
-  private static final Logger log = LoggerFactory.getLogger(Env.class);
+final class CommandSupport {
+  private static final Logger log = LoggerFactory.getLogger(CommandSupport.class);
   static final String MODEL = "model";
   static final String LANGUAGE = "language";
   static final String GLOBAL = "global";
   static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
 
-  final Services s;
+  final CommandServices s;
   final ButtonIds ids;
   private final Executor slow;
 
   /**
    * @param slow the bounded executor for work that waits on a Space ({@link #later})
    */
-  Env(Services s, Executor slow) {
+  CommandSupport(CommandServices s, Executor slow) {
     this.s = s;
     this.ids = ButtonIds.load(s.settings());
     this.slow = slow;

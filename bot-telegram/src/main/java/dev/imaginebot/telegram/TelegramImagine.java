@@ -8,13 +8,13 @@ import dev.imaginebot.core.command.Reply;
  * is ({@code Bot#moved}), so a restarted bot edits that message; a restart before it was sent sends
  * it then. Nothing is put on Telegram before the job exists, so a crash leaves no orphan message.
  */
-final class ImagineCommand extends CommandHandler {
-  ImagineCommand() {
+final class TelegramImagine extends CommandHandler {
+  TelegramImagine() {
     super("imagine", false);
   }
 
   @Override
-  void handle(Env env, Incoming in) {
+  void handle(TelegramContext env, Incoming in) {
     TelegramJobView view = env.statusView(0, in.chatId(), in.messageId(), in.language());
     Reply reply =
         env.bot.handle(
@@ -23,7 +23,7 @@ final class ImagineCommand extends CommandHandler {
                     in.chatId(),
                     in.group(),
                     false,
-                    Env.pendingReplyRef(in.chatId(), in.messageId()),
+                    TelegramContext.pendingReplyRef(in.chatId(), in.messageId()),
                     view)
                 .withCommandKey(in.updateKey()),
             "imagine",

@@ -5,10 +5,10 @@ import java.util.List;
 import net.dv8tion.jda.api.components.buttons.Button;
 
 /** Core buttons as Discord buttons. */
-final class Buttons {
+final class DiscordButtons {
   private static final int CUSTOM_ID_MAX = 100;
 
-  private Buttons() {}
+  private DiscordButtons() {}
 
   static List<Button> of(List<dev.imaginebot.core.command.Button> buttons) {
     List<Button> out = new ArrayList<>();

@@ -8,17 +8,17 @@ import java.util.ResourceBundle;
  * The app's own user-facing texts (CLI errors and guidance) in English and Simplified Chinese. The
  * bot's texts (progress, errors of jobs, help) come from the core.
  */
-final class Messages {
+final class CliMessages {
   private final ResourceBundle bundle;
   private final String language;
 
-  private Messages(ResourceBundle bundle, String language) {
+  private CliMessages(ResourceBundle bundle, String language) {
     this.bundle = bundle;
     this.language = language;
   }
 
   /** {@code "en"} or {@code "zh-CN"}; anything starting with {@code zh} is Chinese. */
-  static Messages forLanguage(String language) {
+  static CliMessages forLanguage(String language) {
     boolean chinese = language != null && language.toLowerCase(Locale.ROOT).startsWith("zh");
     Locale locale = chinese ? Locale.SIMPLIFIED_CHINESE : Locale.ROOT;
     ResourceBundle bundle =
@@ -26,11 +26,11 @@ final class Messages {
             "dev.imaginebot.app.messages",
             locale,
             ResourceBundle.Control.getNoFallbackControl(ResourceBundle.Control.FORMAT_PROPERTIES));
-    return new Messages(bundle, chinese ? "zh-CN" : "en");
+    return new CliMessages(bundle, chinese ? "zh-CN" : "en");
   }
 
   /** The language of the JVM's default locale (from LANG / user.language). */
-  static Messages forDefaultLocale() {
+  static CliMessages forDefaultLocale() {
     return forLanguage(Locale.getDefault().getLanguage());
   }
 

@@ -22,14 +22,14 @@ import org.slf4j.LoggerFactory;
  * for the job's owner in their private chat with the bot (their own prompt, seen by them alone).
  * Cancel and Delete need the job's owner, a bot admin, or an admin of the job's chat.
  */
-final class Buttons {
-  private static final Logger log = LoggerFactory.getLogger(Buttons.class);
+final class ButtonPresses {
+  private static final Logger log = LoggerFactory.getLogger(ButtonPresses.class);
 
-  private final Env env;
+  private final CommandSupport env;
   private final CancelCommand cancel;
   private final HistoryCommand history;
 
-  Buttons(Env env, CancelCommand cancel, HistoryCommand history) {
+  ButtonPresses(CommandSupport env, CancelCommand cancel, HistoryCommand history) {
     this.env = env;
     this.cancel = cancel;
     this.history = history;

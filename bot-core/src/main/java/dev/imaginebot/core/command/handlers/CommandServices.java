@@ -12,7 +12,7 @@ import dev.imaginebot.core.store.SettingsStore;
 import java.util.Objects;
 
 /** What the commands work with. */
-public record Services(
+public record CommandServices(
     CoreConfig config,
     Messages messages,
     ModelRegistry registry,
@@ -22,7 +22,7 @@ public record Services(
     ModelStore modelStore,
     AuditLog audit,
     JobRenderer renderer) {
-  public Services {
+  public CommandServices {
     Objects.requireNonNull(config, "config == null");
     Objects.requireNonNull(messages, "messages == null");
     Objects.requireNonNull(registry, "registry == null");

@@ -16,12 +16,12 @@ import org.slf4j.LoggerFactory;
  * {@code /imagine prompt [model] [aspect] [seed] [negative]}: starts a job shown in the reply. The
  * options become a typed request as they are: the prompt is never read for flags or a model name.
  */
-final class ImagineCommand extends SlashCommand {
-  private static final Logger log = LoggerFactory.getLogger(ImagineCommand.class);
+final class DiscordImagine extends SlashCommand {
+  private static final Logger log = LoggerFactory.getLogger(DiscordImagine.class);
 
   static final String NAME = "imagine";
 
-  ImagineCommand(Services services) {
+  DiscordImagine(DiscordServices services) {
     super(services, CommandCatalogue.find(NAME).orElseThrow());
   }
 
@@ -57,7 +57,7 @@ final class ImagineCommand extends SlashCommand {
    * between storing the interaction and making the job): runs it now from the stored interaction's
    * typed options, answering in the interaction's original reply through its token.
    */
-  static void resume(Services services, JDA jda, StoredInteraction stored) {
+  static void resume(DiscordServices services, JDA jda, StoredInteraction stored) {
     ReplyRef ref = stored.ref();
     DiscordJobView view = new DiscordJobView(services, jda, ref, null);
     Reply reply =

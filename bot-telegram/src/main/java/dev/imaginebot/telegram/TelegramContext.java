@@ -22,10 +22,10 @@ import org.telegram.telegrambots.meta.api.objects.replykeyboard.buttons.InlineKe
 import org.telegram.telegrambots.meta.api.objects.replykeyboard.buttons.InlineKeyboardRow;
 
 /** What command and button handlers share: the core, the Bot API, the outbox, the workers. */
-final class Env {
+final class TelegramContext {
   static final String PLATFORM = "telegram";
 
-  private static final Logger log = LoggerFactory.getLogger(Env.class);
+  private static final Logger log = LoggerFactory.getLogger(TelegramContext.class);
 
   final Bot bot;
   final TelegramApi api;
@@ -33,7 +33,8 @@ final class Env {
   final SentImages sentImages;
   final Executor workers;
 
-  Env(Bot bot, TelegramApi api, Outbox outbox, SentImages sentImages, Executor workers) {
+  TelegramContext(
+      Bot bot, TelegramApi api, Outbox outbox, SentImages sentImages, Executor workers) {
     this.bot = bot;
     this.api = api;
     this.outbox = outbox;

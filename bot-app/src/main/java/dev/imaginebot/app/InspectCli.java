@@ -31,7 +31,7 @@ import picocli.CommandLine.Parameters;
           + " would use for /imagine.",
       "SPACE is owner/name, a URL, or the alias of a configured model."
     })
-final class InspectCommand implements Callable<Integer> {
+final class InspectCli implements Callable<Integer> {
   @Mixin CommonOptions common;
 
   @Parameters(index = "0", paramLabel = "SPACE", description = "owner/name, URL or model alias")
@@ -39,8 +39,8 @@ final class InspectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Settings settings = common.load(true);
-    Messages messages = Messages.forLanguage(settings.language());
+    AppSettings settings = common.load(true);
+    CliMessages messages = CliMessages.forLanguage(settings.language());
     String src = resolve(settings.core(), space);
     GradioOptions options = gradioOptions(settings.core().gradio());
     try (GradioClient client =
@@ -91,7 +91,8 @@ final class InspectCommand implements Callable<Integer> {
    * Asks the core's own {@code inspect} admin command, on a throw-away in-memory database, so
    * nothing is written to the data directory.
    */
-  private static String mapping(Settings settings, String arg, String src, Messages messages) {
+  private static String mapping(
+      AppSettings settings, String arg, String src, CliMessages messages) {
     CoreConfig c = settings.core();
     // A Space that is no configured model is inspected as a temporary model, as generate does.
     String alias = arg;
@@ -124,7 +125,7 @@ final class InspectCommand implements Callable<Integer> {
       }
       return reply.text();
     } catch (RuntimeException e) {
-      LoggerFactory.getLogger(InspectCommand.class).debug("Mapping unavailable", e);
+      LoggerFactory.getLogger(InspectCli.class).debug("Mapping unavailable", e);
       return messages.text("cli.mappingUnavailable", RunCommand.reason(e));
     }
   }
