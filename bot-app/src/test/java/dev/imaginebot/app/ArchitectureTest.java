@@ -50,6 +50,21 @@ class ArchitectureTest {
   }
 
   @Test
+  void noTwoTopLevelClassesShareASimpleName() {
+    // A reader who meets "Env" or "Services" should not have to ask which module's.
+    var byName =
+        classes.stream()
+            .filter(c -> c.isTopLevelClass() && !c.getSimpleName().equals("package-info"))
+            .collect(
+                java.util.stream.Collectors.groupingBy(
+                    com.tngtech.archunit.core.domain.JavaClass::getSimpleName,
+                    java.util.stream.Collectors.mapping(
+                        com.tngtech.archunit.core.domain.JavaClass::getName,
+                        java.util.stream.Collectors.toList())));
+    assertThat(byName.values()).allSatisfy(names -> assertThat(names).hasSize(1));
+  }
+
+  @Test
   void onlyTheGradioClientUsesItsInternals() {
     check(
         noClasses()
