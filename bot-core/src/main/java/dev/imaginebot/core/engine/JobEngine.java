@@ -230,7 +230,8 @@ public final class JobEngine implements AutoCloseable {
     Model model = found.get();
     BackendStatus status = registry.status(model);
     if (status.kind() == BackendStatus.Kind.DEGRADED) {
-      return Submitted.refused(ErrorCode.MODEL_DEGRADED, status.reason());
+      // Users get the cause's key, worded in their language; the English reason is the log's.
+      return Submitted.refused(ErrorCode.MODEL_DEGRADED, status.cause().messageKey());
     }
     synchronized (lock) {
       if (!accepting) return Submitted.refused(ErrorCode.BOT_BUSY);
@@ -682,7 +683,9 @@ public final class JobEngine implements AutoCloseable {
           && (soonest == null || s.until().isBefore(soonest))) {
         soonest = s.until();
       }
-      if (s.kind() == BackendStatus.Kind.DEGRADED && degraded == null) degraded = s.reason();
+      if (s.kind() == BackendStatus.Kind.DEGRADED && degraded == null) {
+        degraded = s.cause().messageKey();
+      }
     }
     Optional<Duration> retry =
         soonest == null ? Optional.empty() : Optional.of(Duration.between(now, soonest));
@@ -746,7 +749,7 @@ public final class JobEngine implements AutoCloseable {
     if (mapping == null) {
       BackendStatus s = b.status(clock.instant());
       if (s.kind() == BackendStatus.Kind.DEGRADED) {
-        retryElsewhere(e, attempt, ErrorCode.MODEL_DEGRADED, s.reason(), s.reason());
+        retryElsewhere(e, attempt, ErrorCode.MODEL_DEGRADED, s.reason(), s.cause().messageKey());
       } else {
         // The actual reason (unreachable, timed out while waking, ...), not a guess.
         SpaceFailure why = b.readFailure();
@@ -930,7 +933,10 @@ public final class JobEngine implements AutoCloseable {
     Backend b = attempt.backend();
     if (decision.recheckApi()) registry.checkLater(b);
     if (!decision.failover() || !e.images.isEmpty()) {
-      String detail = decision.showMessage() ? failure.detail() : "";
+      String detail =
+          mapped == ErrorCode.MODEL_DEGRADED
+              ? BackendStatus.Cause.ENDPOINT_MISSING.messageKey()
+              : decision.showMessage() ? failure.detail() : "";
       if (!e.images.isEmpty()) {
         // Some variations arrived before the failure: deliver what there is.
         e.calls = e.request.count();
@@ -954,7 +960,7 @@ public final class JobEngine implements AutoCloseable {
         mapped,
         failure.detail(),
         mapped == ErrorCode.MODEL_DEGRADED
-            ? failure.detail()
+            ? BackendStatus.Cause.ENDPOINT_MISSING.messageKey()
             : mapped == ErrorCode.SPACE_UNREACHABLE
                 ? FailoverPolicy.unreachableReason(failure)
                 : null);

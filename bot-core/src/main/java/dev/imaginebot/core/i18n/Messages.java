@@ -91,8 +91,16 @@ public final class Messages {
     return new MessageFormat(pattern, Locale.ROOT).format(safe);
   }
 
-  /** The text for an error code (with its arguments) followed by its hint. */
+  /**
+   * The text for an error code (with its arguments) followed by its hint. For {@link
+   * ErrorCode#MODEL_DEGRADED} the first argument is a cause's key ({@code degraded.*}), worded
+   * here.
+   */
   public String error(String language, ErrorCode code, Object... args) {
+    if (code == ErrorCode.MODEL_DEGRADED && args.length > 0) {
+      args = args.clone();
+      args[0] = degraded(language, args[0] == null ? "" : args[0].toString());
+    }
     return text(language, "error." + code.name(), args)
         + "\n"
         + text(language, "hint." + code.name(), args);
@@ -194,6 +202,8 @@ public final class Messages {
     if (f.code() == ErrorCode.SPACE_UNREACHABLE) {
       // The detail names why (a reason key); worded here, in the user's language.
       detail = text(lang, detail.startsWith("reason.") ? detail : "reason.unreachable.unknown");
+    } else if (f.code() == ErrorCode.MODEL_DEGRADED) {
+      detail = degraded(lang, detail);
     }
     String retry = f.retryAfter().map(d -> duration(lang, d)).orElse("");
     ErrorCode code = f.code();
@@ -218,6 +228,17 @@ public final class Messages {
       return out.append('\n').append(text(lang, "hint.retryIn", retry)).toString();
     }
     return out.append('\n').append(text(lang, "hint." + code.name(), detail)).toString();
+  }
+
+  /**
+   * Words a degraded backend's cause key ({@code degraded.<CAUSE>}) in {@code lang}. Anything else
+   * is internal text (English from a Space or the log) and is never shown: it is worded as an
+   * unknown cause.
+   */
+  public String degraded(String lang, String causeKey) {
+    boolean known =
+        causeKey != null && causeKey.startsWith("degraded.") && bundle(lang).containsKey(causeKey);
+    return text(lang, known ? causeKey : "degraded.unknown");
   }
 
   private ResourceBundle bundle(String language) {

@@ -21,6 +21,7 @@ public final class Backend {
   private final BackendConfig config;
   private SpaceMapping mapping;
   private String problem;
+  private BackendStatus.Cause cause;
   private SpaceFailure readFailure;
   private Instant coolUntil;
   private int failures;
@@ -62,7 +63,7 @@ public final class Backend {
 
   /** The health at {@code now}. */
   public synchronized BackendStatus status(Instant now) {
-    if (problem != null) return BackendStatus.degraded(problem);
+    if (problem != null) return BackendStatus.degraded(cause, problem);
     if (coolUntil != null && coolUntil.isAfter(now)) return BackendStatus.cooling(coolUntil);
     if (!checked) return BackendStatus.unknown();
     return BackendStatus.ok();
@@ -91,14 +92,20 @@ public final class Backend {
     if (result.ok()) {
       mapping = result.mapping();
       problem = null;
+      cause = null;
     } else {
       // The status keeps English: it is the log's and the admin's (/inspect) view of the backend.
       problem = result.problem().text();
+      cause =
+          result.problem().kind() == Onboarding.Problem.Kind.ENDPOINT_GONE
+              ? BackendStatus.Cause.ENDPOINT_GONE
+              : BackendStatus.Cause.NO_IMAGE_ENDPOINT;
     }
   }
 
-  synchronized void degrade(String reason) {
+  synchronized void degrade(BackendStatus.Cause cause, String reason) {
     checked = true;
+    this.cause = cause;
     problem = reason;
   }
 

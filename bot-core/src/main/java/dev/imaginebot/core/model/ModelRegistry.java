@@ -174,7 +174,9 @@ public final class ModelRegistry implements AutoCloseable {
     }
     if (unknown != null) return unknown;
     if (cooling != null) return cooling;
-    return degraded != null ? degraded : BackendStatus.degraded("no backends");
+    return degraded != null
+        ? degraded
+        : BackendStatus.degraded(BackendStatus.Cause.NO_BACKENDS, "no backends");
   }
 
   /**
@@ -244,10 +246,11 @@ public final class ModelRegistry implements AutoCloseable {
       FailureCode code = e.failure().code();
       backend.readFailed(GradioTranslation.failure(e.failure()));
       if (code == FailureCode.SPACE_NOT_FOUND) {
-        backend.degrade("Space not found");
+        backend.degrade(BackendStatus.Cause.SPACE_NOT_FOUND, "Space not found");
       } else if (code == FailureCode.HOST_REFUSED) {
         // An added model whose host the configuration no longer allows (spaces.allow).
-        backend.degrade("host not allowed by the configuration");
+        backend.degrade(
+            BackendStatus.Cause.HOST_NOT_ALLOWED, "host not allowed by the configuration");
       }
       log.info("Could not read the API of {}: {}", backend, e.getMessage());
       return backend.mapping();

@@ -522,4 +522,47 @@ class JobEngineTest {
                 .error())
         .isEqualTo(ErrorCode.MODEL_DEGRADED);
   }
+
+  @Test
+  void degradedModelReachesAChineseUserInChineseWithoutTheEnglishReason() {
+    start(
+        Limits.defaults(),
+        Duration.ZERO,
+        List.of(new ModelConfig("gone", "Gone", List.of(backend("missing-space", 1)))));
+    Messages messages = new Messages("en");
+    RecordingView view = new RecordingView();
+    engine.submit(ALICE, CHAT, null, GenerationRequest.of("fox").withModel("gone"), view);
+    JobEvent.Failed failed = (JobEvent.Failed) view.terminal();
+    // The engine passes the cause along, not the registry's English.
+    assertThat(failed.detail()).isEqualTo(BackendStatus.Cause.SPACE_NOT_FOUND.messageKey());
+    assertThat(messages.describe(failed, "zh-CN"))
+        .contains(messages.text("zh-CN", "degraded.SPACE_NOT_FOUND"))
+        .doesNotContain("Space not found", "degraded.", "SPACE_NOT_FOUND");
+    // The English stays for the log and the admin's view.
+    assertThat(backendOf("gone", 0).status(timer.instant()).reason()).isEqualTo("Space not found");
+
+    JobEngine.Submitted refused =
+        engine.submit(
+            ALICE, CHAT, null, GenerationRequest.of("fox").withModel("gone"), new RecordingView());
+    assertThat(messages.error("zh-CN", refused.error(), refused.args().toArray()))
+        .contains(messages.text("zh-CN", "degraded.SPACE_NOT_FOUND"))
+        .doesNotContain("Space not found", "degraded.");
+  }
+
+  @Test
+  void endpointMissingWhileRunningIsWordedByItsCauseNotTheSpacesText() {
+    start(
+        Limits.defaults(),
+        Duration.ZERO,
+        List.of(new ModelConfig("one", "One", List.of(backend("a", 1)))));
+    RecordingView view = new RecordingView();
+    engine.submit(ALICE, CHAT, null, GenerationRequest.of("fox").withModel("one"), view);
+    gateway.nextCall().fail(SpaceFailure.Kind.ENDPOINT_MISSING, "fn_index 3 not found", null);
+    JobEvent.Failed failed = (JobEvent.Failed) view.terminal();
+    assertThat(failed.code()).isEqualTo(ErrorCode.MODEL_DEGRADED);
+    assertThat(failed.detail()).isEqualTo(BackendStatus.Cause.ENDPOINT_MISSING.messageKey());
+    assertThat(new Messages("en").describe(failed, "zh-CN"))
+        .containsPattern("\\p{IsHan}")
+        .doesNotContain("fn_index", "degraded.");
+  }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imaginebot.core.job.ErrorCode;
 import dev.imaginebot.core.job.JobEvent;
+import dev.imaginebot.core.model.BackendStatus;
 import dev.imaginebot.core.model.Onboarding;
 import java.time.Duration;
 import java.util.List;
@@ -40,6 +41,41 @@ class MessagesTest {
             .doesNotContain("{0}", "{1}");
       }
     }
+  }
+
+  @Test
+  void everyDegradedCauseHasTextInEveryLanguage() {
+    for (String lang : Messages.LANGUAGES) {
+      assertThat(messages.keys(lang)).contains("degraded.unknown");
+      for (BackendStatus.Cause cause : BackendStatus.Cause.values()) {
+        assertThat(messages.keys(lang)).contains(cause.messageKey());
+        assertThat(messages.degraded(lang, cause.messageKey()))
+            .isEqualTo(messages.text(lang, cause.messageKey()))
+            .doesNotContain("{");
+      }
+    }
+  }
+
+  @Test
+  void degradedFailureIsWordedInTheUsersLanguageWithoutInternalText() {
+    String key = BackendStatus.Cause.SPACE_NOT_FOUND.messageKey();
+    String zh =
+        messages.describe(
+            new JobEvent.Failed(1, ErrorCode.MODEL_DEGRADED, key, Optional.empty()), "zh-CN");
+    assertThat(zh).contains(messages.text("zh-CN", key)).doesNotContain("degraded.", "Space not");
+    assertThat(messages.error("en", ErrorCode.MODEL_DEGRADED, key))
+        .contains("its Space could not be found");
+  }
+
+  @Test
+  void degradedDetailThatIsNotACauseKeyIsNeverShown() {
+    String internal = "endpoint /predict is gone; the Space has /run";
+    String shown =
+        messages.describe(
+            new JobEvent.Failed(1, ErrorCode.MODEL_DEGRADED, internal, Optional.empty()), "en");
+    assertThat(shown).doesNotContain("/predict").contains(messages.text("en", "degraded.unknown"));
+    assertThat(messages.error("zh-CN", ErrorCode.MODEL_DEGRADED, internal))
+        .doesNotContain("/predict");
   }
 
   @Test

@@ -122,6 +122,6 @@ final class AddModelCommand implements Command {
             ctx,
             global ? "cmd.addmodel.ok" : "cmd.addmodel.okChat",
             alias,
-            probe.result().mapping().describe()));
+            env.mapping(ctx, probe.result().mapping())));
   }
 }

@@ -9,6 +9,7 @@ import dev.imaginebot.core.job.ErrorCode;
 import dev.imaginebot.core.job.GenerationRequest;
 import dev.imaginebot.core.job.UserRef;
 import dev.imaginebot.core.model.BackendStatus;
+import dev.imaginebot.core.model.SpaceMapping;
 import dev.imaginebot.core.request.ParseResult;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -172,13 +173,24 @@ final class CommandSupport {
     return Reply.jobStarted(submitted.jobId());
   }
 
+  /** A status in words for anyone (/models): a degraded one says its cause, not the detail. */
   String status(String lang, BackendStatus status) {
     String until = status.until() == null ? "" : TIME.format(status.until()) + " UTC";
-    return s.messages()
-        .text(
-            lang,
-            "status." + status.kind().name(),
-            status.kind() == BackendStatus.Kind.COOLING ? until : status.reason());
+    String why =
+        status.kind() == BackendStatus.Kind.DEGRADED
+            ? s.messages().degraded(lang, status.cause().messageKey())
+            : until;
+    return s.messages().text(lang, "status." + status.kind().name(), why);
+  }
+
+  /**
+   * A Space mapping for an admin (/addmodel, /inspect): a sentence in the admin's language around
+   * {@link SpaceMapping#describe()}, which stays technical on purpose. It names the Space's own
+   * parameters, the canonical keys and the values sent, as the Space's API page and the log do;
+   * translated, it could no longer be matched with either.
+   */
+  String mapping(CommandContext ctx, SpaceMapping mapping) {
+    return text(ctx, "mapping.technical", mapping.describe());
   }
 
   /** A signed button ({@link ButtonIds}) for {@code action} on {@code arg}. */

@@ -73,16 +73,16 @@ final class InspectCommand implements Command {
                 m.displayName(),
                 env.status(lang, env.s.registry().status(m))));
     for (Backend b : m.backends()) {
+      BackendStatus status = b.status(Instant.now());
       out.append('\n')
           .append(
-              env.text(
-                  ctx,
-                  "cmd.inspect.backend",
-                  b.index(),
-                  b.space(),
-                  env.status(lang, b.status(Instant.now()))));
+              env.text(ctx, "cmd.inspect.backend", b.index(), b.space(), env.status(lang, status)));
+      // The admin's view: the English detail behind the cause, as the log has it.
+      if (status.reason() != null) {
+        out.append('\n').append(env.text(ctx, "cmd.inspect.reason", status.reason()));
+      }
       SpaceMapping mapping = b.mapping();
-      if (mapping != null) out.append('\n').append(mapping.describe());
+      if (mapping != null) out.append('\n').append(env.mapping(ctx, mapping));
     }
     return Reply.message(out.toString()).asPersonal();
   }
