@@ -1,6 +1,7 @@
 package dev.imaginebot.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.imaginebot.core.CoreConfig;
 import dev.imaginebot.core.CoreConfig.BackendConfig;
@@ -301,5 +302,42 @@ class CommandsTest {
     assertThat(run(ALICE, false, "cancel", "").kind()).isEqualTo(Reply.Kind.MESSAGE);
     assertThat(view.terminal()).isInstanceOf(JobEvent.Cancelled.class);
     assertThat(bot.jobs().find(id).orElseThrow().state()).isEqualTo(JobState.CANCELLED);
+  }
+
+  @Test
+  void aDegradedModelIsWordedInTheUsersLanguageAndItsDetailKeptForAdmins() {
+    bot.close();
+    bot =
+        RealBot.start(
+            new CoreConfig(
+                dir.resolve("degraded"),
+                null,
+                List.of(
+                    new ModelConfig("gone", "Gone", List.of(BackendConfig.discover("missing")))),
+                "gone",
+                Set.of(ROOT.key()),
+                new Limits(1, 10, 4, 1000, 1 << 20),
+                Duration.ZERO,
+                "en",
+                GradioSettings.defaults()),
+            gateway);
+    UserRef zh = new UserRef("console", "li", "Li", "zh-CN");
+    String cause =
+        new dev.imaginebot.core.i18n.Messages("en").text("zh-CN", "degraded.SPACE_NOT_FOUND");
+    // The start-up check finds the Space missing in the background.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> run(zh, false, "models", "").text().contains(cause));
+    assertThat(run(zh, false, "models", "").text()).doesNotContain("Space not found");
+
+    Reply refused = run(zh, false, "imagine", "a cat");
+    assertThat(refused.kind()).isEqualTo(Reply.Kind.ERROR);
+    assertThat(refused.text())
+        .contains(cause)
+        .doesNotContain("Space not found", "degraded.", "SPACE_NOT_FOUND");
+
+    assertThat(run(ROOT, false, "inspect", "gone").text())
+        .contains("its Space could not be found")
+        .contains("Detail (as logged): Space not found");
   }
 }
