@@ -156,14 +156,23 @@ final class InteractionRouter extends ListenerAdapter {
       JobEvent failed =
           new JobEvent.Failed(0, dev.imaginebot.core.job.ErrorCode.INTERNAL, ref, Optional.empty());
       String text = services.bot().describe(failed, Interactions.language(e));
-      if (e instanceof SlashCommandInteractionEvent) {
+      if (e instanceof SlashCommandInteractionEvent s && !publicReply(s)) {
         hook.editOriginal(Payload.text(text).toEdit()).complete();
       } else {
+        // A fault is the sender's, as a refusal is: the reply everyone sees goes (a button's
+        // message stays), an ephemeral followup says it.
+        if (e instanceof SlashCommandInteractionEvent) hook.deleteOriginal().complete();
         hook.sendMessage(Payload.text(text).toCreate()).setEphemeral(true).complete();
       }
     } catch (RuntimeException ex) {
       log.warn("could not tell the user about failure {}: {}", ref, ex.toString());
     }
+  }
+
+  /** Whether the command's deferred reply is one everyone sees (unknown commands are not). */
+  private boolean publicReply(SlashCommandInteractionEvent e) {
+    SlashCommand command = command(e.getName(), e.getSubcommandName());
+    return command != null && !command.ephemeral();
   }
 
   private void run(String what, Runnable task) {

@@ -485,13 +485,36 @@ class DiscordFrontEndTest {
   }
 
   @Test
-  void aFaultInTheCoreShowsAReference() {
+  void aFaultOnAPublicCommandIsShownOnlyToTheSender() {
     bot.responder =
         call -> {
           throw new IllegalStateException("boom");
         };
     Interaction i = discord.slash("models", ALICE).send();
-    assertThat(discord.next(i.token(), "edit").content()).startsWith("Failed INTERNAL ");
+    Call defer = discord.next(i.token());
+    assertThat(defer.json().optObject("data").map(d -> d.getInt("flags", 0)).orElse(0) & 64)
+        .isZero();
+    // Nothing of the fault lands in the reply everyone sees: it goes, then an ephemeral followup.
+    Call delete = discord.next(i.token());
+    assertThat(delete.kind()).isEqualTo("delete");
+    assertThat(discord.message(discord.originalMessageId(i.token()))).isNull();
+    Call fault = discord.next(i.token(), "followup");
+    assertThat(fault.content()).startsWith("Failed INTERNAL ");
+    assertThat(fault.flags() & 64).isEqualTo(64);
+  }
+
+  @Test
+  void aFaultOnAPersonalCommandIsEditedIntoItsEphemeralReply() {
+    bot.responder =
+        call -> {
+          throw new IllegalStateException("boom");
+        };
+    Interaction i = discord.slash("history", ALICE).send();
+    Call defer = discord.next(i.token());
+    assertThat(defer.json().getObject("data").getInt("flags") & 64).isEqualTo(64);
+    Call fault = discord.next(i.token());
+    assertThat(fault.kind()).isEqualTo("edit");
+    assertThat(fault.content()).startsWith("Failed INTERNAL ");
   }
 
   @Test
