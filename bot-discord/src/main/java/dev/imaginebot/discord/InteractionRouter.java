@@ -110,7 +110,7 @@ final class InteractionRouter extends ListenerAdapter {
   @Override
   public void onButtonInteraction(ButtonInteractionEvent e) {
     if (!buttons.store(e)) return;
-    e.deferEdit().queue(null, err -> log.warn("button: could not acknowledge: {}", err));
+    ButtonHandler.acknowledge(e);
     submit(e, e.getHook(), "button " + e.getComponentId(), () -> buttons.run(e));
   }
 
@@ -156,7 +156,10 @@ final class InteractionRouter extends ListenerAdapter {
       JobEvent failed =
           new JobEvent.Failed(0, dev.imaginebot.core.job.ErrorCode.INTERNAL, ref, Optional.empty());
       String text = services.bot().describe(failed, Interactions.language(e));
-      if (e instanceof SlashCommandInteractionEvent) {
+      // A job press's deferred reply is a message of its own: it says the failure, not "thinking".
+      if (e instanceof SlashCommandInteractionEvent
+          || (e instanceof ButtonInteractionEvent b
+              && ButtonHandler.startsJob(b.getComponentId()))) {
         hook.editOriginal(Payload.text(text).toEdit()).complete();
       } else {
         hook.sendMessage(Payload.text(text).toCreate()).setEphemeral(true).complete();
