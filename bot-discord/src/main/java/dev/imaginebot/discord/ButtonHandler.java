@@ -9,6 +9,7 @@ import net.dv8tion.jda.api.components.buttons.Button;
 import net.dv8tion.jda.api.entities.Message;
 import net.dv8tion.jda.api.events.interaction.component.ButtonInteractionEvent;
 import net.dv8tion.jda.api.exceptions.ErrorResponseException;
+import net.dv8tion.jda.api.exceptions.InteractionFailureException;
 import net.dv8tion.jda.api.interactions.InteractionHook;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,7 +66,16 @@ final class ButtonHandler {
     InteractionHook hook = e.getHook();
     if (startsJob(id)) {
       String key = StoredInteraction.key(e);
-      ReplyRef ref = original(hook, Interactions.ref(e, e.getChannelIdLong(), 0, true));
+      ReplyRef ref = Interactions.ref(e, e.getChannelIdLong(), 0, true);
+      try {
+        ref = original(hook, ref);
+      } catch (InteractionFailureException ex) {
+        // The acknowledgement failed (it reached Discord too late): the event's hook now fails
+        // every call. A hook made from the token gets Discord's own answer (no such webhook), on
+        // which the view moves the job to a channel message, as for a message that is gone.
+        log.warn("button {}: the acknowledgement failed; answering in the channel", id);
+        hook = InteractionHook.from(e.getJDA(), e.getToken());
+      }
       DiscordJobView view = new DiscordJobView(services, e.getJDA(), ref, hook);
       Reply reply =
           services.bot().press(Interactions.context(e, ref.encode(), view).withCommandKey(key), id);

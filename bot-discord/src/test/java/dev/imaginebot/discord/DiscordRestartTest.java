@@ -321,6 +321,61 @@ class DiscordRestartTest {
     assertThat(bot.pending("discord")).isEmpty();
   }
 
+  @Test
+  void aPressStoredButNeverAcknowledgedBeforeACrashEndsInAChannelMessage()
+      throws InterruptedException {
+    bot = Bot.start(RealCore.config(dataDir, RealCore.gradio().url("flux")));
+    DiesBeforeThePress dying = new DiesBeforeThePress(bot);
+    frontEnd = frontEnd(dying);
+    Interaction i = discord.slash("imagine", ALICE).option("prompt", "a swift").send();
+    List<Call> edits = discord.editsUntilDone(i.token(), "edit");
+    Call done = edits.get(edits.size() - 1);
+    String reroll =
+        done.customIds().stream().filter(id -> id.startsWith("reroll:")).findFirst().orElseThrow();
+    // The acknowledgement never reaches Discord (the bot dies as it is sent): no reply exists.
+    discord.failNext(
+        c -> c.kind().equals("callback"),
+        new MockResponse.Builder()
+            .code(404)
+            .setHeader("Content-Type", "application/json")
+            .body("{\"message\":\"Unknown interaction\",\"code\":10062}")
+            .build());
+    Interaction click = discord.click(ALICE, done.messageId(), reroll);
+    assertThat(discord.next(click.token()).kind()).isEqualTo("rejected");
+    assertThat(dying.entered.await(30, TimeUnit.SECONDS)).isTrue();
+    try {
+      Crash.now(bot);
+      frontEnd.close();
+    } finally {
+      dying.end.countDown();
+    }
+    frontEnd = null;
+
+    bot = Bot.start(RealCore.config(dataDir, RealCore.gradio().url("flux")));
+    frontEnd = frontEnd(bot);
+    // The token has no webhook, so the job goes on in the channel, in one message of its own.
+    List<Call> sent = new java.util.ArrayList<>();
+    Call finished = null;
+    while (finished == null) {
+      Call c = discord.next(FakeDiscord.CHANNEL_KEY);
+      if (c.kind().equals("channel-send")) sent.add(c);
+      if ((c.kind().equals("channel-send") || c.kind().equals("channel-edit"))
+          && c.content().startsWith("Done: \"a swift\"")) {
+        finished = c;
+      }
+    }
+    assertThat(sent).hasSize(1);
+    assertThat(finished.messageId()).isEqualTo(sent.get(0).messageId());
+    assertThat(finished.files()).hasSize(1);
+    assertThat(discord.all())
+        .noneMatch(
+            c ->
+                click.token().equals(c.token())
+                    && !c.kind().equals("rejected")
+                    && !c.kind().equals("refused"));
+    assertThat(bot.pending("discord")).isEmpty();
+  }
+
   /**
    * A core that makes the press's job and dies before the front-end hears back: the press stays
    * stored (not marked handled) though its job exists.
