@@ -121,9 +121,11 @@ final class ButtonHandler {
       // acknowledgement itself, and the stored press holds its token, so a restart finds the
       // message without any id: there is no instant at which a message of the bot exists that the
       // next start cannot reach.
-      e.deferReply().queue(null, err -> log.warn("button: could not acknowledge: {}", err));
+      e.deferReply()
+          .queue(null, err -> log.warn("button: could not acknowledge: {}", err.toString()));
     } else {
-      e.deferEdit().queue(null, err -> log.warn("button: could not acknowledge: {}", err));
+      e.deferEdit()
+          .queue(null, err -> log.warn("button: could not acknowledge: {}", err.toString()));
     }
   }
 
