@@ -9,6 +9,7 @@ import net.dv8tion.jda.api.components.buttons.Button;
 import net.dv8tion.jda.api.entities.Message;
 import net.dv8tion.jda.api.events.interaction.component.ButtonInteractionEvent;
 import net.dv8tion.jda.api.exceptions.ErrorResponseException;
+import net.dv8tion.jda.api.exceptions.InteractionFailureException;
 import net.dv8tion.jda.api.interactions.InteractionHook;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,15 +17,13 @@ import org.slf4j.LoggerFactory;
 /**
  * A button press: the id goes to the core as it is (ids name stored jobs, so buttons work after a
  * restart). A press that starts a job (Reroll, Variations, Re-run) is stored before Discord is told
- * it arrived, gets a followup message as its view, and names its job by the interaction (command
- * key), so a press cut by a crash is finished at the next start and never makes a second job. A
- * refusal is an ephemeral followup only the presser sees.
+ * it arrived, is acknowledged with a new message (its original response) that becomes the job's
+ * message, and names its job by the interaction (command key), so a press cut by a crash is
+ * finished at the next start in that message and never makes a second job. A refusal is an
+ * ephemeral followup only the presser sees.
  */
 final class ButtonHandler {
   private static final Logger log = LoggerFactory.getLogger(ButtonHandler.class);
-
-  /** A placeholder shown until the new job's first event; no words, so no language. */
-  static final String PLACEHOLDER = "\u23f3";
 
   private final DiscordServices services;
 
@@ -57,19 +56,30 @@ final class ButtonHandler {
     }
   }
 
-  /** Runs on a worker thread after the press was stored (see {@link #store}) and deferred. */
+  /**
+   * Runs on a worker thread after the press was stored (see {@link #store}) and acknowledged: a
+   * press that starts a job with {@code deferReply} (see {@link #acknowledge}), any other with
+   * {@code deferEdit}.
+   */
   void run(ButtonInteractionEvent e) {
     String id = e.getComponentId();
     InteractionHook hook = e.getHook();
     if (startsJob(id)) {
       String key = StoredInteraction.key(e);
-      Message placeholder = placeholder(hook);
-      ReplyRef ref =
-          Interactions.ref(e, placeholder.getChannelIdLong(), placeholder.getIdLong(), false);
+      ReplyRef ref = Interactions.ref(e, e.getChannelIdLong(), 0, true);
+      try {
+        ref = original(hook, ref);
+      } catch (InteractionFailureException ex) {
+        // The acknowledgement failed (it reached Discord too late): the event's hook now fails
+        // every call. A hook made from the token gets Discord's own answer (no such webhook), on
+        // which the view moves the job to a channel message, as for a message that is gone.
+        log.warn("button {}: the acknowledgement failed; answering in the channel", id);
+        hook = InteractionHook.from(e.getJDA(), e.getToken());
+      }
       DiscordJobView view = new DiscordJobView(services, e.getJDA(), ref, hook);
       Reply reply =
           services.bot().press(Interactions.context(e, ref.encode(), view).withCommandKey(key), id);
-      finish(services, hook, placeholder, key, reply);
+      finish(services, hook, key, reply);
       return;
     }
     Reply reply = services.bot().press(Interactions.context(e, null, SlashCommand.NO_VIEW), id);
@@ -99,41 +109,71 @@ final class ButtonHandler {
   }
 
   /**
+   * Acknowledges a press on JDA's event thread, after {@link #store}. A press that starts a job is
+   * answered with a new message ({@code deferReply}) that becomes the job's message: it is the
+   * interaction's original response, which its token alone addresses ({@code @original}).
+   */
+  static void acknowledge(ButtonInteractionEvent e) {
+    if (startsJob(e.getComponentId())) {
+      // Why not a followup as the job's message: a followup's id is known only once Discord
+      // answered, so a crash between sending it and storing that id left a message nothing would
+      // ever edit again (stuck on its placeholder). The deferred reply is made by the
+      // acknowledgement itself, and the stored press holds its token, so a restart finds the
+      // message without any id: there is no instant at which a message of the bot exists that the
+      // next start cannot reach.
+      e.deferReply()
+          .queue(null, err -> log.warn("button: could not acknowledge: {}", err.toString()));
+    } else {
+      e.deferEdit()
+          .queue(null, err -> log.warn("button: could not acknowledge: {}", err.toString()));
+    }
+  }
+
+  /**
    * Finishes a press the previous run stored but did not hand to the core (it stopped between the
-   * acknowledgement and the job): runs it now, in a new followup sent through the interaction's
-   * token. When the job was made before (the run stopped after making it), the core finds it by the
-   * interaction and it shows itself in its own message; the new followup goes.
+   * acknowledgement and the job): runs it now, in the interaction's original response, which the
+   * acknowledgement made and the token reaches. When the job was made before (the run stopped after
+   * making it), the core finds it by the interaction and it shows itself in that same message. When
+   * the previous run stopped before acknowledging, there is no original response: the job moves to
+   * a channel message on its first update, as a view does for a message that is gone.
    */
   static void resume(DiscordServices services, JDA jda, StoredInteraction stored) {
     InteractionHook hook = InteractionHook.from(jda, stored.ref().token());
-    Message placeholder = placeholder(hook);
-    ReplyRef ref = stored.ref(placeholder.getChannelIdLong(), placeholder.getIdLong(), false);
+    ReplyRef ref = original(hook, stored.ref());
     DiscordJobView view = new DiscordJobView(services, jda, ref, hook);
     Reply reply = services.bot().press(stored.context(ref.encode(), view), stored.customId());
-    finish(services, hook, placeholder, stored.key(), reply);
+    finish(services, hook, stored.key(), reply);
   }
 
-  private static Message placeholder(InteractionHook hook) {
-    return hook.sendMessage(Payload.text(PLACEHOLDER).toCreate()).complete();
+  /**
+   * The ref of the interaction's original response with its message id, which lets a view edit it
+   * as a channel message once the token has died; without the id when it cannot be read.
+   */
+  private static ReplyRef original(InteractionHook hook, ReplyRef ref) {
+    try {
+      Message original = hook.retrieveOriginal().complete();
+      return ref.withMessage(original.getChannelIdLong(), original.getIdLong());
+    } catch (ErrorResponseException ex) {
+      log.warn("could not read the deferred reply: {}", ex.getMeaning());
+      return ref;
+    }
   }
 
-  /** After the core answered a press that starts a job: its followup shows the job, or goes. */
+  /** After the core answered a press that starts a job: the original response shows it, or goes. */
   private static void finish(
-      DiscordServices services,
-      InteractionHook hook,
-      Message placeholder,
-      String key,
-      Reply reply) {
+      DiscordServices services, InteractionHook hook, String key, Reply reply) {
     // The job (or the refusal) is stored: the press need not be finished at the next start.
     services.bot().handled(Interactions.PLATFORM, key);
-    if (reply.kind() == Reply.Kind.JOB_STARTED) return;
-    try {
-      hook.deleteMessageById(placeholder.getIdLong()).complete();
-    } catch (ErrorResponseException ex) {
-      log.warn("could not delete a placeholder: {}", ex.getMeaning());
+    // DELETE_MESSAGE: made before for this press; the job shows itself in this same response.
+    if (reply.kind() == Reply.Kind.JOB_STARTED || reply.kind() == Reply.Kind.DELETE_MESSAGE) {
+      return;
     }
-    // DELETE_MESSAGE: made before for this press; the job shows itself in the message it had.
-    if (reply.kind() == Reply.Kind.DELETE_MESSAGE) return;
+    // A refusal is the presser's: the response everyone sees goes, an ephemeral followup says it.
+    try {
+      hook.deleteOriginal().complete();
+    } catch (ErrorResponseException ex) {
+      log.warn("could not delete the deferred reply: {}", ex.getMeaning());
+    }
     SlashCommand.followups(hook, Text.parts(reply.text()), reply, true);
   }
 

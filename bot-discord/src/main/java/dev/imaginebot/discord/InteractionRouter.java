@@ -110,7 +110,7 @@ final class InteractionRouter extends ListenerAdapter {
   @Override
   public void onButtonInteraction(ButtonInteractionEvent e) {
     if (!buttons.store(e)) return;
-    e.deferEdit().queue(null, err -> log.warn("button: could not acknowledge: {}", err));
+    ButtonHandler.acknowledge(e);
     submit(e, e.getHook(), "button " + e.getComponentId(), () -> buttons.run(e));
   }
 
@@ -159,9 +159,14 @@ final class InteractionRouter extends ListenerAdapter {
       if (e instanceof SlashCommandInteractionEvent s && !publicReply(s)) {
         hook.editOriginal(Payload.text(text).toEdit()).complete();
       } else {
-        // A fault is the sender's, as a refusal is: the reply everyone sees goes (a button's
-        // message stays), an ephemeral followup says it.
-        if (e instanceof SlashCommandInteractionEvent) hook.deleteOriginal().complete();
+        // A fault is the sender's, as a refusal is: the reply everyone sees goes (a public
+        // command's, or a job press's deferred reply; the message a button is on stays), and an
+        // ephemeral followup says it.
+        if (e instanceof SlashCommandInteractionEvent
+            || (e instanceof ButtonInteractionEvent b
+                && ButtonHandler.startsJob(b.getComponentId()))) {
+          hook.deleteOriginal().complete();
+        }
         hook.sendMessage(Payload.text(text).toCreate()).setEphemeral(true).complete();
       }
     } catch (RuntimeException ex) {

@@ -60,14 +60,15 @@ class DiscordEndToEndTest {
   }
 
   /**
-   * {@code user} presses {@code action} on a finished job's message; the new job is shown in a
-   * followup, edited until done. Returns that last edit.
+   * {@code user} presses {@code action} on a finished job's message; the new job is shown in the
+   * press's deferred reply, edited until done. Returns that last edit.
    */
-  static Call pressedInFollowup(User user, Call done, String action) {
+  static Call pressedInItsReply(User user, Call done, String action) {
     Interaction click = discord.click(user, done.messageId(), button(done, action));
-    Call followup = discord.next(click.token(), "followup");
+    Call original = discord.next(click.token(), "get");
     Call result = last(discord.editsUntilDone(click.token(), "edit"));
-    assertThat(result.messageId()).isEqualTo(followup.messageId());
+    assertThat(result.messageId()).isEqualTo(original.messageId());
+    assertThat(result.path()).endsWith("/messages/@original");
     return result;
   }
 
@@ -159,7 +160,7 @@ class DiscordEndToEndTest {
     Call done = imagined("a tree");
     long job = jobOf(done);
 
-    Call rerolled = pressedInFollowup(BOB, done, "reroll");
+    Call rerolled = pressedInItsReply(BOB, done, "reroll");
     assertThat(rerolled.files()).hasSize(1);
     assertThat(rerolled.content()).contains("a tree");
     assertThat(jobOf(rerolled)).isNotEqualTo(job);
@@ -168,7 +169,7 @@ class DiscordEndToEndTest {
   @Test
   void variationsMakeFourImagesInOneFollowup() {
     Call done = imagined("a kite");
-    Call varied = pressedInFollowup(ALICE, done, "vary");
+    Call varied = pressedInItsReply(ALICE, done, "vary");
     assertThat(varied.files()).hasSize(4);
     assertThat(varied.files()).allSatisfy(f -> assertThat(isPng(f.bytes())).isTrue());
   }
@@ -315,7 +316,7 @@ class DiscordEndToEndTest {
   @Test
   void variationsShowEverySeedAndWhichImageIsRunning() {
     Call done = imagined("a comet");
-    Call varied = pressedInFollowup(ALICE, done, "vary");
+    Call varied = pressedInItsReply(ALICE, done, "vary");
     assertThat(varied.files())
         .hasSize(4)
         .allSatisfy(f -> assertThat(f.nameMatchesBytes()).isTrue());

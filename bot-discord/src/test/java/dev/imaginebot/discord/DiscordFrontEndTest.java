@@ -309,33 +309,33 @@ class DiscordFrontEndTest {
   }
 
   @Test
-  void rerollStartsANewJobShownInAFollowup() {
+  void rerollStartsANewJobShownInTheDeferredReply() {
     Finished f = finishedJob(ALICE);
     bot.responder = bot::startJob;
     Interaction click = discord.click(BOB, f.messageId(), "reroll:" + f.job());
 
     Call ack = discord.next(click.token());
     assertThat(ack.kind()).isEqualTo("callback");
-    assertThat(ack.json().getInt("type")).isEqualTo(6);
-    Call followup = discord.next(click.token(), "followup");
-    assertThat(followup.content()).isEqualTo(ButtonHandler.PLACEHOLDER);
-    assertThat(followup.allowedParse()).isEmpty();
+    assertThat(ack.json().getInt("type")).isEqualTo(5);
+    Call original = discord.next(click.token(), "get");
+    assertThat(original.messageId()).isNotEqualTo(f.messageId());
     FakeBot.Call press = bot.next();
     assertThat(press.command()).isEqualTo("press");
     assertThat(press.args()).isEqualTo("reroll:" + f.job());
     assertThat(press.ctx().user().id()).isEqualTo(Long.toString(BOB.id()));
+    assertThat(ReplyRef.decode(press.ctx().replyRef()).messageId()).isEqualTo(original.messageId());
 
     long job = bot.jobIds.get();
     bot.events(press.ctx().view()).onEvent(new JobEvent.Progress(job, 2, 4, null));
     Call edit = discord.next(click.token(), "edit");
-    assertThat(edit.messageId()).isEqualTo(followup.messageId());
-    assertThat(edit.path()).endsWith("/messages/" + followup.messageId());
+    assertThat(edit.messageId()).isEqualTo(original.messageId());
+    assertThat(edit.path()).endsWith("/messages/@original");
     assertThat(edit.content()).isEqualTo("Progress 2/4");
-    assertThat(edit.path()).doesNotContain("@original");
     bot.events(press.ctx().view()).onEvent(completed(job, "a fox", image("fox2.png", 16)));
     Call done = discord.next(click.token(), "edit");
     assertThat(done.messageId()).isEqualTo(edit.messageId());
     assertThat(done.customIds()).containsExactly("reroll:" + job, "vary:" + job, "delete:" + job);
+    assertThat(discord.pending(click.token())).noneMatch(c -> c.kind().equals("followup"));
   }
 
   @Test

@@ -11,8 +11,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -269,7 +271,7 @@ class DiscordRestartTest {
   }
 
   @Test
-  void aRerollPressedJustBeforeACrashIsFinishedInItsFollowupAtTheNextStart()
+  void aRerollPressedJustBeforeACrashIsFinishedInItsReplyAtTheNextStart()
       throws InterruptedException {
     bot = Bot.start(RealCore.config(dataDir, RealCore.gradio().url("flux")));
     DiesBeforeThePress dying = new DiesBeforeThePress(bot);
@@ -289,7 +291,10 @@ class DiscordRestartTest {
                     .map(dev.imaginebot.core.command.PendingUpdate::key)
                     .toList()));
     Interaction click = discord.click(ALICE, done.messageId(), reroll);
-    assertThat(discord.next(click.token()).kind()).isEqualTo("callback");
+    Call ack = discord.next(click.token());
+    assertThat(ack.kind()).isEqualTo("callback");
+    assertThat(ack.json().getInt("type")).isEqualTo(5);
+    Call deferred = discord.next(click.token(), "get");
     assertThat(dying.entered.await(30, TimeUnit.SECONDS)).isTrue();
     try {
       Crash.now(bot);
@@ -303,14 +308,71 @@ class DiscordRestartTest {
 
     bot = Bot.start(RealCore.config(dataDir, RealCore.gradio().url("flux")));
     frontEnd = frontEnd(bot);
-    // The first run's placeholder, then the one the next start sends for the press it finishes.
-    discord.next(click.token(), "followup");
-    Call followup = discord.next(click.token(), "followup");
+    // The next start finishes the press in the reply its acknowledgement made, found by the token.
     List<Call> rerolled = discord.editsUntilDone(click.token(), "edit");
     Call last = rerolled.get(rerolled.size() - 1);
-    assertThat(last.messageId()).isEqualTo(followup.messageId());
+    assertThat(last.path()).endsWith("/messages/@original");
+    assertThat(last.messageId()).isEqualTo(deferred.messageId());
     assertThat(last.content()).startsWith("Done: \"a lark\"");
     assertThat(last.files()).hasSize(1);
+    assertThat(discord.all())
+        .noneMatch(c -> click.token().equals(c.token()) && c.kind().equals("followup"));
+    assertNoMessageLeftWaiting(click.token());
+    assertThat(bot.pending("discord")).isEmpty();
+  }
+
+  @Test
+  void aPressStoredButNeverAcknowledgedBeforeACrashEndsInAChannelMessage()
+      throws InterruptedException {
+    bot = Bot.start(RealCore.config(dataDir, RealCore.gradio().url("flux")));
+    DiesBeforeThePress dying = new DiesBeforeThePress(bot);
+    frontEnd = frontEnd(dying);
+    Interaction i = discord.slash("imagine", ALICE).option("prompt", "a swift").send();
+    List<Call> edits = discord.editsUntilDone(i.token(), "edit");
+    Call done = edits.get(edits.size() - 1);
+    String reroll =
+        done.customIds().stream().filter(id -> id.startsWith("reroll:")).findFirst().orElseThrow();
+    // The acknowledgement never reaches Discord (the bot dies as it is sent): no reply exists.
+    discord.failNext(
+        c -> c.kind().equals("callback"),
+        new MockResponse.Builder()
+            .code(404)
+            .setHeader("Content-Type", "application/json")
+            .body("{\"message\":\"Unknown interaction\",\"code\":10062}")
+            .build());
+    Interaction click = discord.click(ALICE, done.messageId(), reroll);
+    assertThat(discord.next(click.token()).kind()).isEqualTo("rejected");
+    assertThat(dying.entered.await(30, TimeUnit.SECONDS)).isTrue();
+    try {
+      Crash.now(bot);
+      frontEnd.close();
+    } finally {
+      dying.end.countDown();
+    }
+    frontEnd = null;
+
+    bot = Bot.start(RealCore.config(dataDir, RealCore.gradio().url("flux")));
+    frontEnd = frontEnd(bot);
+    // The token has no webhook, so the job goes on in the channel, in one message of its own.
+    List<Call> sent = new java.util.ArrayList<>();
+    Call finished = null;
+    while (finished == null) {
+      Call c = discord.next(FakeDiscord.CHANNEL_KEY);
+      if (c.kind().equals("channel-send")) sent.add(c);
+      if ((c.kind().equals("channel-send") || c.kind().equals("channel-edit"))
+          && c.content().startsWith("Done: \"a swift\"")) {
+        finished = c;
+      }
+    }
+    assertThat(sent).hasSize(1);
+    assertThat(finished.messageId()).isEqualTo(sent.get(0).messageId());
+    assertThat(finished.files()).hasSize(1);
+    assertThat(discord.all())
+        .noneMatch(
+            c ->
+                click.token().equals(c.token())
+                    && !c.kind().equals("rejected")
+                    && !c.kind().equals("refused"));
     assertThat(bot.pending("discord")).isEmpty();
   }
 
@@ -359,7 +421,7 @@ class DiscordRestartTest {
     String vary =
         done.customIds().stream().filter(id -> id.startsWith("vary:")).findFirst().orElseThrow();
     Interaction click = discord.click(ALICE, done.messageId(), vary);
-    Call placeholder = discord.next(click.token(), "followup");
+    Call deferred = discord.next(click.token(), "get");
     assertThat(dying.made.await(30, TimeUnit.SECONDS)).isTrue();
     try {
       Crash.now(bot);
@@ -371,28 +433,47 @@ class DiscordRestartTest {
 
     bot = Bot.start(RealCore.config(dataDir, RealCore.gradio().url("flux")));
     frontEnd = frontEnd(bot);
-    // The stored press is run again: the core finds its job by the press, so the new followup
-    // goes, and the one job ends in the message it had from the first run.
-    List<Call> calls = new java.util.ArrayList<>();
+    // The stored press is run again: the core finds its job by the press, and the one job ends in
+    // the reply the press's acknowledgement made.
     Call last = null;
-    boolean deleted = false;
-    while (last == null || !deleted) {
+    while (last == null) {
       Call c = discord.next(click.token());
-      calls.add(c);
-      if (c.kind().equals("delete")) deleted = true;
       if (c.kind().equals("edit")
           && c.customIds().stream().noneMatch(x -> x.startsWith("cancel:"))) {
         last = c;
       }
     }
-    List<Call> followups = calls.stream().filter(c -> c.kind().equals("followup")).toList();
-    assertThat(followups).hasSize(1);
-    assertThat(calls.stream().filter(c -> c.kind().equals("delete")).toList())
-        .singleElement()
-        .satisfies(c -> assertThat(c.messageId()).isEqualTo(followups.get(0).messageId()));
-    assertThat(last.messageId()).isEqualTo(placeholder.messageId());
+    assertThat(last.messageId()).isEqualTo(deferred.messageId());
     assertThat(last.content()).startsWith("Done: \"a finch\"");
     assertThat(last.files()).hasSize(4);
+    assertThat(discord.all())
+        .noneMatch(
+            c ->
+                click.token().equals(c.token())
+                    && (c.kind().equals("followup") || c.kind().equals("delete")));
     assertThat(bot.pending("discord")).isEmpty();
+    assertNoMessageLeftWaiting(click.token());
+  }
+
+  /**
+   * No message the interaction made is left as a status nobody will edit again: a deferred reply
+   * still "thinking" (no content yet) or an hourglass placeholder.
+   */
+  private static void assertNoMessageLeftWaiting(String token) {
+    Set<Long> made =
+        discord.all().stream()
+            .filter(c -> token.equals(c.token()))
+            .map(Call::messageId)
+            .collect(Collectors.toSet());
+    assertThat(made).isNotEmpty();
+    assertThat(discord.messages())
+        .filteredOn(m -> made.contains(m.getLong("id")))
+        .isNotEmpty()
+        .allSatisfy(
+            m ->
+                assertThat(m.getString("content", ""))
+                    .as("message %s", m.getString("id"))
+                    .isNotBlank()
+                    .isNotEqualTo("\u23f3"));
   }
 }

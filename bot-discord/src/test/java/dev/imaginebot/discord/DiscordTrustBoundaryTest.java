@@ -147,10 +147,13 @@ class DiscordTrustBoundaryTest {
     assertThat(discord.message(done.messageId())).isNotNull();
 
     Interaction rerun = discord.clickCrafted(BOB, dm, button(done, "reroll"));
-    assertThat(discord.next(rerun.token(), "followup").content())
-        .isEqualTo(ButtonHandler.PLACEHOLDER);
+    // The deferred reply everyone would see goes; only the presser is told.
+    Call deferred = discord.next(rerun.token(), "get");
+    assertThat(discord.next(rerun.token(), "delete").messageId()).isEqualTo(deferred.messageId());
+    assertThat(discord.message(deferred.messageId())).isNull();
     Call rerunRefused = discord.next(rerun.token(), "followup");
     assertThat(rerunRefused.content()).isEqualTo(bot.text("en", "cmd.button.elsewhere"));
+    assertThat(rerunRefused.flags() & EPHEMERAL).isEqualTo(EPHEMERAL);
   }
 
   @Test

@@ -46,10 +46,11 @@ import okio.Buffer;
  * their field limits or 6000 in all, more than 5 rows or 5 buttons a row, a {@code custom_id} over
  * 100 characters or used twice, a label over 80, more than 10 files, a file over the interaction's
  * {@code attachment_size_limit} (10 MiB by default) or a request of files over 25 MiB (413, 40005),
- * an interaction acknowledged after 3 seconds or twice, an interaction token used after 15 minutes,
- * and a channel the bot may not write in are refused with Discord's errors. A test clicks only
- * buttons on a message the bot made ({@link #click}); a crafted click, as a modified client can
- * send, goes through {@link #clickCrafted}, which the security tests alone use.
+ * an interaction acknowledged after 3 seconds or twice, a followup or {@code @original} call on an
+ * interaction never acknowledged (10015), an interaction token used after 15 minutes, and a channel
+ * the bot may not write in are refused with Discord's errors. A test clicks only buttons on a
+ * message the bot made ({@link #click}); a crafted click, as a modified client can send, goes
+ * through {@link #clickCrafted}, which the security tests alone use.
  */
 final class FakeDiscord implements AutoCloseable {
   static final long DISCORD_EPOCH = 1420070400000L;
@@ -331,6 +332,11 @@ final class FakeDiscord implements AutoCloseable {
 
   DataObject message(long id) {
     return messages.get(id);
+  }
+
+  /** Every message of the bot's that exists now (deleted ones are gone). */
+  List<DataObject> messages() {
+    return List.copyOf(messages.values());
   }
 
   /** Answers the next call matching {@code when} with {@code response} instead. */
@@ -769,6 +775,11 @@ final class FakeDiscord implements AutoCloseable {
         }
       } else if (created != null && Duration.between(created, now).compareTo(TOKEN_LIFE) > 0) {
         return json(401, "{\"message\":\"Invalid Webhook Token\",\"code\":50027}");
+      } else if (created != null && !acknowledged.contains(call.token())) {
+        // Discord makes an interaction's webhook only when the interaction is answered: before
+        // that (or never, when the answer did not come in 3 seconds) followups and @original
+        // calls find no webhook.
+        return json(404, "{\"message\":\"Unknown Webhook\",\"code\":10015}");
       }
     }
     if (call.kind().equals("channel-send")

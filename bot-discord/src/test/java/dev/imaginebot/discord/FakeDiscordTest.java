@@ -99,6 +99,38 @@ class FakeDiscordTest {
     assertThat(acknowledge(late)).isEqualTo(404);
   }
 
+  private int editOriginal(Interaction i) throws IOException {
+    Request request =
+        new Request.Builder()
+            .url(
+                discord.restUrl()
+                    + "webhooks/"
+                    + FakeDiscord.APP_ID
+                    + "/"
+                    + i.token()
+                    + "/messages/@original")
+            .patch(RequestBody.create(DataObject.empty().put("content", "e").toString(), JSON))
+            .build();
+    try (Response response = http.newCall(request).execute()) {
+      return response.code();
+    }
+  }
+
+  @Test
+  void anInteractionNeverAcknowledgedHasNoWebhookForFollowupsOrEdits() throws Exception {
+    Interaction i = slash();
+    assertThat(followup(i, DataObject.empty().put("content", "too soon"))).isEqualTo(404);
+    assertThat(editOriginal(i)).isEqualTo(404);
+    assertThat(discord.pending(i.token()))
+        .extracting(FakeDiscord.Call::kind)
+        .containsExactly("refused", "refused");
+    assertThat(discord.messages()).isEmpty();
+
+    assertThat(acknowledge(i)).isEqualTo(204);
+    assertThat(followup(i, DataObject.empty().put("content", "now"))).isEqualTo(200);
+    assertThat(editOriginal(i)).isEqualTo(200);
+  }
+
   @Test
   void aTokenDiesAfterFifteenMinutes() throws Exception {
     Interaction i = slash();
