@@ -1,9 +1,7 @@
 package dev.imaginebot.discord;
 
 import dev.imaginebot.core.command.Reply;
-import dev.imaginebot.core.job.JobEvent;
 import java.util.List;
-import java.util.Optional;
 import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.components.buttons.Button;
 import net.dv8tion.jda.api.entities.Message;
@@ -38,22 +36,8 @@ final class ButtonHandler {
    * could not be stored: the user was told, do not acknowledge it.
    */
   boolean store(ButtonInteractionEvent e) {
-    if (!startsJob(e.getComponentId())) return true;
-    try {
-      services
-          .bot()
-          .receive(Interactions.PLATFORM, StoredInteraction.key(e), StoredInteraction.payload(e));
-      return true;
-    } catch (RuntimeException x) {
-      String ref = dev.imaginebot.core.FaultRef.next();
-      log.error("button {} could not be stored (ref {})", e.getComponentId(), ref, x);
-      JobEvent failed =
-          new JobEvent.Failed(0, dev.imaginebot.core.job.ErrorCode.INTERNAL, ref, Optional.empty());
-      e.reply(services.bot().describe(failed, Interactions.language(e)))
-          .setEphemeral(true)
-          .queue(null, err -> log.warn("could not answer: {}", err.toString()));
-      return false;
-    }
+    return !startsJob(e.getComponentId())
+        || StoredInteraction.store(services, e, "button " + e.getComponentId());
   }
 
   /**

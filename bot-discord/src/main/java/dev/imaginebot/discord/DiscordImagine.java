@@ -1,9 +1,7 @@
 package dev.imaginebot.discord;
 
 import dev.imaginebot.core.command.CommandCatalogue;
-import dev.imaginebot.core.command.CommandOptions;
 import dev.imaginebot.core.command.Reply;
-import dev.imaginebot.core.job.GenerationRequest;
 import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.entities.Message;
 import net.dv8tion.jda.api.events.interaction.command.SlashCommandInteractionEvent;
@@ -45,7 +43,7 @@ final class DiscordImagine extends SlashCommand {
             .bot()
             .imagine(
                 Interactions.context(e, ref.encode(), view).withCommandKey(key),
-                request(options(e, spec)));
+                options(e, spec).generationRequest());
     // The job (or the refusal) is stored: the interaction need not be finished at the next start.
     services.bot().handled(Interactions.PLATFORM, key);
     // DELETE_MESSAGE: made before for this interaction; the job shows itself in this reply.
@@ -65,7 +63,7 @@ final class DiscordImagine extends SlashCommand {
             .bot()
             .imagine(
                 stored.context(ref.encode(), view),
-                request(stored.options(CommandCatalogue.find(NAME).orElseThrow())));
+                stored.options(CommandCatalogue.find(NAME).orElseThrow()).generationRequest());
     services.bot().handled(Interactions.PLATFORM, stored.key());
     if (reply.kind() == Reply.Kind.MESSAGE || reply.kind() == Reply.Kind.ERROR) {
       var hook = InteractionHook.from(jda, ref.token());
@@ -77,21 +75,5 @@ final class DiscordImagine extends SlashCommand {
         hook.editOriginal(Payload.text(reply.text()).toEdit()).complete();
       }
     }
-  }
-
-  /** The typed request the options make; the core checks it (and picks the default model). */
-  static GenerationRequest request(CommandOptions o) {
-    String prompt = o.text("prompt");
-    return new GenerationRequest(
-        prompt == null ? "" : prompt,
-        o.text("model"),
-        o.text("negative"),
-        o.integer("seed"),
-        o.text("aspect"),
-        null,
-        null,
-        null,
-        null,
-        1);
   }
 }

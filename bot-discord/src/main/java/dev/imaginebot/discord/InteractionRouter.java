@@ -90,21 +90,7 @@ final class InteractionRouter extends ListenerAdapter {
    * write, well inside Discord's 3 seconds. When it fails, the user is told at once.
    */
   private boolean store(SlashCommandInteractionEvent e) {
-    try {
-      services
-          .bot()
-          .receive(Interactions.PLATFORM, StoredInteraction.key(e), StoredInteraction.payload(e));
-      return true;
-    } catch (RuntimeException x) {
-      String ref = dev.imaginebot.core.FaultRef.next();
-      log.error("/{} could not be stored (ref {})", e.getName(), ref, x);
-      JobEvent failed =
-          new JobEvent.Failed(0, dev.imaginebot.core.job.ErrorCode.INTERNAL, ref, Optional.empty());
-      e.reply(services.bot().describe(failed, Interactions.language(e)))
-          .setEphemeral(true)
-          .queue(null, err -> log.warn("could not answer: {}", err.toString()));
-      return false;
-    }
+    return StoredInteraction.store(services, e, "/" + e.getName());
   }
 
   @Override

@@ -5,13 +5,18 @@ import dev.imaginebot.core.command.CommandOptions;
 import dev.imaginebot.core.command.CommandSpec;
 import dev.imaginebot.core.command.OptionSpec;
 import dev.imaginebot.core.job.ChatRef;
+import dev.imaginebot.core.job.JobEvent;
 import dev.imaginebot.core.job.JobView;
 import dev.imaginebot.core.job.UserRef;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import net.dv8tion.jda.api.events.interaction.GenericInteractionCreateEvent;
+import net.dv8tion.jda.api.interactions.callbacks.IReplyCallback;
 import net.dv8tion.jda.api.utils.data.DataArray;
 import net.dv8tion.jda.api.utils.data.DataObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A slash command or a button press that starts a job, as the core's inbox keeps it: the
@@ -20,6 +25,8 @@ import net.dv8tion.jda.api.utils.data.DataObject;
  * which options or button, and how to answer.
  */
 final class StoredInteraction {
+  private static final Logger log = LoggerFactory.getLogger(StoredInteraction.class);
+
   /** Discord's epoch, for the creation time a snowflake id carries. */
   private static final long DISCORD_EPOCH = 1420070400000L;
 
@@ -34,6 +41,31 @@ final class StoredInteraction {
   /** The inbox key of an interaction. */
   static String key(GenericInteractionCreateEvent e) {
     return "interaction:" + e.getId();
+  }
+
+  /**
+   * Stores interaction {@code e} in the inbox before Discord is told it arrived, so a crash from
+   * then on leaves it for the next start. One quick database write, well inside Discord's 3
+   * seconds. When it fails, the user is told at once (ephemerally, with a reference) and false is
+   * returned: do not acknowledge it.
+   *
+   * @param what names the interaction in the log ({@code "/imagine"}, {@code "button reroll:…"})
+   */
+  static <E extends GenericInteractionCreateEvent & IReplyCallback> boolean store(
+      DiscordServices services, E e, String what) {
+    try {
+      services.bot().receive(Interactions.PLATFORM, key(e), payload(e));
+      return true;
+    } catch (RuntimeException x) {
+      String ref = dev.imaginebot.core.FaultRef.next();
+      log.error("{} could not be stored (ref {})", what, ref, x);
+      JobEvent failed =
+          new JobEvent.Failed(0, dev.imaginebot.core.job.ErrorCode.INTERNAL, ref, Optional.empty());
+      e.reply(services.bot().describe(failed, Interactions.language(e)))
+          .setEphemeral(true)
+          .queue(null, err -> log.warn("could not answer: {}", err.toString()));
+      return false;
+    }
   }
 
   /** The JSON to store: the interaction as Discord sent it. */

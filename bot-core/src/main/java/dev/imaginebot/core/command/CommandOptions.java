@@ -1,5 +1,6 @@
 package dev.imaginebot.core.command;
 
+import dev.imaginebot.core.job.GenerationRequest;
 import java.util.Map;
 import java.util.Objects;
 
@@ -48,5 +49,24 @@ public record CommandOptions(Map<String, Object> values) {
     if (v == null) return false;
     if (!(v instanceof Boolean)) throw new IllegalStateException(name + " is not yes/no: " + v);
     return (Boolean) v;
+  }
+
+  /**
+   * The typed generation request that {@code imagine}'s options make (prompt, model, negative
+   * prompt, seed, aspect ratio), taken as given: the core checks it and fills in the defaults.
+   */
+  public GenerationRequest generationRequest() {
+    String prompt = text("prompt");
+    return new GenerationRequest(
+        prompt == null ? "" : prompt,
+        text("model"),
+        text("negative"),
+        integer("seed"),
+        text("aspect"),
+        null,
+        null,
+        null,
+        null,
+        1);
   }
 }

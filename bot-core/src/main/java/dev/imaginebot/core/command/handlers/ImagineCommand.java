@@ -34,20 +34,7 @@ final class ImagineCommand implements Command {
 
   @Override
   public Reply run(CommandContext ctx, CommandOptions o) {
-    String prompt = o.text("prompt");
-    return request(
-        ctx,
-        new GenerationRequest(
-            prompt == null ? "" : prompt,
-            o.text("model"),
-            o.text("negative"),
-            o.integer("seed"),
-            o.text("aspect"),
-            null,
-            null,
-            null,
-            null,
-            1));
+    return request(ctx, o.generationRequest());
   }
 
   /** Starts a typed request: checked as flags are, the prompt taken literally. */
