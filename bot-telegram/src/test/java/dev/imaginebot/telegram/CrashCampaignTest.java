@@ -78,7 +78,12 @@ class CrashCampaignTest {
       assertThat(report.lost).as("lost").isZero();
       assertThat(report.answeredTwice).as("answered twice").isZero();
       assertThat(report.stuck).as("status messages left on progress").isZero();
-      assertThat(report.orphaned).as("status messages orphaned by a kill").isLessThanOrEqualTo(3);
+      // Inherent to the Bot API (no idempotency key, no way to list a chat's messages): reported,
+      // and bounded by one per five kills. Clean runs here saw 0 to 3 of 30 kills, loaded ones 4;
+      // a regression that lost the recording of status messages would orphan most of them.
+      assertThat(report.orphaned)
+          .as("status messages orphaned by a kill")
+          .isLessThanOrEqualTo(KILLS / 5);
       assertThat(report.finishedRunAgain).as("jobs the Space finished, run again").isZero();
       assertThat(report.withOneOutcome).isEqualTo(commands.size());
     }
