@@ -278,7 +278,14 @@ class DiscordEndToEndTest {
     }
     assertThat(done.content()).startsWith("Done");
     assertThat(done.customIds()).hasSize(3);
-    // The old reply points at the new message and has no Cancel left to press.
+    // The old reply points at the new message and has no Cancel left to press. The pointer is
+    // edited right after the channel message is sent, so it may land after a quick result: wait
+    // for that edit rather than assume it came first.
+    Call pointer = discord.next(i.token(), "edit");
+    while (!pointer.content().startsWith("This job continues")) {
+      pointer = discord.next(i.token(), "edit");
+    }
+    assertThat(pointer.customIds()).isEmpty();
     long original = discord.originalMessageId(i.token());
     assertThat(discord.buttonsOn(original)).isEmpty();
     assertThat(discord.message(original).getString("content"))
