@@ -113,9 +113,16 @@ public final class SharedQueue {
    * @param lastBackend the backend it was last submitted to, or null
    * @param attempts how many times it was submitted
    * @param retry whether it was put back by {@link #retry} to try another backend
+   * @param chatKey the chat it was asked in (models may be visible in one chat only)
    */
   public record Waiting(
-      long id, String userKey, String model, String lastBackend, int attempts, boolean retry) {}
+      long id,
+      String userKey,
+      String model,
+      String lastBackend,
+      int attempts,
+      boolean retry,
+      String chatKey) {}
 
   /** Chooses the backend a waiting job would start on. Called inside the claim's transaction. */
   @FunctionalInterface
@@ -465,7 +472,7 @@ public final class SharedQueue {
       u.loaded = true;
       try (PreparedStatement ps =
           c.prepareStatement(
-              "SELECT id, user_key, model, backend, attempts, queue_retry FROM jobs"
+              "SELECT id, user_key, model, backend, attempts, queue_retry, chat_key FROM jobs"
                   + " WHERE user_key = ? AND "
                   + WAITING
                   + " ORDER BY CASE WHEN queue_retry THEN 0 ELSE 1 END, id"
@@ -481,7 +488,8 @@ public final class SharedQueue {
                     rs.getString(3),
                     rs.getString(4),
                     rs.getInt(5),
-                    rs.getBoolean(6)));
+                    rs.getBoolean(6),
+                    rs.getString(7)));
           }
         }
       }
