@@ -50,6 +50,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -343,6 +344,9 @@ public final class JobEngine implements AutoCloseable {
         request.seed() != null ? null : ThreadLocalRandom.current().nextLong(PLANNED_SEED_BOUND);
     // Written outside the scheduling lock; the reservation keeps the caps meanwhile.
     JobStore.Created created;
+    // In shared mode a claim must not see the new job before its entry (with the live view) is
+    // registered here, or it would start it with a view made from the store instead.
+    if (shared != null) shared.intake.readLock().lock();
     try {
       created =
           jobs.create(
@@ -358,6 +362,8 @@ public final class JobEngine implements AutoCloseable {
         synchronized (lock) {
           queue.unreserve(user.key());
         }
+      } else {
+        shared.intake.readLock().unlock();
       }
       throw x;
     }
@@ -368,6 +374,8 @@ public final class JobEngine implements AutoCloseable {
         synchronized (lock) {
           queue.unreserve(user.key());
         }
+      } else {
+        shared.intake.readLock().unlock();
       }
       return Submitted.repeated(record.id());
     }
@@ -381,6 +389,8 @@ public final class JobEngine implements AutoCloseable {
             clock.instant());
     entry.plannedSeed = planned;
     if (shared != null) {
+      shared.waitingHere.put(entry.id, entry);
+      shared.intake.readLock().unlock();
       shared.submitted(entry);
       return new Submitted(entry.id, null, List.of());
     }
@@ -1219,6 +1229,12 @@ public final class JobEngine implements AutoCloseable {
     /** Jobs asked through this instance that wait in the shared queue, with their live views. */
     final Map<Long, Entry> waitingHere = new ConcurrentHashMap<>();
 
+    /**
+     * Submissions hold it shared from the job's insert until its entry is in {@link #waitingHere};
+     * a claim holds it exclusively, so it never meets a job of this instance without its entry.
+     */
+    final ReentrantReadWriteLock intake = new ReentrantReadWriteLock();
+
     /** Jobs whose lease this instance holds, until their outcome is delivered. */
     final Set<Long> leased = ConcurrentHashMap.newKeySet();
 
@@ -1256,9 +1272,9 @@ public final class JobEngine implements AutoCloseable {
      * A job asked through this instance: it waits in the shared queue; any instance may start it.
      */
     void submitted(Entry e) {
-      waitingHere.put(e.id, e);
       signal();
-      Integer position = positions().get(e.id);
+      Map<Long, Integer> all = positions();
+      Integer position = all == null ? null : all.get(e.id);
       synchronized (lock) {
         e.position = position == null ? 0 : Math.max(0, position - 1);
       }
@@ -1328,7 +1344,13 @@ public final class JobEngine implements AutoCloseable {
           }
           if (room <= 0) break;
           int max = Math.min(room, BATCH);
-          SharedQueue.Claimed claimed = queue.claim(owner, cluster.lease(), max, caps, this::pick);
+          SharedQueue.Claimed claimed;
+          intake.writeLock().lock();
+          try {
+            claimed = queue.claim(owner, cluster.lease(), max, caps, this::pick);
+          } finally {
+            intake.writeLock().unlock();
+          }
           for (SharedQueue.Start start : claimed.starts()) {
             leased.add(start.id());
             Entry e = waitingHere.remove(start.id());
@@ -1421,6 +1443,7 @@ public final class JobEngine implements AutoCloseable {
     private void refreshPositions() {
       if (waitingHere.isEmpty()) return;
       Map<Long, Integer> all = positions();
+      if (all == null) return;
       List<Moved> moved = new ArrayList<>();
       synchronized (lock) {
         for (Entry e : waitingHere.values()) {
@@ -1445,7 +1468,7 @@ public final class JobEngine implements AutoCloseable {
         return queue.positions();
       } catch (RuntimeException x) {
         log.debug("Queue positions not read: {}", x.toString());
-        return Map.of();
+        return null;
       }
     }
 

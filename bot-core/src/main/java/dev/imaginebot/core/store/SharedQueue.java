@@ -303,9 +303,20 @@ public final class SharedQueue {
         > 0;
   }
 
-  /** PLACEHOLDER until the real positions land: no positions known. */
+  /** PLACEHOLDER until the real positions land: waiting jobs by age. */
   public Map<Long, Integer> positions() {
-    return Map.of();
+    return Sql.run(
+        db,
+        "queue positions",
+        c -> {
+          Map<Long, Integer> out = new LinkedHashMap<>();
+          try (PreparedStatement ps =
+                  c.prepareStatement("SELECT id FROM jobs WHERE " + WAITING + " ORDER BY id");
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) out.put(rs.getLong(1), out.size() + 1);
+          }
+          return out;
+        });
   }
 
   // ---------------------------------------------------------------------------------------------
