@@ -9,13 +9,14 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The optional operations endpoint: {@code GET /healthz} (200 while the bot is up, 503 while it
- * starts or stops) and {@code GET /metrics} (Prometheus text format). Runs on one daemon thread.
+ * The optional operations endpoint: {@code GET /healthz} (a JSON {@link HealthReport}: 200 while
+ * the bot is up and its database answers, 503 while it starts or stops or the database does not
+ * answer) and {@code GET /metrics} (Prometheus text format). Runs on one daemon thread.
  */
 final class OpsServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OpsServer.class);
@@ -28,15 +29,22 @@ final class OpsServer implements AutoCloseable {
     this.executor = executor;
   }
 
-  /** Binds {@code bind:port} (port 0 picks a free one) and starts serving. */
-  static OpsServer start(String bind, int port, Metrics metrics, BooleanSupplier healthy)
+  /**
+   * Binds {@code bind:port} (port 0 picks a free one) and starts serving; {@code health} is asked
+   * on each {@code /healthz}.
+   */
+  static OpsServer start(String bind, int port, Metrics metrics, Supplier<HealthReport> health)
       throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(bind, port), 16);
     server.createContext(
         "/healthz",
         exchange -> {
-          boolean up = healthy.getAsBoolean();
-          respond(exchange, up ? 200 : 503, "text/plain", up ? "ok\n" : "unavailable\n");
+          HealthReport report = health.get();
+          respond(
+              exchange,
+              report.healthy() ? 200 : 503,
+              "application/json; charset=utf-8",
+              report.toJson() + "\n");
         });
     server.createContext(
         "/metrics",

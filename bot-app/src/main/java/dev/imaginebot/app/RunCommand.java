@@ -74,6 +74,9 @@ final class RunCommand implements Callable<Integer> {
     private final CliMessages messages;
     private final AtomicBoolean healthy = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    // What /healthz asks, set as they start (the ops endpoint serves from before the core starts).
+    private volatile Bot startedBot;
+    private volatile List<AutoCloseable> startedFrontEnds = List.of();
 
     Service(AppSettings settings, CliMessages messages) {
       this.settings = settings;
@@ -85,7 +88,14 @@ final class RunCommand implements Callable<Integer> {
       OpsServer ops = null;
       if (settings.httpPort() > 0) {
         try {
-          ops = OpsServer.start(settings.httpBind(), settings.httpPort(), metrics, healthy::get);
+          ops =
+              OpsServer.start(
+                  settings.httpBind(),
+                  settings.httpPort(),
+                  metrics,
+                  () ->
+                      HealthReport.check(
+                          healthy.get(), settings.instanceId(), startedBot, startedFrontEnds));
         } catch (IOException e) {
           System.err.println(
               messages.text(
@@ -98,6 +108,7 @@ final class RunCommand implements Callable<Integer> {
       Bot bot;
       try {
         bot = new MeteredBot(Bot.start(settings.core()), metrics);
+        startedBot = bot;
       } catch (RuntimeException e) {
         log.debug("Core failed to start", e);
         System.err.println(messages.text("cli.error", messages.text("cli.startFailed", reason(e))));
@@ -118,6 +129,7 @@ final class RunCommand implements Callable<Integer> {
         if (ops != null) ops.close();
         throw e;
       }
+      startedFrontEnds = List.copyOf(frontEnds);
       OpsServer opsServer = ops;
       Runtime.getRuntime()
           .addShutdownHook(

@@ -70,7 +70,17 @@ class MeteredBotTest {
     }
 
     @Override
+    public Health health() {
+      return new Health(false);
+    }
+
+    @Override
     public void close() {}
+  }
+
+  @Test
+  void healthIsTheCoresNotTheStandInDefault() {
+    assertThat(new MeteredBot(new Core(), new Metrics("test")).health().database()).isFalse();
   }
 
   @Test

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code run} with a Telegram token against a stand-in Bot API: the bot starts, answers /healthz
- * and /metrics, never logs the token, and stops cleanly on SIGTERM.
+ * (JSON, as the Telegram poller) and /metrics, never logs the token, and stops cleanly on SIGTERM.
  */
 class RunIT {
   private static final String TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1";
@@ -122,6 +122,11 @@ class RunIT {
               HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz")).build(),
               HttpResponse.BodyHandlers.ofString());
       assertThat(health.statusCode()).isEqualTo(200);
+      // Alone on H2 the poller role is granted at once; the body never holds the token.
+      assertThat(health.body())
+          .contains("\"status\":\"ok\"", "\"database\":\"ok\"")
+          .contains("\"telegram\":{\"mode\":\"polling\",\"poller\":true}")
+          .doesNotContain(TOKEN);
       HttpResponse<String> metrics =
           http.send(
               HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),

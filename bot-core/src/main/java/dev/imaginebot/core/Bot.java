@@ -146,6 +146,23 @@ public interface Bot extends AutoCloseable {
   }
 
   /**
+   * How the core is, for an operations endpoint: whether its database answers a trivial query now.
+   * Blocks for at most a few seconds (a database that does not answer in time counts as down); call
+   * it from an operations thread, not a platform's event thread. This default, for stand-in bots
+   * without a database, reports it reachable.
+   */
+  default Health health() {
+    return new Health(true);
+  }
+
+  /**
+   * The core's health at one moment.
+   *
+   * @param database true when the database answered a {@code SELECT 1} within the check's timeout
+   */
+  record Health(boolean database) {}
+
+  /**
    * The first half of a graceful stop: takes no more jobs and lets running ones finish and report
    * their outcome, for up to {@code deadline}; what is left resumes at the next start. Front-ends
    * stay open meanwhile to deliver, and are closed before {@link #close}.

@@ -107,6 +107,11 @@ public class ForwardingBot implements Bot {
   }
 
   @Override
+  public Health health() {
+    return delegate.health();
+  }
+
+  @Override
   public void drain(Duration deadline) {
     delegate.drain(deadline);
   }

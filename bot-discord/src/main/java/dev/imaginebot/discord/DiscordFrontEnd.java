@@ -195,6 +195,31 @@ public final class DiscordFrontEnd implements FrontEnd, AutoCloseable {
     return new DiscordJobView(services, jda, ref, null);
   }
 
+  /**
+   * A gateway shard this instance runs.
+   *
+   * @param id the shard's id, from 0 to the total less one
+   * @param status its connection status as JDA names it ({@code CONNECTED}, {@code
+   *     WAITING_TO_RECONNECT}, ...)
+   */
+  public record Shard(int id, String status) {}
+
+  /**
+   * The gateway shards this instance runs, by id; unsharded, the one connection as shard 0 of 1.
+   */
+  public List<Shard> shards() {
+    List<JDA> clients = shards == null ? List.of(jda) : shards.getShards();
+    return clients.stream()
+        .map(j -> new Shard(j.getShardInfo().getShardId(), j.getStatus().name()))
+        .sorted(Comparator.comparingInt(Shard::id))
+        .toList();
+  }
+
+  /** How many shards the bot has across all instances (1 when unsharded). */
+  public int shardsTotal() {
+    return shards == null ? 1 : shards.getShardsTotal();
+  }
+
   /** Disconnects from Discord and stops the worker threads; pending updates are dropped. */
   @Override
   public void close() {

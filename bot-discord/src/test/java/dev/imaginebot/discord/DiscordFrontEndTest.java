@@ -71,6 +71,12 @@ class DiscordFrontEndTest {
   }
 
   @Test
+  void unshardedItRunsShardZeroOfOne() {
+    assertThat(frontEnd.shards()).containsExactly(new DiscordFrontEnd.Shard(0, "CONNECTED"));
+    assertThat(frontEnd.shardsTotal()).isEqualTo(1);
+  }
+
+  @Test
   void registersTheSlashCommandsGlobally() {
     assertThat(registration.path()).isEqualTo("applications/" + FakeDiscord.APP_ID + "/commands");
     Map<String, DataObject> commands = new HashMap<>();

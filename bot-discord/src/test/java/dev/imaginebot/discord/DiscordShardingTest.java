@@ -54,6 +54,11 @@ class DiscordShardingTest {
         DiscordFrontEnd.start(config(new DiscordConfig.Shards(4, List.of(0, guildShard))), bot);
 
     assertThat(discord.connectedShards()).containsExactlyInAnyOrder(0, guildShard);
+    assertThat(frontEnd.shards())
+        .containsExactly(
+            new DiscordFrontEnd.Shard(0, "CONNECTED"),
+            new DiscordFrontEnd.Shard(guildShard, "CONNECTED"));
+    assertThat(frontEnd.shardsTotal()).isEqualTo(4);
     assertThat(discord.refusedIdentifies()).isEmpty();
     Interaction models = discord.slash("models", ALICE).send();
     assertThat(bot.next().command()).isEqualTo("models");

@@ -381,6 +381,14 @@ public final class TelegramFrontEnd implements FrontEnd, AutoCloseable {
     }
   }
 
+  /**
+   * How this front-end gets updates: long polling (only the instance that holds the poller role
+   * polls, see {@link #polling()}) or a webhook (every instance takes calls).
+   */
+  public TelegramConfig.Mode mode() {
+    return config.mode();
+  }
+
   /** True while this instance long-polls (it holds the poller role); for tests and health. */
   public synchronized boolean polling() {
     return polling != null;

@@ -49,6 +49,8 @@ class WebhookModeTest {
     assertThat(api.webhook()).containsExactly("https://bot.example.test/telegram/hook", SECRET);
     assertThat(api.calls("getUpdates")).isEmpty();
     assertThat(api.calls("deleteWebhook")).isEmpty();
+    assertThat(telegram.mode()).isEqualTo(TelegramConfig.Mode.WEBHOOK);
+    assertThat(telegram.polling()).isFalse();
   }
 
   @Test

@@ -382,4 +382,13 @@ public final class RealBot implements Bot {
     db.close();
     log.info("Bot core stopped");
   }
+
+  /** How long {@link #health()} waits for the database. */
+  private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(2);
+
+  @Override
+  public Health health() {
+    // A closed core has closed its pool; asking it would only log a failure.
+    return new Health(!closed && db.reachable(HEALTH_TIMEOUT));
+  }
 }

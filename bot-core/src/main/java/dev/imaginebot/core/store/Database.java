@@ -2,15 +2,26 @@ package dev.imaginebot.core.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.imaginebot.core.DaemonThreads;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -35,6 +46,13 @@ public final class Database implements AutoCloseable {
   private final HikariDataSource pool;
   private final Path dataDir;
   private final Clock clock;
+
+  // Runs reachable()'s query, so that a pool waiting for a connection (up to its 10 s) cannot hold
+  // the caller. One check at a time: while one still hangs, the next is refused at once. The
+  // thread ends when idle.
+  private final ThreadPoolExecutor checks =
+      new ThreadPoolExecutor(
+          0, 1, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), DaemonThreads.named("db-check"));
 
   /**
    * Held while an image's file and row are written or removed together, so storing an image and
@@ -172,9 +190,50 @@ public final class Database implements AutoCloseable {
     return clock;
   }
 
+  /**
+   * True when the database answers {@code SELECT 1} within {@code timeout}, through the pool; false
+   * when it fails, does not answer in time, the previous check still waits, or the pool is closed.
+   * Blocks up to {@code timeout}.
+   */
+  public boolean reachable(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout == null");
+    if (pool.isClosed()) return false;
+    Future<Boolean> check;
+    try {
+      check = checks.submit(() -> selectOne(timeout));
+    } catch (RejectedExecutionException e) {
+      return false;
+    }
+    try {
+      return check.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      // Interrupting frees the thread: the pool gives up waiting for a connection when interrupted.
+      check.cancel(true);
+      log.debug("Database did not answer within {} ms", timeout.toMillis());
+      return false;
+    } catch (ExecutionException e) {
+      log.debug("Database check failed", e.getCause());
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private boolean selectOne(Duration timeout) throws SQLException {
+    try (Connection c = pool.getConnection();
+        Statement s = c.createStatement()) {
+      s.setQueryTimeout((int) Math.max(1, timeout.toSeconds()));
+      try (ResultSet r = s.executeQuery("SELECT 1")) {
+        return r.next();
+      }
+    }
+  }
+
   /** Closes the pool, and with it an embedded database. */
   @Override
   public void close() {
+    checks.shutdownNow();
     pool.close();
   }
 

@@ -11,9 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -88,6 +90,40 @@ class DatabaseTest {
 
     assertThatThrownBy(() -> db.dataSource().getConnection()).isInstanceOf(SQLException.class);
     tryLock(file); // H2 let go of its file lock: the database is shut down, not just idle
+  }
+
+  @Test
+  void isReachableWhileOpenAndNotOnceClosed() {
+    Database db = Database.open(null, dir);
+    assertThat(db.reachable(Duration.ofSeconds(2))).isTrue();
+
+    db.close();
+
+    assertThat(db.reachable(Duration.ofSeconds(2))).isFalse();
+  }
+
+  @Test
+  void aPostgresDatabaseThatTakesNoConnectionsIsUnreachableWithinTheTimeout() throws SQLException {
+    String url = PostgresServer.shared().createDatabase();
+    String name = url.substring(url.lastIndexOf('/') + 1, url.indexOf('?'));
+    try (Database db = Database.open(url, dir)) {
+      assertThat(db.reachable(Duration.ofSeconds(2))).isTrue();
+
+      // The database goes away for this pool: no new sessions, and its open ones are ended.
+      try (Connection c = DriverManager.getConnection(PostgresServer.shared().url("postgres"));
+          Statement s = c.createStatement()) {
+        s.execute("ALTER DATABASE " + name + " ALLOW_CONNECTIONS false");
+        s.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
+                + name
+                + "'");
+      }
+
+      long start = System.nanoTime();
+      assertThat(db.reachable(Duration.ofMillis(500))).isFalse();
+      // The pool itself would wait 10 s for a connection; the check gives up at its own timeout.
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
   }
 
   private static void tryLock(Path file) throws IOException {
