@@ -89,7 +89,12 @@ record AppConfig(
 
   /** Deadlines. */
   record Timeouts(
-      Duration job, Duration heartbeat, Duration wake, Duration driftCheck, Duration shutdown) {}
+      Duration job,
+      Duration heartbeat,
+      Duration wake,
+      Duration driftCheck,
+      Duration shutdown,
+      Duration jobLease) {}
 
   /** The optional health and metrics endpoint; {@code port} null or 0 turns it off. */
   record Http(Integer port, String bind) {}

@@ -215,7 +215,7 @@ final class ConfigLoader {
             language,
             gradio,
             instanceId(c.instanceId()),
-            null);
+            jobLease(t.jobLease()));
 
     AppSettings.DiscordSettings discord = null;
     AppConfig.Discord d = c.discord();
@@ -259,6 +259,15 @@ final class ConfigLoader {
         Boolean.TRUE.equals(c.logging().json()),
         level,
         core.instanceId());
+  }
+
+  /** {@code timeouts.job-lease}: at least one second (renewed every third of it). */
+  private static Duration jobLease(Duration lease) {
+    if (lease == null) return null;
+    if (lease.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new ConfigException("config.badValue", "timeouts.job-lease", lease, "30s");
+    }
+    return lease;
   }
 
   /** {@code instance-id} as written (letters, digits, {@code .-_}), else the host name. */

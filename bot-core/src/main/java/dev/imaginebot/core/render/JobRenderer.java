@@ -12,8 +12,6 @@ import dev.imaginebot.core.job.PlatformLimits;
 import dev.imaginebot.core.job.StoredImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -119,16 +117,9 @@ public final class JobRenderer {
   }
 
   private ImageFile file(StoredImage image, int index, long maxBytes, Long seed) {
-    byte[] bytes = null;
-    if (image.bytes() <= maxBytes) {
-      try {
-        bytes = Files.readAllBytes(image.file());
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read image " + image.file(), e);
-      }
-    }
-    boolean original = bytes != null && bytes.length <= maxBytes;
-    if (!original) bytes = fitter.fit(image, maxBytes);
+    // The fitter hands back the stored bytes when they fit (and reads them wherever they are).
+    byte[] bytes = fitter.fit(image, maxBytes);
+    boolean original = image.bytes() <= maxBytes && bytes.length == image.bytes();
     // Named by what the bytes are: a PNG re-encoded to fit is a JPEG now.
     String type = ImageFile.sniff(bytes);
     if (type == null) type = image.mimeType();

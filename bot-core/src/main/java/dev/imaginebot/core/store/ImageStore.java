@@ -134,6 +134,7 @@ public final class ImageStore {
           "store image",
           c -> {
             ensureRow(c, image, now);
+            if (db.postgres()) saveBytes(c, sha, stored);
             try (PreparedStatement ps =
                 c.prepareStatement("UPDATE images SET stored_at = ? WHERE sha256 = ?")) {
               Sql.setTs(ps, 1, now);
@@ -173,7 +174,58 @@ public final class ImageStore {
                 }
               }
             });
-    return row.filter(image -> Files.isRegularFile(image.file()));
+    return row.filter(image -> Files.isRegularFile(image.file()) || restore(image));
+  }
+
+  /**
+   * The stored bytes of an image. On PostgreSQL, an image another instance stored (its file is not
+   * in this instance's data directory) is read from the database and its file written here.
+   *
+   * @throws UncheckedIOException when neither the file nor (on PostgreSQL) the bytes are there
+   */
+  public byte[] bytes(StoredImage image) {
+    Objects.requireNonNull(image, "image == null");
+    if (!Files.isRegularFile(image.file())) restore(image);
+    try {
+      return Files.readAllBytes(image.file());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read image " + image.file(), e);
+    }
+  }
+
+  /** Writes a missing image file from the database's copy; false when there is none. */
+  private boolean restore(StoredImage image) {
+    if (!db.postgres()) return false;
+    byte[] data =
+        Sql.run(
+            db,
+            "read image bytes",
+            c -> {
+              try (PreparedStatement ps =
+                  c.prepareStatement("SELECT data FROM image_data WHERE sha256 = ?")) {
+                ps.setString(1, image.sha256());
+                try (ResultSet rs = ps.executeQuery()) {
+                  return rs.next() ? rs.getBytes(1) : null;
+                }
+              }
+            });
+    if (data == null) return false;
+    synchronized (db.imageLock) {
+      writeAtomically(image.file(), data);
+    }
+    log.debug("Image {} copied from the database into this instance's data directory", image);
+    return true;
+  }
+
+  private static void saveBytes(Connection c, String sha, byte[] bytes) throws SQLException {
+    // Content-addressed: the same digest is the same bytes, so a second insert is a no-op.
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO image_data (sha256, data) VALUES (?, ?) ON CONFLICT (sha256) DO NOTHING")) {
+      ps.setString(1, sha);
+      ps.setBytes(2, bytes);
+      ps.executeUpdate();
+    }
   }
 
   /**
@@ -187,12 +239,7 @@ public final class ImageStore {
   public byte[] fit(StoredImage image, long maxBytes) {
     Objects.requireNonNull(image, "image == null");
     if (maxBytes < 1) throw new IllegalArgumentException("maxBytes < 1");
-    byte[] original;
-    try {
-      original = Files.readAllBytes(image.file());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read image " + image.file(), e);
-    }
+    byte[] original = bytes(image);
     if (original.length <= maxBytes) return original;
     BufferedImage rgb = opaque(decode(original).image);
     for (float quality : QUALITIES) {
@@ -281,6 +328,10 @@ public final class ImageStore {
     }
     if (mime == null) return null;
     try (PreparedStatement ps = c.prepareStatement("DELETE FROM images WHERE sha256 = ?")) {
+      ps.setString(1, sha);
+      ps.executeUpdate();
+    }
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM image_data WHERE sha256 = ?")) {
       ps.setString(1, sha);
       ps.executeUpdate();
     }

@@ -51,6 +51,26 @@ class ImageStoreTest {
   }
 
   @Test
+  void anotherInstanceWithItsOwnDataDirectoryReadsTheImageFromTheDatabase() throws Exception {
+    byte[] png = TestImages.png(20, 10, Color.BLUE);
+    StoredImage stored = images.store(png);
+    Path elsewhere = dir.resolve("other-instance");
+    try (Database other = Database.open(jdbcUrl == null ? null : jdbcUrl, elsewhere)) {
+      if (jdbcUrl == null) {
+        // H2 is one process's own database: another one has neither the file nor the row.
+        assertThat(new ImageStore(elsewhere, other).find(stored.sha256())).isEmpty();
+        return;
+      }
+      ImageStore theirs = new ImageStore(elsewhere, other);
+      StoredImage found = theirs.find(stored.sha256()).orElseThrow();
+      assertThat(found.file()).startsWith(elsewhere.toAbsolutePath());
+      assertThat(Files.readAllBytes(found.file())).isEqualTo(png);
+      assertThat(theirs.bytes(found)).isEqualTo(png);
+      assertThat(theirs.fit(found, png.length)).isEqualTo(png);
+    }
+  }
+
+  @Test
   void aPngIsStoredAsIsUnderItsHash() throws Exception {
     byte[] png = TestImages.png(40, 30, Color.RED);
     StoredImage image = images.store(png);
@@ -99,7 +119,13 @@ class ImageStoreTest {
     byte[] png = TestImages.png(5, 5, Color.GRAY);
     StoredImage image = images.store(png);
     Files.delete(image.file());
-    assertThat(images.find(image.sha256())).isEmpty();
+    if (jdbcUrl == null) {
+      assertThat(images.find(image.sha256())).isEmpty();
+    } else {
+      // PostgreSQL keeps the bytes too (for other instances): the file is written from them.
+      assertThat(images.find(image.sha256())).contains(image);
+      Files.delete(image.file());
+    }
     images.store(png);
     assertThat(Files.readAllBytes(image.file())).isEqualTo(png);
   }
