@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.imaginebot.discord.DiscordConfig;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,5 +87,15 @@ class ScaleOutConfigTest {
     assertThat(load("instance-id: bot-7\n").instanceId()).isEqualTo("bot-7");
     assertThat(load("{}\n").instanceId()).isEqualTo(Metrics.defaultInstance()).isNotBlank();
     assertThat(error("instance-id: \"bad id\"\n")).contains("'instance-id'");
+    // The core holds its jobs' leases under the same id.
+    assertThat(load("instance-id: bot-7\n").core().instanceId()).isEqualTo("bot-7");
+  }
+
+  @Test
+  void theJobLeaseIsThirtySecondsUnlessSetAndAtLeastOne() {
+    assertThat(load("{}\n").core().jobLease()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(load("timeouts:\n  job-lease: 5s\n").core().jobLease())
+        .isEqualTo(Duration.ofSeconds(5));
+    assertThat(error("timeouts:\n  job-lease: 500ms\n")).contains("'timeouts.job-lease'");
   }
 }
