@@ -38,6 +38,7 @@ import dev.imaginebot.core.store.RoleLock;
 import dev.imaginebot.core.store.SettingsStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -91,7 +92,7 @@ public final class RealBot implements Bot {
     this.db = db;
     this.gateway = gateway;
     this.jobs = new JobStore(db);
-    this.inbox = new InboxStore(db);
+    this.inbox = new InboxStore(db, config.instanceId());
     ModelStore modelStore = new ModelStore(db);
     this.images = new ImageStore(config.dataDir(), db);
     this.messages = new Messages(config.defaultLanguage());
@@ -208,7 +209,9 @@ public final class RealBot implements Bot {
 
   @Override
   public List<PendingUpdate> pending(String platform) {
-    return inbox.pending(platform, MAX_PENDING).stream()
+    // Shared: updates younger than a job lease belong to the live instance handling them.
+    Instant before = shared ? db.clock().instant().minus(config.jobLease()) : null;
+    return inbox.pending(platform, MAX_PENDING, before).stream()
         .map(p -> new PendingUpdate(p.key(), p.payload()))
         .toList();
   }

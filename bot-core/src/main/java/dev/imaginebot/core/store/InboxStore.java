@@ -21,10 +21,17 @@ public final class InboxStore {
   public static final int MAX_PAYLOAD = 200_000;
 
   private final Database db;
+  private final String instance;
 
-  /** The inbox in {@code db}. */
+  /** The inbox in {@code db}, of a bot that runs as one process. */
   public InboxStore(Database db) {
+    this(db, null);
+  }
+
+  /** The inbox in {@code db} as the instance {@code instance} (null: one process) sees it. */
+  public InboxStore(Database db, String instance) {
     this.db = Objects.requireNonNull(db, "db == null");
+    this.instance = instance;
   }
 
   /**
@@ -43,12 +50,13 @@ public final class InboxStore {
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "INSERT INTO inbox (platform, update_key, payload, received_at)"
-                      + " VALUES (?, ?, ?, ?)")) {
+                  "INSERT INTO inbox (platform, update_key, payload, received_at, received_by)"
+                      + " VALUES (?, ?, ?, ?, ?)")) {
             ps.setString(1, platform);
             ps.setString(2, Sql.cut(key, 200));
             ps.setString(3, payload);
             Sql.setTs(ps, 4, now);
+            ps.setString(5, instance);
             ps.executeUpdate();
             return true;
           } catch (SQLException e) {
@@ -79,6 +87,16 @@ public final class InboxStore {
 
   /** Updates stored but not handled (left by a crash or a full worker queue), oldest first. */
   public List<Pending> pending(String platform, int limit) {
+    return pending(platform, limit, null);
+  }
+
+  /**
+   * Like {@link #pending(String, int)}, of the updates other instances stored only those received
+   * before {@code receivedBefore} (all when null): an update another instance stored a moment ago
+   * is in the hands of that live instance, not left by a dead one. This instance's own (stored by
+   * its earlier run, which is over) are all handed out.
+   */
+  public List<Pending> pending(String platform, int limit, Instant receivedBefore) {
     return Sql.run(
         db,
         "pending updates",
@@ -87,8 +105,15 @@ public final class InboxStore {
           try (PreparedStatement ps =
               c.prepareStatement(
                   "SELECT update_key, payload FROM inbox WHERE platform = ? AND handled_at IS NULL"
+                      + (receivedBefore == null
+                          ? ""
+                          : " AND (received_at < ? OR received_by IS NULL OR received_by = ?)")
                       + " ORDER BY received_at, update_key")) {
             ps.setString(1, platform);
+            if (receivedBefore != null) {
+              Sql.setTs(ps, 2, receivedBefore);
+              ps.setString(3, instance == null ? "" : instance);
+            }
             ps.setMaxRows(limit);
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) out.add(new Pending(rs.getString(1), rs.getString(2)));

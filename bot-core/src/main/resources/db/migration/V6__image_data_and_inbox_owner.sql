@@ -9,3 +9,8 @@ CREATE TABLE image_data (
   sha256  VARCHAR(64) NOT NULL PRIMARY KEY,
   data    BYTEA       NOT NULL
 );
+
+-- The instance that stored an update. At its next start an instance takes back what its earlier
+-- run stored and did not handle; another instance's updates only once they are older than a job
+-- lease (until then the live instance that stored one is handling it).
+ALTER TABLE inbox ADD COLUMN received_by VARCHAR(100);
