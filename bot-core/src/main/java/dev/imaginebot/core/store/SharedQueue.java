@@ -8,11 +8,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -216,6 +218,42 @@ public final class SharedQueue {
   }
 
   /**
+   * The place in the queue of every waiting job: its 1-based position in the order claims would
+   * start the waiting jobs if no cap held anyone back, 1 being the next to start. Retried jobs come
+   * first, then the rotation, one job per user per turn, users who have not joined it yet at its
+   * back, as {@link #claim} would place them (the same walk, run without starting anything).
+   *
+   * <p>Caps are ignored: a user at their running cap, or whose backend is full, still has their
+   * jobs counted where they would stand once the cap allows them, so a position is the number of
+   * jobs due to start before or with this one, not a promise about when. A waiting job whose
+   * instance died holding its lease is left out until the next claim frees it. Reads only: takes no
+   * lock and never blocks or waits for a claim; at read committed its statements may see a claim's
+   * commit in between, so under load a position may be off by what that claim started. Reads each
+   * waiting user's jobs (one query per such user).
+   *
+   * @return job id to position, in position order; empty when nothing waits
+   */
+  public Map<Long, Integer> positions() {
+    return Sql.inTransaction(db, "read queue positions", c -> Drain.dryRun(c).positions());
+  }
+
+  /**
+   * The {@link #positions()} of the jobs among {@code ids} that wait, in position order; jobs that
+   * are not waiting (started, finished, unknown) are left out.
+   */
+  public Map<Long, Integer> positions(Collection<Long> ids) {
+    Objects.requireNonNull(ids, "ids == null");
+    Set<Long> wanted = Set.copyOf(ids);
+    Map<Long, Integer> out = new LinkedHashMap<>();
+    positions()
+        .forEach(
+            (id, position) -> {
+              if (wanted.contains(id)) out.put(id, position);
+            });
+    return out;
+  }
+
+  /**
    * Takes over, for {@code owner}, up to {@code max} started or finished-but-undelivered jobs whose
    * lease ran out (their instance died or gave them up), oldest first, for {@code lease} from now.
    * Each such job goes to exactly one claimer; it keeps its slot. Does not wait for the queue lock.
@@ -365,8 +403,17 @@ public final class SharedQueue {
     }
   }
 
-  /** One claim, inside its transaction. */
+  /**
+   * One claim, inside its transaction; or, as a dry run, the walk a claim with no caps would make,
+   * which starts, locks and writes nothing (for {@link #positions()}).
+   */
   private static final class Drain {
+    /** Caps no queue reaches: a dry run orders the waiting jobs as if nothing held them back. */
+    private static final Limits UNCAPPED = new Limits(Integer.MAX_VALUE, Integer.MAX_VALUE);
+
+    private static final Backend ANY = new Backend("", Integer.MAX_VALUE);
+
+    private final boolean dryRun;
     private final Connection c;
     private final String owner;
     private final Instant now;
@@ -403,6 +450,25 @@ public final class SharedQueue {
       this.max = max;
       this.limits = limits;
       this.picker = picker;
+      this.dryRun = owner == null;
+    }
+
+    /** A dry run: {@link #positions} walks the whole queue with no caps. */
+    static Drain dryRun(Connection c) {
+      return new Drain(c, null, null, null, Integer.MAX_VALUE, UNCAPPED, job -> ANY);
+    }
+
+    /** The order this walk starts every waiting job in, as 1-based positions. */
+    Map<Long, Integer> positions() throws SQLException {
+      readQueueState();
+      readSlots();
+      readWaiting();
+      readRotation();
+      join();
+      walk();
+      Map<Long, Integer> positions = new LinkedHashMap<>();
+      for (Start s : starts) positions.put(s.id(), positions.size() + 1);
+      return positions;
     }
 
     Claimed run() throws SQLException {
@@ -420,10 +486,19 @@ public final class SharedQueue {
 
     /** Serializes claims cluster-wide; see the class comment. */
     private void lockQueue() throws SQLException {
+      readQueueState(" FOR UPDATE");
+    }
+
+    /** Reads the rotation's counters without the lock: a dry run must not hold claims up. */
+    private void readQueueState() throws SQLException {
+      readQueueState("");
+    }
+
+    private void readQueueState(String lock) throws SQLException {
       try (PreparedStatement ps =
               c.prepareStatement(
                   "SELECT current_round, next_place, started FROM queue_state WHERE id = 1"
-                      + " FOR UPDATE");
+                      + lock);
           ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) throw new SQLException("queue_state row missing");
         round = rs.getLong(1);
@@ -652,6 +727,8 @@ public final class SharedQueue {
 
     /** Locks a waiting job for this claim; false when it is not waiting or another holds it. */
     private boolean lock(long id) throws SQLException {
+      // A dry run takes what it read: it leases nothing, so it need not own the row.
+      if (dryRun) return true;
       try (PreparedStatement ps =
           c.prepareStatement(
               "SELECT id FROM jobs WHERE id = ? AND " + WAITING + " FOR UPDATE SKIP LOCKED")) {
@@ -663,6 +740,7 @@ public final class SharedQueue {
     }
 
     private void lease(long id, String backend, long sequence) throws SQLException {
+      if (dryRun) return;
       try (PreparedStatement ps =
           c.prepareStatement(
               "UPDATE jobs SET lease_owner = ?, lease_until = ?, slot_backend = ?, start_seq = ?,"

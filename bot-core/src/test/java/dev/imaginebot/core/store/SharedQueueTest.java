@@ -222,6 +222,106 @@ class SharedQueueTest {
     assertThat(ids(queue.claim("x", LEASE, 5, one, on(WIDE)))).containsExactly(b1);
   }
 
+  // ---- positions
+
+  /** Claims one job at a time, with caps nothing reaches, until nothing waits: the start order. */
+  private List<Long> startOneByOne() {
+    List<Long> order = new ArrayList<>();
+    Limits ample = new Limits(100, 100);
+    for (Claimed claimed = queue.claim("x", LEASE, 1, ample, on(WIDE));
+        !claimed.isEmpty();
+        claimed = queue.claim("x", LEASE, 1, ample, on(WIDE))) {
+      order.addAll(ids(claimed));
+    }
+    return order;
+  }
+
+  @Test
+  void positionsAreTheOrderClaimsStartTheWaitingJobsIn() {
+    long a0 = job("a", "m");
+    long r0 = job("r", "m");
+    assertThat(ids(queue.claim("x", LEASE, 2, new Limits(5, 5), on(WIDE)))).containsExactly(a0, r0);
+    assertThat(queue.retry("x", r0)).isTrue();
+    Map<String, List<Long>> byUser = new HashMap<>();
+    for (int turn = 0; turn < 3; turn++) {
+      for (String user : List.of("a", "b", "c", "d", "e")) {
+        byUser.computeIfAbsent(user, k -> new ArrayList<>()).add(job(user, "m"));
+      }
+    }
+
+    Map<Long, Integer> positions = queue.positions();
+
+    List<Long> expected = new ArrayList<>(List.of(r0));
+    for (int turn = 0; turn < 3; turn++) {
+      // "a" had their turn in round 0 already, so they come after everyone who had not.
+      for (String user : List.of("b", "c", "d", "e", "a")) expected.add(byUser.get(user).get(turn));
+    }
+    assertThat(positions.keySet()).containsExactlyElementsOf(expected);
+    assertThat(positions.values()).containsExactlyElementsOf(rangeTo(expected.size()));
+    assertThat(startOneByOne()).containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void aNewcomersJobIsPlacedAtTheBackOfTheRoundBeingServed() {
+    long a1 = job("a", "m");
+    long a2 = job("a", "m");
+    long b1 = job("b", "m");
+    long b2 = job("b", "m");
+    assertThat(ids(queue.claim("x", LEASE, 1, new Limits(5, 5), on(WIDE)))).containsExactly(a1);
+    long c1 = job("c", "m");
+
+    Map<Long, Integer> positions = queue.positions();
+
+    assertThat(positions)
+        .containsExactly(Map.entry(b1, 1), Map.entry(c1, 2), Map.entry(a2, 3), Map.entry(b2, 4));
+    assertThat(startOneByOne()).containsExactlyElementsOf(positions.keySet());
+  }
+
+  @Test
+  void aUserAtTheirRunningCapStillHasTheirJobsCountedWhereCapsAllowingWouldStartThem() {
+    long a1 = job("a", "m");
+    long a2 = job("a", "m");
+    long b1 = job("b", "m");
+    Limits onePerUser = new Limits(1, 10);
+    assertThat(ids(queue.claim("x", LEASE, 5, onePerUser, on(WIDE)))).containsExactly(a1, b1);
+    long c1 = job("c", "m");
+    long c2 = job("c", "m");
+
+    // a2 cannot start while a1 runs, but positions are the order if the caps allowed.
+    assertThat(queue.positions())
+        .containsExactly(Map.entry(c1, 1), Map.entry(a2, 2), Map.entry(c2, 3));
+    assertThat(queue.positions(List.of(c2, a1, 999L))).containsExactly(Map.entry(c2, 3));
+    assertThat(ids(queue.claim("x", LEASE, 5, onePerUser, on(WIDE)))).containsExactly(c1);
+  }
+
+  @Test
+  void positionsDoNotWaitForAClaimHoldingTheQueueLock() throws Exception {
+    long a1 = job("a", "m");
+    try (Connection c = db.dataSource().getConnection()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement ps =
+              c.prepareStatement("SELECT started FROM queue_state WHERE id = 1 FOR UPDATE");
+          ResultSet rs = ps.executeQuery()) {
+        assertThat(rs.next()).isTrue();
+      }
+      ExecutorService reader = Executors.newSingleThreadExecutor();
+      try {
+        Future<Map<Long, Integer>> positions = reader.submit(() -> queue.positions());
+        // A read that waited for the lock would wait until this transaction ends, so past this.
+        assertThat(positions.get(10, TimeUnit.SECONDS)).containsExactly(Map.entry(a1, 1));
+      } finally {
+        c.rollback();
+        reader.shutdownNow();
+      }
+    }
+  }
+
+  private static List<Integer> rangeTo(int n) {
+    List<Integer> range = new ArrayList<>();
+    for (int i = 1; i <= n; i++) range.add(i);
+    return range;
+  }
+
   // ---- takeover
 
   @Test
