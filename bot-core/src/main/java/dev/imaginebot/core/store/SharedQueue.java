@@ -341,22 +341,6 @@ public final class SharedQueue {
         > 0;
   }
 
-  /** PLACEHOLDER until the real positions land: waiting jobs by age. */
-  public Map<Long, Integer> positions() {
-    return Sql.run(
-        db,
-        "queue positions",
-        c -> {
-          Map<Long, Integer> out = new LinkedHashMap<>();
-          try (PreparedStatement ps =
-                  c.prepareStatement("SELECT id FROM jobs WHERE " + WAITING + " ORDER BY id");
-              ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) out.put(rs.getLong(1), out.size() + 1);
-          }
-          return out;
-        });
-  }
-
   // ---------------------------------------------------------------------------------------------
 
   /** A user's place in the rotation; lower goes first. */

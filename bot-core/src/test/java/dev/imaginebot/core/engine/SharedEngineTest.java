@@ -161,6 +161,27 @@ class SharedEngineTest {
   }
 
   @Test
+  void aWaitingUserSeesTheirPlaceInTheSharedQueueMoveUp() {
+    Instance a = new Instance("a", new Limits(1, 5, 1, 1000, 1 << 20), oneBackend(1));
+    Instance b = new Instance("b", new Limits(1, 5, 1, 1000, 1 << 20), oneBackend(1));
+    a.submit("alice", "first", new RecordingView());
+    FakeCall first = gateway.nextCall();
+    RecordingView bob = new RecordingView();
+    RecordingView carol = new RecordingView();
+    a.submit("bob", "second", bob);
+    b.submit("carol", "third", carol);
+    // Places counted over both instances: bob is next, carol behind him.
+    assertThat(bob.take(JobEvent.Accepted.class).position()).isZero();
+    assertThat(carol.take(JobEvent.Accepted.class).position()).isEqualTo(1);
+    first.complete(1);
+    FakeCall second = gateway.nextCall();
+    assertThat(second.args.get(0)).isEqualTo("second");
+    assertThat(carol.take(JobEvent.Accepted.class).position()).isZero();
+    second.complete(1);
+    gateway.nextCall().complete(1);
+  }
+
+  @Test
   void aDeadInstancesJobIsTakenOverWithTheSameParametersAndDeliveredOnce() {
     Instance a = new Instance("a", Limits.defaults(), oneBackend(2));
     RecordingView shownByA = new RecordingView();
