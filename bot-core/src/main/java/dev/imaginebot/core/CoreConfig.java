@@ -91,178 +91,123 @@ public record CoreConfig(
 
   /** This configuration with another {@code jobLease}, everything else the same. */
   public CoreConfig withJobLease(Duration jobLease) {
-    return new CoreConfig(
-        dataDir,
-        jdbcUrl,
-        models,
-        defaultModel,
-        admins,
-        limits,
-        progressInterval,
-        defaultLanguage,
-        gradio,
-        instanceId,
-        jobLease);
+    Copy copy = new Copy(this);
+    copy.jobLease = jobLease;
+    return copy.build();
   }
 
   /** This configuration with another {@code instanceId}, everything else the same. */
   public CoreConfig withInstanceId(String instanceId) {
-    return new CoreConfig(
-        dataDir,
-        jdbcUrl,
-        models,
-        defaultModel,
-        admins,
-        limits,
-        progressInterval,
-        defaultLanguage,
-        gradio,
-        instanceId,
-        jobLease);
+    Copy copy = new Copy(this);
+    copy.instanceId = instanceId;
+    return copy.build();
   }
 
   /** This configuration with another {@code dataDir}, everything else the same. */
   public CoreConfig withDataDir(Path dataDir) {
-    return new CoreConfig(
-        dataDir,
-        jdbcUrl,
-        models,
-        defaultModel,
-        admins,
-        limits,
-        progressInterval,
-        defaultLanguage,
-        gradio,
-        instanceId,
-        jobLease);
+    Copy copy = new Copy(this);
+    copy.dataDir = dataDir;
+    return copy.build();
   }
 
   /** This configuration with another {@code jdbcUrl}, everything else the same. */
   public CoreConfig withJdbcUrl(String jdbcUrl) {
-    return new CoreConfig(
-        dataDir,
-        jdbcUrl,
-        models,
-        defaultModel,
-        admins,
-        limits,
-        progressInterval,
-        defaultLanguage,
-        gradio,
-        instanceId,
-        jobLease);
+    Copy copy = new Copy(this);
+    copy.jdbcUrl = jdbcUrl;
+    return copy.build();
   }
 
   /** This configuration with another {@code models}, everything else the same. */
   public CoreConfig withModels(List<ModelConfig> models) {
-    return new CoreConfig(
-        dataDir,
-        jdbcUrl,
-        models,
-        defaultModel,
-        admins,
-        limits,
-        progressInterval,
-        defaultLanguage,
-        gradio,
-        instanceId,
-        jobLease);
+    Copy copy = new Copy(this);
+    copy.models = models;
+    return copy.build();
   }
 
   /** This configuration with another {@code defaultModel}, everything else the same. */
   public CoreConfig withDefaultModel(String defaultModel) {
-    return new CoreConfig(
-        dataDir,
-        jdbcUrl,
-        models,
-        defaultModel,
-        admins,
-        limits,
-        progressInterval,
-        defaultLanguage,
-        gradio,
-        instanceId,
-        jobLease);
+    Copy copy = new Copy(this);
+    copy.defaultModel = defaultModel;
+    return copy.build();
   }
 
   /** This configuration with another {@code admins}, everything else the same. */
   public CoreConfig withAdmins(Set<String> admins) {
-    return new CoreConfig(
-        dataDir,
-        jdbcUrl,
-        models,
-        defaultModel,
-        admins,
-        limits,
-        progressInterval,
-        defaultLanguage,
-        gradio,
-        instanceId,
-        jobLease);
+    Copy copy = new Copy(this);
+    copy.admins = admins;
+    return copy.build();
   }
 
   /** This configuration with another {@code limits}, everything else the same. */
   public CoreConfig withLimits(Limits limits) {
-    return new CoreConfig(
-        dataDir,
-        jdbcUrl,
-        models,
-        defaultModel,
-        admins,
-        limits,
-        progressInterval,
-        defaultLanguage,
-        gradio,
-        instanceId,
-        jobLease);
+    Copy copy = new Copy(this);
+    copy.limits = limits;
+    return copy.build();
   }
 
   /** This configuration with another {@code progressInterval}, everything else the same. */
   public CoreConfig withProgressInterval(Duration progressInterval) {
-    return new CoreConfig(
-        dataDir,
-        jdbcUrl,
-        models,
-        defaultModel,
-        admins,
-        limits,
-        progressInterval,
-        defaultLanguage,
-        gradio,
-        instanceId,
-        jobLease);
+    Copy copy = new Copy(this);
+    copy.progressInterval = progressInterval;
+    return copy.build();
   }
 
   /** This configuration with another {@code defaultLanguage}, everything else the same. */
   public CoreConfig withDefaultLanguage(String defaultLanguage) {
-    return new CoreConfig(
-        dataDir,
-        jdbcUrl,
-        models,
-        defaultModel,
-        admins,
-        limits,
-        progressInterval,
-        defaultLanguage,
-        gradio,
-        instanceId,
-        jobLease);
+    Copy copy = new Copy(this);
+    copy.defaultLanguage = defaultLanguage;
+    return copy.build();
   }
 
   /** This configuration with another {@code gradio}, everything else the same. */
   public CoreConfig withGradio(GradioSettings gradio) {
-    return new CoreConfig(
-        dataDir,
-        jdbcUrl,
-        models,
-        defaultModel,
-        admins,
-        limits,
-        progressInterval,
-        defaultLanguage,
-        gradio,
-        instanceId,
-        jobLease);
+    Copy copy = new Copy(this);
+    copy.gradio = gradio;
+    return copy.build();
+  }
+
+  /** This configuration's parts, one of which a {@code with} method changes. */
+  private static final class Copy {
+    Path dataDir;
+    String jdbcUrl;
+    List<ModelConfig> models;
+    String defaultModel;
+    Set<String> admins;
+    Limits limits;
+    Duration progressInterval;
+    String defaultLanguage;
+    GradioSettings gradio;
+    String instanceId;
+    Duration jobLease;
+
+    Copy(CoreConfig c) {
+      dataDir = c.dataDir;
+      jdbcUrl = c.jdbcUrl;
+      models = c.models;
+      defaultModel = c.defaultModel;
+      admins = c.admins;
+      limits = c.limits;
+      progressInterval = c.progressInterval;
+      defaultLanguage = c.defaultLanguage;
+      gradio = c.gradio;
+      instanceId = c.instanceId;
+      jobLease = c.jobLease;
+    }
+
+    CoreConfig build() {
+      return new CoreConfig(
+          dataDir,
+          jdbcUrl,
+          models,
+          defaultModel,
+          admins,
+          limits,
+          progressInterval,
+          defaultLanguage,
+          gradio,
+          instanceId,
+          jobLease);
+    }
   }
 
   /**

@@ -194,8 +194,9 @@ public final class JobEngine implements AutoCloseable {
   }
 
   /**
-   * An engine that shares its queue with the other instances on {@code cluster}'s database. Call
-   * {@link #startSharing()} once the front-ends can show jobs.
+   * An engine that shares its queue with the other instances on {@code cluster}'s database, or runs
+   * alone when {@code cluster} is null. Call {@link #startSharing()} once the front-ends can show
+   * jobs.
    */
   public JobEngine(
       JobStore jobs,
@@ -216,7 +217,7 @@ public final class JobEngine implements AutoCloseable {
         maxWaiting,
         new ScheduledTimer(),
         Clock.systemUTC(),
-        Objects.requireNonNull(cluster, "cluster == null"));
+        cluster);
   }
 
   JobEngine(

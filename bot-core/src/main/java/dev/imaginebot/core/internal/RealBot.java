@@ -101,24 +101,17 @@ public final class RealBot implements Bot {
     // On PostgreSQL any number of instances share the queue; H2 is one process's own file.
     this.shared = db.postgres();
     this.engine =
-        shared
-            ? new JobEngine(
-                jobs,
-                images,
-                registry,
-                gateway,
-                config.limits(),
-                config.progressInterval(),
-                maxWaiting,
-                new JobEngine.Cluster(db, config.instanceId(), config.jobLease(), this::viewFor))
-            : new JobEngine(
-                jobs,
-                images,
-                registry,
-                gateway,
-                config.limits(),
-                config.progressInterval(),
-                maxWaiting);
+        new JobEngine(
+            jobs,
+            images,
+            registry,
+            gateway,
+            config.limits(),
+            config.progressInterval(),
+            maxWaiting,
+            shared
+                ? new JobEngine.Cluster(db, config.instanceId(), config.jobLease(), this::viewFor)
+                : null);
     // Buttons are signed by the commands, made below; the renderer asks for them only later.
     this.renderer = new JobRenderer(messages::describe, this::buttons, images::fit);
     this.commands =

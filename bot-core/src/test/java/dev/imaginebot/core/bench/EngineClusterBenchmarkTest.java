@@ -136,24 +136,18 @@ class EngineClusterBenchmarkTest {
                 java.time.Clock.systemUTC());
         open.add(registry);
         JobEngine engine =
-            url == null
-                ? new JobEngine(
-                    new JobStore(db),
-                    new ImageStore(dir.resolve("i" + i), db),
-                    registry,
-                    gateway,
-                    LIMITS,
-                    Duration.ZERO,
-                    10_000)
-                : new JobEngine(
-                    new JobStore(db),
-                    new ImageStore(dir.resolve("i" + i), db),
-                    registry,
-                    gateway,
-                    LIMITS,
-                    Duration.ZERO,
-                    10_000,
-                    new JobEngine.Cluster(db, "bench-" + i, Duration.ofMinutes(1), r -> count));
+            new JobEngine(
+                new JobStore(db),
+                new ImageStore(dir.resolve("i" + i), db),
+                registry,
+                gateway,
+                LIMITS,
+                Duration.ZERO,
+                10_000,
+                // H2 runs its queue in memory; PostgreSQL shares it.
+                url == null
+                    ? null
+                    : new JobEngine.Cluster(db, "bench-" + i, Duration.ofMinutes(1), r -> count));
         open.add(engine);
         engine.startSharing();
         engines.add(engine);
