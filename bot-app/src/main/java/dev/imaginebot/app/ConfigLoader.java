@@ -213,7 +213,9 @@ final class ConfigLoader {
             limits,
             positive(c.progressInterval(), "progress-interval"),
             language,
-            gradio);
+            gradio,
+            instanceId(c.instanceId()),
+            null);
 
     AppSettings.DiscordSettings discord = null;
     AppConfig.Discord d = c.discord();
@@ -256,7 +258,7 @@ final class ConfigLoader {
         require(http.bind(), "http.bind"),
         Boolean.TRUE.equals(c.logging().json()),
         level,
-        instanceId(c.instanceId()));
+        core.instanceId());
   }
 
   /** {@code instance-id} as written (letters, digits, {@code .-_}), else the host name. */

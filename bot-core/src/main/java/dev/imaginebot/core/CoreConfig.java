@@ -20,6 +20,12 @@ import java.util.Set;
  * @param progressInterval at most one progress update per job per this interval
  * @param defaultLanguage {@code "en"} or {@code "zh-CN"}, for users whose platform gives none
  * @param gradio how Spaces are reached
+ * @param instanceId this instance's name among the instances sharing one database (letters, digits,
+ *     {@code .-_}); its jobs' leases are held under it, so two running instances must never share
+ *     one. Null picks {@link #DEFAULT_INSTANCE}.
+ * @param jobLease how long a job started by this instance stays its own without a renewal (renewed
+ *     every third of it); when the instance dies, another takes its jobs over this long after the
+ *     last renewal. Null picks {@link #DEFAULT_JOB_LEASE}.
  */
 public record CoreConfig(
     Path dataDir,
@@ -30,7 +36,15 @@ public record CoreConfig(
     Limits limits,
     Duration progressInterval,
     String defaultLanguage,
-    GradioSettings gradio) {
+    GradioSettings gradio,
+    String instanceId,
+    Duration jobLease) {
+  /** The instance id of a bot that runs as one process. */
+  public static final String DEFAULT_INSTANCE = "bot";
+
+  /** How long a job's lease lasts unless configured. */
+  public static final Duration DEFAULT_JOB_LEASE = Duration.ofSeconds(30);
+
   public CoreConfig {
     Objects.requireNonNull(dataDir, "dataDir == null");
     models = List.copyOf(models);
@@ -40,6 +54,71 @@ public record CoreConfig(
     Objects.requireNonNull(progressInterval, "progressInterval == null");
     Objects.requireNonNull(defaultLanguage, "defaultLanguage == null");
     Objects.requireNonNull(gradio, "gradio == null");
+    if (instanceId == null || instanceId.isBlank()) instanceId = DEFAULT_INSTANCE;
+    if (!instanceId.matches("[A-Za-z0-9._-]{1,100}")) {
+      throw new IllegalArgumentException("instanceId must be 1 to 100 of [A-Za-z0-9._-]");
+    }
+    if (jobLease == null) jobLease = DEFAULT_JOB_LEASE;
+    if (jobLease.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new IllegalArgumentException("jobLease under one second: " + jobLease);
+    }
+  }
+
+  /** A configuration with the default instance id (one process). */
+  public CoreConfig(
+      Path dataDir,
+      String jdbcUrl,
+      List<ModelConfig> models,
+      String defaultModel,
+      Set<String> admins,
+      Limits limits,
+      Duration progressInterval,
+      String defaultLanguage,
+      GradioSettings gradio) {
+    this(
+        dataDir,
+        jdbcUrl,
+        models,
+        defaultModel,
+        admins,
+        limits,
+        progressInterval,
+        defaultLanguage,
+        gradio,
+        DEFAULT_INSTANCE,
+        DEFAULT_JOB_LEASE);
+  }
+
+  /** This configuration with another {@code jobLease}, everything else the same. */
+  public CoreConfig withJobLease(Duration jobLease) {
+    return new CoreConfig(
+        dataDir,
+        jdbcUrl,
+        models,
+        defaultModel,
+        admins,
+        limits,
+        progressInterval,
+        defaultLanguage,
+        gradio,
+        instanceId,
+        jobLease);
+  }
+
+  /** This configuration with another {@code instanceId}, everything else the same. */
+  public CoreConfig withInstanceId(String instanceId) {
+    return new CoreConfig(
+        dataDir,
+        jdbcUrl,
+        models,
+        defaultModel,
+        admins,
+        limits,
+        progressInterval,
+        defaultLanguage,
+        gradio,
+        instanceId,
+        jobLease);
   }
 
   /** This configuration with another {@code dataDir}, everything else the same. */
@@ -53,7 +132,9 @@ public record CoreConfig(
         limits,
         progressInterval,
         defaultLanguage,
-        gradio);
+        gradio,
+        instanceId,
+        jobLease);
   }
 
   /** This configuration with another {@code jdbcUrl}, everything else the same. */
@@ -67,7 +148,9 @@ public record CoreConfig(
         limits,
         progressInterval,
         defaultLanguage,
-        gradio);
+        gradio,
+        instanceId,
+        jobLease);
   }
 
   /** This configuration with another {@code models}, everything else the same. */
@@ -81,7 +164,9 @@ public record CoreConfig(
         limits,
         progressInterval,
         defaultLanguage,
-        gradio);
+        gradio,
+        instanceId,
+        jobLease);
   }
 
   /** This configuration with another {@code defaultModel}, everything else the same. */
@@ -95,7 +180,9 @@ public record CoreConfig(
         limits,
         progressInterval,
         defaultLanguage,
-        gradio);
+        gradio,
+        instanceId,
+        jobLease);
   }
 
   /** This configuration with another {@code admins}, everything else the same. */
@@ -109,7 +196,9 @@ public record CoreConfig(
         limits,
         progressInterval,
         defaultLanguage,
-        gradio);
+        gradio,
+        instanceId,
+        jobLease);
   }
 
   /** This configuration with another {@code limits}, everything else the same. */
@@ -123,7 +212,9 @@ public record CoreConfig(
         limits,
         progressInterval,
         defaultLanguage,
-        gradio);
+        gradio,
+        instanceId,
+        jobLease);
   }
 
   /** This configuration with another {@code progressInterval}, everything else the same. */
@@ -137,7 +228,9 @@ public record CoreConfig(
         limits,
         progressInterval,
         defaultLanguage,
-        gradio);
+        gradio,
+        instanceId,
+        jobLease);
   }
 
   /** This configuration with another {@code defaultLanguage}, everything else the same. */
@@ -151,7 +244,9 @@ public record CoreConfig(
         limits,
         progressInterval,
         defaultLanguage,
-        gradio);
+        gradio,
+        instanceId,
+        jobLease);
   }
 
   /** This configuration with another {@code gradio}, everything else the same. */
@@ -165,7 +260,9 @@ public record CoreConfig(
         limits,
         progressInterval,
         defaultLanguage,
-        gradio);
+        gradio,
+        instanceId,
+        jobLease);
   }
 
   /**

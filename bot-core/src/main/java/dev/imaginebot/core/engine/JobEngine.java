@@ -19,12 +19,16 @@ import dev.imaginebot.core.model.SpaceFailure;
 import dev.imaginebot.core.model.SpaceFile;
 import dev.imaginebot.core.model.SpaceGateway;
 import dev.imaginebot.core.model.SpaceMapping;
+import dev.imaginebot.core.store.Database;
 import dev.imaginebot.core.store.ImageStore;
+import dev.imaginebot.core.store.JobLeases;
 import dev.imaginebot.core.store.JobRecord;
 import dev.imaginebot.core.store.JobState;
 import dev.imaginebot.core.store.JobStore;
 import dev.imaginebot.core.store.Recovery;
 import dev.imaginebot.core.store.ResultFile;
+import dev.imaginebot.core.store.SharedQueue;
+import dev.imaginebot.core.store.WorkSignal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,12 +41,16 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,6 +106,15 @@ public final class JobEngine implements AutoCloseable {
   private boolean accepting = true;
   private boolean closed;
 
+  /** How this engine shares its queue with other instances; null when it runs alone. */
+  private final Shared shared;
+
+  /**
+   * Jobs running here in shared mode (their slots are counted in the database); guarded by the
+   * lock.
+   */
+  private int runningHere;
+
   /** The outcome of {@link #submit}: a job id, or a refusal with message arguments. */
   public record Submitted(long jobId, ErrorCode error, List<Object> args, boolean fresh) {
     public Submitted {
@@ -130,6 +147,28 @@ public final class JobEngine implements AutoCloseable {
   }
 
   /**
+   * How an engine shares one queue with the other instances on its database (see {@link
+   * SharedQueue}): which job starts next, and every running cap, are decided in the database; a job
+   * started here is leased to this instance, renewed every third of {@code lease}, and taken over
+   * by another instance when this one dies.
+   *
+   * @param db the database every instance uses
+   * @param instance this instance's id (unique among running instances)
+   * @param lease how long a job stays this instance's without a renewal
+   * @param views makes the view of a job this instance did not receive (it was asked through
+   *     another instance, or taken over from one)
+   */
+  public record Cluster(
+      Database db, String instance, Duration lease, Function<JobRecord, JobEventListener> views) {
+    public Cluster {
+      Objects.requireNonNull(db, "db == null");
+      Objects.requireNonNull(instance, "instance == null");
+      Objects.requireNonNull(lease, "lease == null");
+      Objects.requireNonNull(views, "views == null");
+    }
+  }
+
+  /**
    * @param maxWaiting jobs waiting across all users beyond which new ones get {@code BOT_BUSY}
    */
   public JobEngine(
@@ -149,7 +188,34 @@ public final class JobEngine implements AutoCloseable {
         progressInterval,
         maxWaiting,
         new ScheduledTimer(),
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        null);
+  }
+
+  /**
+   * An engine that shares its queue with the other instances on {@code cluster}'s database. Call
+   * {@link #startSharing()} once the front-ends can show jobs.
+   */
+  public JobEngine(
+      JobStore jobs,
+      ImageStore images,
+      ModelRegistry registry,
+      SpaceGateway gateway,
+      Limits limits,
+      Duration progressInterval,
+      int maxWaiting,
+      Cluster cluster) {
+    this(
+        jobs,
+        images,
+        registry,
+        gateway,
+        limits,
+        progressInterval,
+        maxWaiting,
+        new ScheduledTimer(),
+        Clock.systemUTC(),
+        Objects.requireNonNull(cluster, "cluster == null"));
   }
 
   JobEngine(
@@ -162,6 +228,20 @@ public final class JobEngine implements AutoCloseable {
       int maxWaiting,
       Timer timer,
       Clock clock) {
+    this(jobs, images, registry, gateway, limits, progressInterval, maxWaiting, timer, clock, null);
+  }
+
+  JobEngine(
+      JobStore jobs,
+      ImageStore images,
+      ModelRegistry registry,
+      SpaceGateway gateway,
+      Limits limits,
+      Duration progressInterval,
+      int maxWaiting,
+      Timer timer,
+      Clock clock,
+      Cluster cluster) {
     this.jobs = Objects.requireNonNull(jobs, "jobs == null");
     this.images = Objects.requireNonNull(images, "images == null");
     this.registry = Objects.requireNonNull(registry, "registry == null");
@@ -190,6 +270,7 @@ public final class JobEngine implements AutoCloseable {
             DaemonThreads.named("imagine-job"));
     pool.allowCoreThreadTimeOut(true);
     this.workers = pool;
+    this.shared = cluster == null ? null : new Shared(cluster);
   }
 
   /**
@@ -233,15 +314,27 @@ public final class JobEngine implements AutoCloseable {
       // Users get the cause's key, worded in their language; the English reason is the log's.
       return Submitted.refused(ErrorCode.MODEL_DEGRADED, status.cause().messageKey());
     }
-    synchronized (lock) {
-      if (!accepting) return Submitted.refused(ErrorCode.BOT_BUSY);
-      switch (queue.reserve(user.key())) {
-        case USER_LIMIT:
-          return Submitted.refused(ErrorCode.USER_LIMIT, limits.perUserWaiting());
-        case BUSY:
-          return Submitted.refused(ErrorCode.BOT_BUSY);
-        case OK:
-          break;
+    if (shared != null) {
+      synchronized (lock) {
+        if (!accepting) return Submitted.refused(ErrorCode.BOT_BUSY);
+      }
+      // Counted over every instance; two commands at the same instant may both pass (the waiting
+      // caps bound a queue's length, the running caps, which claims keep exactly, bound load).
+      if (jobs.waitingCount(user.key()) >= limits.perUserWaiting()) {
+        return Submitted.refused(ErrorCode.USER_LIMIT, limits.perUserWaiting());
+      }
+      if (jobs.waitingCount(null) >= maxWaiting) return Submitted.refused(ErrorCode.BOT_BUSY);
+    } else {
+      synchronized (lock) {
+        if (!accepting) return Submitted.refused(ErrorCode.BOT_BUSY);
+        switch (queue.reserve(user.key())) {
+          case USER_LIMIT:
+            return Submitted.refused(ErrorCode.USER_LIMIT, limits.perUserWaiting());
+          case BUSY:
+            return Submitted.refused(ErrorCode.BOT_BUSY);
+          case OK:
+            break;
+        }
       }
     }
     // The seed is fixed now, so that every submission of this job (after a failover or a
@@ -261,16 +354,20 @@ public final class JobEngine implements AutoCloseable {
               commandKey,
               planned);
     } catch (RuntimeException | Error x) {
-      synchronized (lock) {
-        queue.unreserve(user.key());
+      if (shared == null) {
+        synchronized (lock) {
+          queue.unreserve(user.key());
+        }
       }
       throw x;
     }
     JobRecord record = created.job();
     if (!created.fresh()) {
       // Made before for the same update: it resumes on its own, with its own place.
-      synchronized (lock) {
-        queue.unreserve(user.key());
+      if (shared == null) {
+        synchronized (lock) {
+          queue.unreserve(user.key());
+        }
       }
       return Submitted.repeated(record.id());
     }
@@ -283,6 +380,10 @@ public final class JobEngine implements AutoCloseable {
             sink(record.id(), view),
             clock.instant());
     entry.plannedSeed = planned;
+    if (shared != null) {
+      shared.submitted(entry);
+      return new Submitted(entry.id, null, List.of());
+    }
     List<Moved> moved;
     synchronized (lock) {
       queue.add(entry, true);
@@ -310,10 +411,19 @@ public final class JobEngine implements AutoCloseable {
    * now.
    */
   public void resume(Recovery recovery, JobEventListener view) {
+    resume(recovery, view, null);
+  }
+
+  /**
+   * {@link #resume(Recovery, JobEventListener)}; in shared mode {@code slot} names the backend
+   * whose slot a taken-over job holds, on which it starts again.
+   */
+  private void resume(Recovery recovery, JobEventListener view, String slot) {
     JobRecord record = recovery.job();
     EventSink sink = sink(record.id(), view);
     if (record.state().terminal()) {
       if (!recovery.delivered()) sink.emit(outcome(record));
+      else if (shared != null) shared.done(record.id());
       return;
     }
     Optional<Model> model = registry.find(record.model(), record.chatKey());
@@ -372,6 +482,11 @@ public final class JobEngine implements AutoCloseable {
       }
       jobs.markRestarted(record.id());
     }
+    if (shared != null) {
+      entry.acknowledged = true;
+      shared.startOn(entry, slot != null ? slot : record.backend());
+      return;
+    }
     List<Moved> moved;
     synchronized (lock) {
       if (closed) return;
@@ -419,14 +534,18 @@ public final class JobEngine implements AutoCloseable {
   /** Cancels a waiting or running job: the owner's own, or any when {@code admin}. */
   public CancelOutcome cancel(long jobId, String actorKey, boolean admin) {
     Entry e;
-    SpaceGateway.Call call;
+    SpaceGateway.Call call = null;
     synchronized (lock) {
       e = active.get(jobId);
-      if (e == null) return CancelOutcome.NOT_FOUND;
-      if (!admin && !e.userKey.equals(actorKey)) return CancelOutcome.NOT_ALLOWED;
-      if (!finish(e)) return CancelOutcome.NOT_FOUND;
-      call = e.attempt == null || e.attempt.state().terminal() ? null : e.attempt.cancelled();
+      if (e != null) {
+        if (!admin && !e.userKey.equals(actorKey)) return CancelOutcome.NOT_ALLOWED;
+        if (!finish(e)) return CancelOutcome.NOT_FOUND;
+        call = e.attempt == null || e.attempt.state().terminal() ? null : e.attempt.cancelled();
+      }
     }
+    // In shared mode the job may wait in the shared queue or run on another instance.
+    if (e == null)
+      return shared != null ? shared.cancel(jobId, actorKey, admin) : CancelOutcome.NOT_FOUND;
     // Stops the job on the Space too (the protocol's cancel), outside the lock.
     if (call != null) call.cancel();
     jobs.markCancelled(jobId);
@@ -437,6 +556,13 @@ public final class JobEngine implements AutoCloseable {
 
   /** A user's waiting and running jobs, oldest first. */
   public List<Long> active(String userKey) {
+    if (shared != null) {
+      // Any instance may run them: the database knows them all.
+      return jobs.unfinished().stream()
+          .filter(r -> r.userKey().equals(userKey))
+          .map(JobRecord::id)
+          .toList();
+    }
     synchronized (lock) {
       List<Long> out = new ArrayList<>();
       for (Entry e : active.values()) {
@@ -446,17 +572,18 @@ public final class JobEngine implements AutoCloseable {
     }
   }
 
-  /** Jobs waiting in the bot's queue. */
+  /** Jobs waiting in the bot's queue (in shared mode: those asked through this instance). */
   public int waiting() {
+    if (shared != null) return shared.waitingHere.size();
     synchronized (lock) {
       return queue.waiting();
     }
   }
 
-  /** Jobs running on Spaces. */
+  /** Jobs running on Spaces (in shared mode: on this instance). */
   public int running() {
     synchronized (lock) {
-      return queue.running();
+      return shared != null ? runningHere : queue.running();
     }
   }
 
@@ -469,7 +596,7 @@ public final class JobEngine implements AutoCloseable {
     synchronized (lock) {
       accepting = false;
       try {
-        while (queue.running() > 0) {
+        while ((shared != null ? runningHere : queue.running()) > 0) {
           long left = end - System.nanoTime();
           if (left <= 0) break;
           TimeUnit.NANOSECONDS.timedWait(lock, left);
@@ -479,6 +606,8 @@ public final class JobEngine implements AutoCloseable {
       }
     }
     close();
+    // Another instance takes what was cut here over now, instead of when the leases run out.
+    if (shared != null) shared.releaseUnfinished();
   }
 
   /**
@@ -491,6 +620,7 @@ public final class JobEngine implements AutoCloseable {
       closed = true;
       lock.notifyAll();
     }
+    if (shared != null) shared.close();
     // Let workers finish what they are doing (a database write, a download) instead of
     // interrupting them: an interrupt inside H2's file channel can leave the database unopenable.
     // Closed jobs persist nothing more, so this wait is short.
@@ -517,6 +647,7 @@ public final class JobEngine implements AutoCloseable {
   private void delivered(long id) {
     try {
       jobs.markDelivered(id);
+      if (shared != null) shared.done(id);
     } catch (RuntimeException e) {
       // The database may be closed after a stop that did not wait: the next start delivers again.
       log.debug("Job {} delivered but not recorded: {}", id, e.toString());
@@ -617,6 +748,12 @@ public final class JobEngine implements AutoCloseable {
 
   /** Starts what may start now, and tells waiting jobs their new positions. */
   private void dispatch() {
+    if (shared != null) {
+      // Slots may have been freed or work added: every instance looks for work.
+      shared.signal();
+      shared.claimSoon();
+      return;
+    }
     List<Entry> starts = new ArrayList<>();
     List<Attempt> attempts = new ArrayList<>();
     List<Entry> stuck;
@@ -980,9 +1117,12 @@ public final class JobEngine implements AutoCloseable {
       // No attempt until the queue places the job again: late events of this one are stale.
       e.attempt = null;
       if (closed) return;
-      queue.retryFirst(e);
-      positionsStale = true;
+      if (shared == null) {
+        queue.retryFirst(e);
+        positionsStale = true;
+      }
     }
+    if (shared != null) shared.retry(e);
     dispatch();
   }
 
@@ -1016,7 +1156,10 @@ public final class JobEngine implements AutoCloseable {
   private void release(Entry e) {
     if (!e.running) return;
     e.running = false;
-    queue.release(e);
+    // In shared mode the slot is the job's row in the database: a terminal state or a retry
+    // frees it there.
+    if (shared != null) runningHere--;
+    else queue.release(e);
     lock.notifyAll();
   }
 
@@ -1045,6 +1188,398 @@ public final class JobEngine implements AutoCloseable {
         log.error("Job {} could not be marked failed (ref {})", e.id, ref, again);
         e.sink.emit(new JobEvent.Failed(e.id, ErrorCode.INTERNAL, ref, Optional.empty()));
         dispatch();
+      }
+    }
+  }
+
+  /**
+   * Starts sharing the queue: ends the leases of this instance's earlier run, listens for other
+   * instances' work, takes over what dead instances left and starts what may start. Does nothing
+   * for an engine that runs alone. Call it once, after the front-ends can show jobs.
+   */
+  public void startSharing() {
+    if (shared != null) shared.begin();
+  }
+
+  /**
+   * The shared-queue side of the engine: claims from the queue every instance shares, the leases of
+   * the jobs this instance runs, takeovers from dead instances, and positions across instances.
+   * Claims, lease upkeep and takeovers run on one thread, so they never race each other here.
+   */
+  private final class Shared {
+    /** Most jobs one claim or one takeover takes at once. */
+    private static final int BATCH = 32;
+
+    final Cluster cluster;
+    final SharedQueue queue;
+    final JobLeases leases;
+    final String owner;
+    final SharedQueue.Limits caps;
+
+    /** Jobs asked through this instance that wait in the shared queue, with their live views. */
+    final Map<Long, Entry> waitingHere = new ConcurrentHashMap<>();
+
+    /** Jobs whose lease this instance holds, until their outcome is delivered. */
+    final Set<Long> leased = ConcurrentHashMap.newKeySet();
+
+    final ExecutorService claimer =
+        Executors.newSingleThreadExecutor(DaemonThreads.named("imagine-claim"));
+    final AtomicBoolean claimWanted = new AtomicBoolean();
+    volatile WorkSignal signal;
+    volatile Runnable nextTick = () -> {};
+
+    Shared(Cluster cluster) {
+      this.cluster = cluster;
+      this.queue = new SharedQueue(cluster.db());
+      this.leases = new JobLeases(cluster.db());
+      // A new owner per run: leases of a run that died are told apart from this run's.
+      this.owner =
+          cluster.instance()
+              + "#"
+              + Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
+      this.caps = new SharedQueue.Limits(limits.perUserRunning(), limits.globalRunning());
+    }
+
+    void begin() {
+      int freed = leases.releaseEarlierRuns(cluster.instance(), owner);
+      if (freed > 0) log.info("Taking back {} job(s) from this instance's earlier run", freed);
+      // What was left is taken over before this returns, as a lone instance resumes its jobs at
+      // start: their views exist before the front-ends register.
+      takeOver();
+      signal = WorkSignal.listen(cluster.db(), this::claimSoon);
+      upkeepSoon();
+    }
+
+    // ---- intake
+
+    /**
+     * A job asked through this instance: it waits in the shared queue; any instance may start it.
+     */
+    void submitted(Entry e) {
+      waitingHere.put(e.id, e);
+      signal();
+      Integer position = positions().get(e.id);
+      synchronized (lock) {
+        e.position = position == null ? 0 : Math.max(0, position - 1);
+      }
+      announce(List.of(), e);
+      claimSoon();
+    }
+
+    /** Puts a job that failed on a backend back into the shared queue to try another one. */
+    void retry(Entry e) {
+      leased.remove(e.id);
+      // Before the retry is visible, so a claim here finds the job's entry (and what it tried).
+      waitingHere.put(e.id, e);
+      if (!queue.retry(owner, e.id)) {
+        waitingHere.remove(e.id, e);
+        log.info("Job {}: not retried, another instance holds it now", e.id);
+      }
+    }
+
+    CancelOutcome cancel(long jobId, String actorKey, boolean admin) {
+      Optional<JobRecord> found = jobs.find(jobId);
+      if (found.isEmpty() || found.get().state().terminal()) return CancelOutcome.NOT_FOUND;
+      JobRecord r = found.get();
+      if (!admin && !r.userKey().equals(actorKey)) return CancelOutcome.NOT_ALLOWED;
+      Optional<String> holder = leases.holder(jobId);
+      if (!jobs.markCancelled(jobId)) return CancelOutcome.NOT_FOUND;
+      Entry waiting = waitingHere.remove(jobId);
+      if (holder.isPresent() && !holder.get().equals(owner)) {
+        // The instance running it stops it on the Space and shows the cancellation, in order
+        // with the progress it shows; the signal makes it look now.
+        signal();
+        return CancelOutcome.CANCELLED;
+      }
+      EventSink sink = waiting != null ? waiting.sink : sink(jobId, cluster.views().apply(r));
+      sink.emit(new JobEvent.Cancelled(jobId));
+      signal();
+      return CancelOutcome.CANCELLED;
+    }
+
+    /** A job's outcome was delivered (or needs no delivery): its lease goes. */
+    void done(long id) {
+      if (leased.remove(id)) leases.release(owner, id);
+    }
+
+    // ---- claims
+
+    void claimSoon() {
+      if (claimWanted.getAndSet(true)) return;
+      try {
+        claimer.execute(
+            () -> {
+              claimWanted.set(false);
+              claimRound();
+            });
+      } catch (RejectedExecutionException closing) {
+        claimWanted.set(false);
+      }
+    }
+
+    private void claimRound() {
+      try {
+        checkCancelled();
+        while (true) {
+          int room;
+          synchronized (lock) {
+            if (closed || !accepting) return;
+            room = limits.globalRunning() - runningHere;
+          }
+          if (room <= 0) break;
+          int max = Math.min(room, BATCH);
+          SharedQueue.Claimed claimed = queue.claim(owner, cluster.lease(), max, caps, this::pick);
+          for (SharedQueue.Start start : claimed.starts()) {
+            leased.add(start.id());
+            Entry e = waitingHere.remove(start.id());
+            if (e == null) e = load(start.id());
+            if (e != null) startOn(e, start.backend());
+          }
+          for (long id : claimed.unplaceable()) {
+            leased.add(id);
+            Entry e = waitingHere.remove(id);
+            if (e == null) e = load(id);
+            if (e == null) continue;
+            synchronized (lock) {
+              if (closed) return;
+              active.put(e.id, e);
+            }
+            noBackend(e);
+          }
+          if (claimed.starts().size() + claimed.unplaceable().size() < max) break;
+        }
+        refreshPositions();
+      } catch (RuntimeException | Error x) {
+        // The database is unreachable, say: the next signal or upkeep tries again.
+        log.warn("Claiming from the shared queue failed: {}", x.toString());
+      }
+    }
+
+    /** The backend a waiting job would start on here; see {@link SharedQueue.Picker}. */
+    private SharedQueue.Backend pick(SharedQueue.Waiting w) {
+      Entry here = waitingHere.get(w.id());
+      Model model = here != null ? here.model : registry.find(w.model(), w.chatKey()).orElse(null);
+      if (model == null) return null;
+      Instant now = clock.instant();
+      for (Backend b : model.backends()) {
+        if (here != null && here.tried.contains(b)) continue;
+        // Put back by another instance after failing on its last backend: try another one.
+        if (here == null && w.retry() && b.space().equals(w.lastBackend())) continue;
+        if (b.usable(now)) return new SharedQueue.Backend(b.space(), b.concurrency());
+      }
+      return null;
+    }
+
+    /** The entry of a job this instance did not receive, with a view made for it. */
+    private Entry load(long id) {
+      Optional<Recovery> found = jobs.recovery(id);
+      if (found.isEmpty() || found.get().job().state().terminal()) {
+        done(id);
+        return null;
+      }
+      JobRecord r = found.get().job();
+      EventSink sink = sink(id, cluster.views().apply(r));
+      Optional<Model> model = registry.find(r.model(), r.chatKey());
+      if (model.isEmpty()) {
+        jobs.markFailed(id, ErrorCode.BOT_RESTARTED.name(), "model removed");
+        sink.emit(new JobEvent.Failed(id, ErrorCode.BOT_RESTARTED, "", Optional.empty()));
+        return null;
+      }
+      Entry e =
+          new Entry(
+              id,
+              r.userKey(),
+              model.get(),
+              r.request(),
+              sink,
+              r.createdAt() == null ? clock.instant() : r.createdAt());
+      e.plannedSeed = found.get().plannedSeed();
+      // The instance that took the command acknowledged it.
+      e.acknowledged = true;
+      return e;
+    }
+
+    /** Starts a job that holds a slot on {@code backendName} here. */
+    void startOn(Entry e, String backendName) {
+      Backend b = backendNamed(e.model, backendName);
+      // The model's backends changed since the slot was taken: run on its first one.
+      if (b == null) b = e.model.backends().get(0);
+      Attempt attempt = Attempt.starting(b);
+      leased.add(e.id);
+      synchronized (lock) {
+        if (closed) return;
+        e.attempt = attempt;
+        e.running = true;
+        runningHere++;
+        e.position = -1;
+        active.put(e.id, e);
+      }
+      execute(() -> guarded(e, () -> start(e, attempt)));
+    }
+
+    /** Tells the users whose jobs wait here their places in the shared queue, when they changed. */
+    private void refreshPositions() {
+      if (waitingHere.isEmpty()) return;
+      Map<Long, Integer> all = positions();
+      List<Moved> moved = new ArrayList<>();
+      synchronized (lock) {
+        for (Entry e : waitingHere.values()) {
+          Integer p = all.get(e.id);
+          if (p == null) {
+            // Started elsewhere, cancelled, or retried and not waiting yet: no place to show.
+            if (e.acknowledged && !e.running && e.attempt == null) waitingHere.remove(e.id, e);
+            continue;
+          }
+          int position = Math.max(0, p - 1);
+          if (e.position != position) {
+            e.position = position;
+            moved.add(new Moved(e, position));
+          }
+        }
+      }
+      announce(moved, null);
+    }
+
+    private Map<Long, Integer> positions() {
+      try {
+        return queue.positions();
+      } catch (RuntimeException x) {
+        log.debug("Queue positions not read: {}", x.toString());
+        return Map.of();
+      }
+    }
+
+    // ---- upkeep
+
+    private void upkeepSoon() {
+      try {
+        claimer.execute(this::upkeep);
+      } catch (RejectedExecutionException closing) {
+        // closed
+      }
+    }
+
+    /** Renews this instance's leases, takes over dead instances' jobs, then claims. */
+    private void upkeep() {
+      try {
+        renew();
+        takeOver();
+      } catch (RuntimeException | Error x) {
+        log.warn("Shared queue upkeep failed; trying again shortly: {}", x.toString());
+      }
+      claimRound();
+      synchronized (lock) {
+        if (closed) return;
+      }
+      nextTick = timer.schedule(this::upkeepSoon, cluster.lease().dividedBy(3));
+    }
+
+    private void renew() {
+      Set<Long> mine = Set.copyOf(leased);
+      if (mine.isEmpty()) return;
+      Set<Long> held = leases.renew(owner, mine, cluster.lease());
+      for (long id : mine) {
+        if (!held.contains(id) && leased.remove(id)) {
+          // Missed renewals (a long pause, say) let another instance take it: it is theirs now.
+          log.warn("Job {}: taken over by another instance; leaving it to them", id);
+          drop(id);
+        }
+      }
+    }
+
+    private void takeOver() {
+      for (SharedQueue.Takeover t : queue.takeOver(owner, cluster.lease(), BATCH)) {
+        leased.add(t.id());
+        waitingHere.remove(t.id());
+        Optional<Recovery> found = jobs.recovery(t.id());
+        if (found.isEmpty()) {
+          done(t.id());
+          continue;
+        }
+        if (t.previousOwner() != null) {
+          log.info("Job {}: taking it over from {} ({})", t.id(), t.previousOwner(), t.next());
+        }
+        try {
+          resume(found.get(), cluster.views().apply(found.get().job()), t.backend());
+        } catch (RuntimeException x) {
+          String ref = FaultRef.next();
+          log.error("Job {} could not be taken over (ref {})", t.id(), ref, x);
+        }
+      }
+    }
+
+    /** Ends jobs running here that another instance cancelled, as a cancel here would. */
+    private void checkCancelled() {
+      List<Long> ids = new ArrayList<>();
+      synchronized (lock) {
+        for (Entry e : active.values()) {
+          if (!e.done) ids.add(e.id);
+        }
+      }
+      if (ids.isEmpty()) return;
+      for (long id : jobs.finishedAmong(ids)) {
+        // This instance writes a terminal state only after finishing the entry, so an entry not
+        // finished yet was ended elsewhere: cancelled, or finished by an instance that took over.
+        boolean cancelled = jobs.find(id).map(r -> r.state() == JobState.CANCELLED).orElse(false);
+        Entry e = drop(id);
+        if (e != null && cancelled) e.sink.emit(new JobEvent.Cancelled(id));
+        else done(id);
+      }
+    }
+
+    /** Forgets a job here without writing anything, and stops its call; returns its entry. */
+    private Entry drop(long id) {
+      Entry e;
+      SpaceGateway.Call call = null;
+      synchronized (lock) {
+        e = active.get(id);
+        if (e == null || e.done) return null;
+        e.done = true;
+        active.remove(id);
+        release(e);
+        if (e.attempt != null && !e.attempt.state().terminal()) call = e.attempt.cancelled();
+      }
+      if (call != null) call.cancel();
+      return e;
+    }
+
+    void signal() {
+      WorkSignal s = signal;
+      if (s == null) return;
+      try {
+        s.notifyNewWork();
+      } catch (RuntimeException x) {
+        // The others still find the work at their next upkeep.
+        log.debug("New work not signalled: {}", x.toString());
+      }
+    }
+
+    /** After a graceful stop: leases of jobs cut here end now, so another instance takes them. */
+    void releaseUnfinished() {
+      List<Long> cut = new ArrayList<>();
+      synchronized (lock) {
+        for (Entry e : active.values()) {
+          if (!e.done) cut.add(e.id);
+        }
+      }
+      for (long id : cut) {
+        try {
+          if (leased.remove(id)) leases.release(owner, id);
+        } catch (RuntimeException x) {
+          log.debug("Lease of job {} not released: {}", id, x.toString());
+        }
+      }
+    }
+
+    void close() {
+      nextTick.run();
+      WorkSignal s = signal;
+      if (s != null) s.close();
+      claimer.shutdown();
+      try {
+        if (!claimer.awaitTermination(10, TimeUnit.SECONDS)) claimer.shutdownNow();
+      } catch (InterruptedException x) {
+        Thread.currentThread().interrupt();
       }
     }
   }

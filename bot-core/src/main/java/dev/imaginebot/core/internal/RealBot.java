@@ -13,6 +13,7 @@ import dev.imaginebot.core.command.Reply;
 import dev.imaginebot.core.command.handlers.CommandServices;
 import dev.imaginebot.core.command.handlers.Commands;
 import dev.imaginebot.core.engine.JobEngine;
+import dev.imaginebot.core.engine.JobEventListener;
 import dev.imaginebot.core.i18n.Messages;
 import dev.imaginebot.core.job.ChatRef;
 import dev.imaginebot.core.job.ErrorCode;
@@ -29,6 +30,7 @@ import dev.imaginebot.core.store.AuditLog;
 import dev.imaginebot.core.store.Database;
 import dev.imaginebot.core.store.ImageStore;
 import dev.imaginebot.core.store.InboxStore;
+import dev.imaginebot.core.store.JobRecord;
 import dev.imaginebot.core.store.JobStore;
 import dev.imaginebot.core.store.ModelStore;
 import dev.imaginebot.core.store.Recovery;
@@ -81,6 +83,9 @@ public final class RealBot implements Bot {
   private volatile boolean closed;
   private volatile boolean drained;
 
+  /** Whether this instance shares its queue with others on the database. */
+  private final boolean shared;
+
   private RealBot(CoreConfig config, Database db, SpaceGateway gateway) {
     this.config = config;
     this.db = db;
@@ -92,15 +97,27 @@ public final class RealBot implements Bot {
     this.messages = new Messages(config.defaultLanguage());
     this.registry = new ModelRegistry(config.models(), modelStore, gateway, Clock.systemUTC());
     int maxWaiting = Math.max(1000, config.limits().globalRunning() * 250);
+    // On PostgreSQL any number of instances share the queue; H2 is one process's own file.
+    this.shared = db.postgres();
     this.engine =
-        new JobEngine(
-            jobs,
-            images,
-            registry,
-            gateway,
-            config.limits(),
-            config.progressInterval(),
-            maxWaiting);
+        shared
+            ? new JobEngine(
+                jobs,
+                images,
+                registry,
+                gateway,
+                config.limits(),
+                config.progressInterval(),
+                maxWaiting,
+                new JobEngine.Cluster(db, config.instanceId(), config.jobLease(), this::viewFor))
+            : new JobEngine(
+                jobs,
+                images,
+                registry,
+                gateway,
+                config.limits(),
+                config.progressInterval(),
+                maxWaiting);
     // Buttons are signed by the commands, made below; the renderer asks for them only later.
     this.renderer = new JobRenderer(messages::describe, this::buttons, images::fit);
     this.commands =
@@ -116,7 +133,8 @@ public final class RealBot implements Bot {
                 new AuditLog(db),
                 renderer));
     registry.startChecks(config.gradio().driftCheckInterval());
-    resume(jobs);
+    if (shared) engine.startSharing();
+    else resume(jobs);
     int pruned = inbox.prune(INBOX_RETENTION);
     if (pruned > 0) log.debug("Pruned {} handled update(s)", pruned);
   }
@@ -139,6 +157,24 @@ public final class RealBot implements Bot {
       gateway.close();
       db.close();
       throw e;
+    }
+  }
+
+  /**
+   * The view of a job this instance did not receive (shared mode): the front-end's, reattached to
+   * the job's message, or one that waits for the front-end to register.
+   */
+  private JobEventListener viewFor(JobRecord job) {
+    String platform = job.platform() == null ? "" : job.platform();
+    String language = commands.language(job.userKey(), job.language());
+    synchronized (frontEnds) {
+      FrontEnd frontEnd = frontEnds.get(platform);
+      if (frontEnd != null) {
+        return renderer.listener(frontEnd.reattach(job.id(), job.replyRef()), language);
+      }
+      DeferredView view = new DeferredView(job.id(), platform, job.replyRef(), language);
+      waitingForFrontEnd.computeIfAbsent(platform, p -> new CopyOnWriteArrayList<>()).add(view);
+      return view;
     }
   }
 
@@ -244,8 +280,11 @@ public final class RealBot implements Bot {
   @Override
   public void register(FrontEnd frontEnd) {
     Objects.requireNonNull(frontEnd, "frontEnd == null");
-    frontEnds.put(frontEnd.platform(), frontEnd);
-    List<DeferredView> views = waitingForFrontEnd.remove(frontEnd.platform());
+    List<DeferredView> views;
+    synchronized (frontEnds) {
+      frontEnds.put(frontEnd.platform(), frontEnd);
+      views = waitingForFrontEnd.remove(frontEnd.platform());
+    }
     if (views == null) return;
     for (DeferredView v : views) {
       try {

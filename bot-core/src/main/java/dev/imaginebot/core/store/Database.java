@@ -145,7 +145,7 @@ public final class Database implements AutoCloseable {
   }
 
   /** True on PostgreSQL, false on H2 (which serves one process only). */
-  boolean postgres() {
+  public boolean postgres() {
     return pool.getJdbcUrl().startsWith("jdbc:postgresql:");
   }
 

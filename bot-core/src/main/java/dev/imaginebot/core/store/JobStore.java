@@ -17,13 +17,16 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -338,10 +341,14 @@ public final class JobStore {
         });
   }
 
-  /** Marks a job cancelled. */
-  public void markCancelled(long id) {
+  /**
+   * Marks a job cancelled.
+   *
+   * @return false when it had finished already (or does not exist)
+   */
+  public boolean markCancelled(long id) {
     Instant now = db.clock().instant();
-    update(
+    return update(
         id,
         "mark cancelled",
         "UPDATE jobs SET state = 'CANCELLED', queue_position = NULL, finished_at = ?"
@@ -433,6 +440,66 @@ public final class JobStore {
    * that finished after {@code deliverSince}; oldest first.
    */
   public List<Recovery> recoverable(Instant deliverSince) {
+    return recoveries(
+        "state IN ('QUEUED', 'SUBMITTED', 'RUNNING')"
+            + " OR (delivered_at IS NULL AND finished_at >= ?)",
+        ps -> Sql.setTs(ps, 1, deliverSince));
+  }
+
+  /**
+   * What an instance needs to take job {@code id} over (see {@link SharedQueue#takeOver}), or empty
+   * when the job no longer exists.
+   */
+  public Optional<Recovery> recovery(long id) {
+    return recoveries("id = ?", ps -> ps.setLong(1, id)).stream().findFirst();
+  }
+
+  /** Which of {@code ids} reached a terminal state (another instance may have cancelled one). */
+  public Set<Long> finishedAmong(Collection<Long> ids) {
+    if (ids.isEmpty()) return Set.of();
+    List<Long> list = List.copyOf(ids);
+    return Sql.run(
+        db,
+        "finished jobs",
+        c -> {
+          Set<Long> out = new LinkedHashSet<>();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT id FROM jobs WHERE id IN ("
+                      + String.join(",", Collections.nCopies(list.size(), "?"))
+                      + ") AND state IN ('SUCCEEDED', 'FAILED', 'CANCELLED')")) {
+            for (int i = 0; i < list.size(); i++) ps.setLong(i + 1, list.get(i));
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) out.add(rs.getLong(1));
+            }
+          }
+          return out;
+        });
+  }
+
+  /**
+   * Jobs waiting for a start over the whole database (every instance's), of one user or, when
+   * {@code userKey} is null, of everyone.
+   */
+  public int waitingCount(String userKey) {
+    return Sql.run(
+        db,
+        "count waiting jobs",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT COUNT(*) FROM jobs WHERE state = 'QUEUED' AND slot_backend IS NULL"
+                      + (userKey == null ? "" : " AND user_key = ?"))) {
+            if (userKey != null) ps.setString(1, userKey);
+            try (ResultSet rs = ps.executeQuery()) {
+              rs.next();
+              return rs.getInt(1);
+            }
+          }
+        });
+  }
+
+  private List<Recovery> recoveries(String where, Binder binder) {
     return Sql.run(
         db,
         "recoverable jobs",
@@ -443,11 +510,10 @@ public final class JobStore {
               c.prepareStatement(
                   "SELECT "
                       + COLUMNS
-                      + ", planned_seed, restarts, result_files, delivered_at FROM jobs"
-                      + " WHERE state IN ('QUEUED', 'SUBMITTED', 'RUNNING')"
-                      + " OR (delivered_at IS NULL AND finished_at >= ?)"
+                      + ", planned_seed, restarts, result_files, delivered_at FROM jobs WHERE "
+                      + where
                       + " ORDER BY created_at, id")) {
-            Sql.setTs(ps, 1, deliverSince);
+            binder.bind(ps);
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
                 found.add(
@@ -658,7 +724,7 @@ public final class JobStore {
     void bind(PreparedStatement ps) throws SQLException;
   }
 
-  private void update(long id, String what, String sql, Binder binder) {
+  private boolean update(long id, String what, String sql, Binder binder) {
     int n =
         Sql.run(
             db,
@@ -670,6 +736,7 @@ public final class JobStore {
               }
             });
     if (n == 0) log.debug("Job {}: {} ignored (unknown or already finished)", id, what);
+    return n > 0;
   }
 
   private boolean deleteJob(long id, String ownerOrNull) {

@@ -303,6 +303,11 @@ public final class SharedQueue {
         > 0;
   }
 
+  /** PLACEHOLDER until the real positions land: no positions known. */
+  public Map<Long, Integer> positions() {
+    return Map.of();
+  }
+
   // ---------------------------------------------------------------------------------------------
 
   /** A user's place in the rotation; lower goes first. */
