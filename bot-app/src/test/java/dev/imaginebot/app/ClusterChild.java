@@ -71,21 +71,23 @@ public final class ClusterChild {
     int cap = Integer.parseInt(args[13]);
     CoreConfig core =
         new CoreConfig(
-            data,
-            jdbcUrl,
-            List.of(
-                new ModelConfig(
-                    "paint",
-                    "Paint",
-                    List.of(
-                        new BackendConfig(
-                            space, "/paint", Map.of("seconds", seconds), Map.of(), cap)))),
-            "paint",
-            Set.of(),
-            new Limits(1, 5, 8, 1000, 1 << 20),
-            Duration.ofMillis(250),
-            "en",
-            GradioSettings.defaults());
+                data,
+                jdbcUrl,
+                List.of(
+                    new ModelConfig(
+                        "paint",
+                        "Paint",
+                        List.of(
+                            new BackendConfig(
+                                space, "/paint", Map.of("seconds", seconds), Map.of(), cap)))),
+                "paint",
+                Set.of(),
+                new Limits(1, 5, 8, 1000, 1 << 20),
+                Duration.ofMillis(250),
+                "en",
+                GradioSettings.defaults())
+            .withInstanceId(instance)
+            .withJobLease(ClusterTest.JOB_LEASE);
     Bot bot = new ReportingBot(Bot.start(core));
     TelegramFrontEnd telegram =
         TelegramFrontEnd.start(

@@ -17,6 +17,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +26,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -62,6 +64,12 @@ class ClusterTest {
   static final int DM_USERS = 15;
   static final int PER_USER = 3;
 
+  /** Each instance's job lease: short, so that the dead instance's jobs move within seconds. */
+  static final Duration JOB_LEASE = Duration.ofSeconds(3);
+
+  private static final java.util.regex.Pattern TAKEOVER =
+      java.util.regex.Pattern.compile("Job (\\d+): taking it over from (\\S+) ");
+
   /**
    * The fairness check's slack. A command counts as waiting only from {@code SLACK_MS} after it was
    * sent (a webhook call or gateway event, then a database write, stand between the two), and a
@@ -89,8 +97,17 @@ class ClusterTest {
 
   /** What one instance said: its outcomes and takeovers, with when it said them. */
   static final class Said {
+    /** Job ids of the outcomes it delivered. */
     final List<Long> outcomes = new CopyOnWriteArrayList<>();
-    final List<Long> reattached = new CopyOnWriteArrayList<>();
+
+    /** Job ids it took over, by the instance it took each from. */
+    final Map<Long, String> tookOver = new ConcurrentHashMap<>();
+
+    void hear(String line) {
+      if (line.startsWith("OUTCOME ")) outcomes.add(Long.parseLong(line.substring(8).trim()));
+      java.util.regex.Matcher m = TAKEOVER.matcher(line);
+      if (m.find()) tookOver.put(Long.parseLong(m.group(1)), m.group(2));
+    }
   }
 
   @Test
@@ -102,6 +119,10 @@ class ClusterTest {
     List<Command> commands = new CopyOnWriteArrayList<>();
     Map<String, Said> said = new ConcurrentHashMap<>();
     List<ClusterChild.Child> children = new CopyOnWriteArrayList<>();
+    // Everything the instances said, kept after the test for a failure's analysis.
+    Path childrenLog = Path.of("target", "cluster-test", "children.log").toAbsolutePath();
+    Files.createDirectories(childrenLog.getParent());
+    Files.deleteIfExists(childrenLog);
     ExecutorService telegramSide = Executors.newFixedThreadPool(8);
     try {
       try (FakeTelegramBotApi api = new FakeTelegramBotApi("ImagineBot");
@@ -149,15 +170,7 @@ class ClusterTest {
           starting.add(
               java.util.concurrent.CompletableFuture.supplyAsync(
                   () -> {
-                    ClusterChild.Child child =
-                        ClusterChild.launch(
-                            args,
-                            dir.resolve("children.log"),
-                            line -> {
-                              long now = System.currentTimeMillis();
-                              if (line.startsWith("OUTCOME ")) s.outcomes.add(now);
-                              if (line.startsWith("REATTACHED ")) s.reattached.add(now);
-                            });
+                    ClusterChild.Child child = ClusterChild.launch(args, childrenLog, s::hear);
                     children.add(child);
                     return child;
                   }));
@@ -219,6 +232,9 @@ class ClusterTest {
             .isLessThanOrEqualTo(CAP);
         assertThat(checks.unfair).as("starts ahead of a user a round behind").isEmpty();
         assertThat(checks.takeovers).as("jobs of the dead instance taken over").isPositive();
+        assertThat(checks.takenOverWithoutOutcome)
+            .as("jobs taken over from the dead instance that no live one finished")
+            .isEmpty();
         assertThat(checks.withOneOutcome).isEqualTo(commands.size()).isEqualTo(300);
       }
     } finally {
@@ -392,22 +408,27 @@ class ClusterTest {
     int answeredTwice;
     int maxConcurrent;
     List<String> unfair = List.of();
+    List<String> lostPrompts = new ArrayList<>();
     Map<String, Integer> finishedBy = new LinkedHashMap<>();
     int victimOutcomesAtKill;
     int takeovers;
+    List<Long> takenOverWithoutOutcome = List.of();
     int rerun;
     double seconds;
 
     @Override
     public String toString() {
       return String.format(
-          "cluster: %d commands, %d with exactly one outcome, %d lost, %d answered twice;"
+          "cluster: %d commands, %d with exactly one outcome, %d lost%s, %d answered twice;"
               + " at most %d jobs on the Space at once (cap %d); %d unfair starts%s;"
-              + " outcomes by instance %s (the killed one %d before the kill); %d taken over;"
+              + " outcomes by instance %s (the killed one %d before the kill); %d taken over (%d of them without an outcome);"
               + " %d prompts run more than once; %.1f s",
           sent,
           withOneOutcome,
           lost,
+          lostPrompts.isEmpty()
+              ? ""
+              : " " + lostPrompts.subList(0, Math.min(10, lostPrompts.size())),
           answeredTwice,
           maxConcurrent,
           CAP,
@@ -416,6 +437,7 @@ class ClusterTest {
           finishedBy,
           victimOutcomesAtKill,
           takeovers,
+          takenOverWithoutOutcome.size(),
           rerun,
           seconds);
     }
@@ -434,8 +456,10 @@ class ClusterTest {
     r.sent = commands.size();
     for (Command c : commands) {
       int n = outcomes(api, discord, c);
-      if (n == 0) r.lost++;
-      else if (n == 1) r.withOneOutcome++;
+      if (n == 0) {
+        r.lost++;
+        r.lostPrompts.add(c.prompt());
+      } else if (n == 1) r.withOneOutcome++;
       else r.answeredTwice++;
     }
     Map<String, List<String>> log = gradio.paintLog();
@@ -446,10 +470,24 @@ class ClusterTest {
     r.rerun = (int) (started.size() - started.stream().map(Run::prompt).distinct().count());
     new java.util.TreeMap<>(said).forEach((id, s) -> r.finishedBy.put(id, s.outcomes.size()));
     r.victimOutcomesAtKill = victimOutcomes;
+    Set<Long> finishedByLive = new java.util.HashSet<>();
+    List<Long> takenOver = new ArrayList<>();
     for (Map.Entry<String, Said> e : said.entrySet()) {
       if (e.getKey().equals(victim.instance())) continue;
-      r.takeovers += (int) e.getValue().reattached.stream().filter(at -> at > killedAt).count();
+      finishedByLive.addAll(e.getValue().outcomes);
+      e.getValue()
+          .tookOver
+          .forEach(
+              (job, from) -> {
+                // An owner is the instance id and its run ("bot-c#lxsdt5dzirt1").
+                if (from.startsWith(victim.instance() + "#") || from.equals(victim.instance())) {
+                  takenOver.add(job);
+                }
+              });
     }
+    r.takeovers = takenOver.size();
+    r.takenOverWithoutOutcome =
+        takenOver.stream().filter(job -> !finishedByLive.contains(job)).sorted().toList();
     return r;
   }
 
