@@ -52,10 +52,10 @@ import okio.Buffer;
  * message the bot made ({@link #click}); a crafted click, as a modified client can send, goes
  * through {@link #clickCrafted}, which the security tests alone use.
  */
-final class FakeDiscord implements AutoCloseable {
+public final class FakeDiscord implements AutoCloseable {
   static final long DISCORD_EPOCH = 1420070400000L;
   static final long APP_ID = 200000000000000001L;
-  static final long GUILD_ID = 300000000000000001L;
+  public static final long GUILD_ID = 300000000000000001L;
   static final long CHANNEL_ID = 300000000000000002L;
   static final long DM_CHANNEL_ID = 300000000000000003L;
   static final String MEMBER_PERMISSIONS = "2248473465835073";
@@ -63,10 +63,10 @@ final class FakeDiscord implements AutoCloseable {
   static final String CHANNEL_KEY = "channel";
 
   /** A user who can click and type. */
-  record User(long id, String name, boolean manager) {}
+  public record User(long id, String name, boolean manager) {}
 
   /** One REST call the bot made. */
-  record Call(
+  public record Call(
       String method,
       String path,
       String token,
@@ -83,7 +83,7 @@ final class FakeDiscord implements AutoCloseable {
       return json == null ? 0 : json.getInt("flags", 0);
     }
 
-    List<String> customIds() {
+    public List<String> customIds() {
       List<String> ids = new ArrayList<>();
       if (json == null || !json.hasKey("components")) return ids;
       DataArray rows = json.getArray("components");
@@ -140,7 +140,7 @@ final class FakeDiscord implements AutoCloseable {
   static final long REQUEST_LIMIT = 25L * 1024 * 1024;
 
   /** A sent interaction. */
-  record Interaction(long id, String token, long channelId) {}
+  public record Interaction(long id, String token, long channelId) {}
 
   private record Injection(Predicate<Call> when, MockResponse response) {}
 
@@ -186,7 +186,7 @@ final class FakeDiscord implements AutoCloseable {
 
   final User bot = new User(APP_ID, "fakebot", false);
 
-  FakeDiscord() {
+  public FakeDiscord() {
     server.setDispatcher(
         new Dispatcher() {
           @Override
@@ -202,7 +202,7 @@ final class FakeDiscord implements AutoCloseable {
   }
 
   /** The front-end's settings against this stand-in, with the given clock. */
-  DiscordConfig config(String guildId, Clock clock) {
+  public DiscordConfig config(String guildId, Clock clock) {
     return new DiscordConfig("fake-token", guildId, restUrl(), gatewayUrl(), clock);
   }
 
@@ -216,11 +216,11 @@ final class FakeDiscord implements AutoCloseable {
     }
   }
 
-  String restUrl() {
+  public String restUrl() {
     return server.url("/api/v10/").toString();
   }
 
-  String gatewayUrl() {
+  public String gatewayUrl() {
     return "ws://" + server.getHostName() + ":" + server.getPort() + "/gateway";
   }
 
@@ -232,7 +232,7 @@ final class FakeDiscord implements AutoCloseable {
   // ---- what the test does -------------------------------------------------------------------
 
   /** Starts building a slash command. */
-  Slash slash(String name, User user) {
+  public Slash slash(String name, User user) {
     return new Slash(name, user);
   }
 
@@ -312,7 +312,7 @@ final class FakeDiscord implements AutoCloseable {
     return new ArrayList<>(queue(key));
   }
 
-  List<Call> all() {
+  public List<Call> all() {
     return List.copyOf(all);
   }
 
@@ -371,7 +371,7 @@ final class FakeDiscord implements AutoCloseable {
   }
 
   /** Builds and sends a slash command. */
-  final class Slash {
+  public final class Slash {
     private final String name;
     private final User user;
     private final DataArray options = DataArray.empty();
@@ -385,7 +385,7 @@ final class FakeDiscord implements AutoCloseable {
       this.user = user;
     }
 
-    Slash option(String option, String value) {
+    public Slash option(String option, String value) {
       options.add(DataObject.empty().put("name", option).put("type", 3).put("value", value));
       return this;
     }
@@ -417,7 +417,7 @@ final class FakeDiscord implements AutoCloseable {
       return this;
     }
 
-    Slash dm() {
+    public Slash dm() {
       this.dm = true;
       return this;
     }
@@ -427,7 +427,7 @@ final class FakeDiscord implements AutoCloseable {
       return this;
     }
 
-    Interaction send() {
+    public Interaction send() {
       long id = snowflake();
       String token = "slash-" + id;
       DataObject d = base(id, token, type, user, dm, sizeLimit);
@@ -537,17 +537,17 @@ final class FakeDiscord implements AutoCloseable {
    * with another total, or a shard id outside it, is closed with 4010 "Invalid shard" as Discord
    * does; a guild's events go to shard {@code (guild_id >> 22) % total}, direct messages to 0.
    */
-  void shards(int total) {
+  public void shards(int total) {
     this.shardTotal = total;
   }
 
   /** The shard a guild lives on. */
-  int shardOf(long guildId) {
+  public int shardOf(long guildId) {
     return (int) ((guildId >> 22) % shardTotal);
   }
 
   /** The shards connected now, by id. */
-  java.util.Set<Integer> connectedShards() {
+  public java.util.Set<Integer> connectedShards() {
     return java.util.Set.copyOf(shardSockets.keySet());
   }
 

@@ -317,8 +317,11 @@ public final class TelegramFrontEnd implements FrontEnd, AutoCloseable {
     }
   }
 
-  /** The port the webhook server listens on, or -1 when long polling (for tests). */
-  int webhookPort() {
+  /**
+   * The port the webhook server listens on, or -1 when long polling; useful when {@code bindPort}
+   * was 0, as behind a load balancer in tests.
+   */
+  public int webhookPort() {
     return webhook == null ? -1 : webhook.port();
   }
 

@@ -57,8 +57,8 @@ import okio.Buffer;
  * crafted callback, as a modified client can send, goes through {@link #pressCrafted}, which the
  * security tests alone use.
  */
-final class FakeTelegramBotApi implements AutoCloseable {
-  static final String TOKEN = "4242:AAFakeSecretTokenForTests";
+public final class FakeTelegramBotApi implements AutoCloseable {
+  public static final String TOKEN = "4242:AAFakeSecretTokenForTests";
   static final long BOT_ID = 4242;
   static final String NOT_MODIFIED =
       "Bad Request: message is not modified: specified new message content and reply markup are"
@@ -108,12 +108,12 @@ final class FakeTelegramBotApi implements AutoCloseable {
    * edits are not counted): at most {@code perPrivateChat} per second in one private chat, {@code
    * perGroupPerMinute} per minute in one group, {@code overallPerSecond} per second in all.
    */
-  record FloodLimits(int perPrivateChat, int perGroupPerMinute, int overallPerSecond) {
+  public record FloodLimits(int perPrivateChat, int perGroupPerMinute, int overallPerSecond) {
     /** The limits Telegram's FAQ gives. */
     static final FloodLimits TELEGRAM = new FloodLimits(1, 20, 30);
 
     /** No limits, for tests about something else that send faster than Telegram allows. */
-    static final FloodLimits NONE =
+    public static final FloodLimits NONE =
         new FloodLimits(Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE);
   }
 
@@ -169,7 +169,7 @@ final class FakeTelegramBotApi implements AutoCloseable {
     }
   }
 
-  FakeTelegramBotApi(String botUsername) {
+  public FakeTelegramBotApi(String botUsername) {
     this.botUsername = botUsername;
     server.setDispatcher(
         new Dispatcher() {
@@ -185,11 +185,11 @@ final class FakeTelegramBotApi implements AutoCloseable {
     }
   }
 
-  int port() {
+  public int port() {
     return server.getPort();
   }
 
-  String host() {
+  public String host() {
     return server.getHostName();
   }
 
@@ -212,7 +212,7 @@ final class FakeTelegramBotApi implements AutoCloseable {
   // ---- switches ----
 
   /** Flood limits from now on ({@link FloodLimits#TELEGRAM} unless a test sets others). */
-  void floodLimits(FloodLimits limits) {
+  public void floodLimits(FloodLimits limits) {
     floodLimits = limits;
   }
 
@@ -282,7 +282,7 @@ final class FakeTelegramBotApi implements AutoCloseable {
    * The user sends text, but instead of queueing it for getUpdates the update is returned as the
    * JSON Telegram would POST to a webhook.
    */
-  String webhookUpdate(long chatId, long userId, String text) {
+  public String webhookUpdate(long chatId, long userId, String text) {
     ObjectNode update = json.createObjectNode();
     synchronized (updatesLock) {
       update.put("update_id", nextUpdateId++);
@@ -300,7 +300,7 @@ final class FakeTelegramBotApi implements AutoCloseable {
   }
 
   /** The webhook URL and secret token the bot set, or null. */
-  List<String> webhook() {
+  public List<String> webhook() {
     return webhook;
   }
 
@@ -394,7 +394,7 @@ final class FakeTelegramBotApi implements AutoCloseable {
   }
 
   /** The messages the bot sent to a chat that are still there. */
-  List<ChatMessage> botMessages(long chatId) {
+  public List<ChatMessage> botMessages(long chatId) {
     return chat(chatId).stream().filter(m -> m.fromBot && !m.deleted).toList();
   }
 
@@ -1047,21 +1047,21 @@ final class FakeTelegramBotApi implements AutoCloseable {
   }
 
   /** A message as the user sees it, with its edit history. */
-  static final class ChatMessage {
-    final int id;
+  public static final class ChatMessage {
+    public final int id;
     final long chatId;
     final long fromId;
     final boolean fromBot;
     final long date = Instant.now().getEpochSecond();
     final List<String> texts = new CopyOnWriteArrayList<>();
     volatile List<List<String[]>> buttons = new ArrayList<>();
-    volatile Integer replyTo;
-    volatile byte[] photo;
+    public volatile Integer replyTo;
+    public volatile byte[] photo;
     volatile byte[] document;
     volatile String documentName;
     volatile String caption;
     volatile String mediaGroupId;
-    volatile boolean deleted;
+    public volatile boolean deleted;
     volatile boolean edited;
 
     ChatMessage(int id, long chatId, long fromId, boolean fromBot) {
@@ -1072,7 +1072,7 @@ final class FakeTelegramBotApi implements AutoCloseable {
     }
 
     /** The current text (empty for photos and documents). */
-    String text() {
+    public String text() {
       return texts.isEmpty() ? "" : texts.get(texts.size() - 1);
     }
 
@@ -1082,7 +1082,7 @@ final class FakeTelegramBotApi implements AutoCloseable {
     }
 
     /** The callback data of its inline buttons, row by row flattened. */
-    List<String> buttonData() {
+    public List<String> buttonData() {
       List<String> data = new ArrayList<>();
       for (List<String[]> row : buttons) for (String[] b : row) data.add(b[1]);
       return data;
