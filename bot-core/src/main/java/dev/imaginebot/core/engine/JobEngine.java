@@ -569,10 +569,7 @@ public final class JobEngine implements AutoCloseable {
   public List<Long> active(String userKey) {
     if (shared != null) {
       // Any instance may run them: the database knows them all.
-      return jobs.unfinished().stream()
-          .filter(r -> r.userKey().equals(userKey))
-          .map(JobRecord::id)
-          .toList();
+      return jobs.unfinished(userKey).stream().map(JobRecord::id).toList();
     }
     synchronized (lock) {
       List<Long> out = new ArrayList<>();

@@ -175,13 +175,7 @@ public final class RealBot implements Bot {
   private void resume(JobStore jobs) {
     List<Recovery> left = jobs.recoverable(Clock.systemUTC().instant().minus(REDELIVER_WITHIN));
     if (!left.isEmpty()) log.info("Resuming {} job(s) left by the previous run", left.size());
-    for (Recovery r : left) {
-      String platform = r.job().platform() == null ? "" : r.job().platform();
-      String language = commands.language(r.job().userKey(), r.job().language());
-      DeferredView view = new DeferredView(r.job().id(), platform, r.job().replyRef(), language);
-      waitingForFrontEnd.computeIfAbsent(platform, p -> new CopyOnWriteArrayList<>()).add(view);
-      engine.resume(r, view);
-    }
+    for (Recovery r : left) engine.resume(r, viewFor(r.job()));
   }
 
   @Override

@@ -568,6 +568,21 @@ public final class JobStore {
         });
   }
 
+  /** One user's jobs not yet finished, oldest first. */
+  public List<JobRecord> unfinished(String userKey) {
+    return Sql.run(
+        db,
+        "user's unfinished jobs",
+        c ->
+            select(
+                c,
+                "SELECT "
+                    + COLUMNS
+                    + " FROM jobs WHERE user_key = ? AND state IN ('QUEUED', 'SUBMITTED', 'RUNNING')"
+                    + " ORDER BY created_at, id",
+                ps -> ps.setString(1, userKey)));
+  }
+
   /** Jobs not yet finished (queued, submitted or running), oldest first. */
   public List<JobRecord> unfinished() {
     return Sql.run(

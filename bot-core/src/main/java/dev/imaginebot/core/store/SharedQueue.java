@@ -228,8 +228,8 @@ public final class SharedQueue {
    * jobs due to start before or with this one, not a promise about when. A waiting job whose
    * instance died holding its lease is left out until the next claim frees it. Reads only: takes no
    * lock and never blocks or waits for a claim; at read committed its statements may see a claim's
-   * commit in between, so under load a position may be off by what that claim started. Reads each
-   * waiting user's jobs (one query per such user).
+   * commit in between, so under load a position may be off by what that claim started. Reads the
+   * waiting jobs in one query.
    *
    * @return job id to position, in position order; empty when nothing waits
    */
@@ -447,6 +447,7 @@ public final class SharedQueue {
       readQueueState();
       readSlots();
       readWaiting();
+      loadAll();
       readRotation();
       join();
       walk();
@@ -542,6 +543,34 @@ public final class SharedQueue {
       }
     }
 
+    /**
+     * Reads every waiting job at once, for a dry run that walks them all: one query instead of one
+     * per waiting user ({@link #load}), in the same order per user.
+     */
+    private void loadAll() throws SQLException {
+      try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT id, user_key, model, backend, attempts, queue_retry, chat_key FROM jobs"
+                      + " WHERE "
+                      + WAITING
+                      + " ORDER BY user_key, CASE WHEN queue_retry THEN 0 ELSE 1 END, id");
+          ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) user(rs.getString(2)).jobs.addLast(waiting(rs));
+      }
+      for (User u : users.values()) u.loaded = true;
+    }
+
+    private static Waiting waiting(ResultSet rs) throws SQLException {
+      return new Waiting(
+          rs.getLong(1),
+          rs.getString(2),
+          rs.getString(3),
+          rs.getString(4),
+          rs.getInt(5),
+          rs.getBoolean(6),
+          rs.getString(7));
+    }
+
     /** Reads {@code u}'s first waiting jobs: one claim starts at most {@code max} of them. */
     private void load(User u) throws SQLException {
       u.loaded = true;
@@ -556,15 +585,7 @@ public final class SharedQueue {
         ps.setInt(2, max);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            u.jobs.addLast(
-                new Waiting(
-                    rs.getLong(1),
-                    rs.getString(2),
-                    rs.getString(3),
-                    rs.getString(4),
-                    rs.getInt(5),
-                    rs.getBoolean(6),
-                    rs.getString(7)));
+            u.jobs.addLast(waiting(rs));
           }
         }
       }
